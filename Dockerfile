@@ -1,0 +1,21 @@
+# The production image: gunicorn for web, the same image for the Celery worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY requirements-prod.lock ./
+RUN pip install -r requirements-prod.lock
+
+COPY . .
+# Static files come from installed packages (Bootstrap, htmx, Swagger UI): collected, never a CDN.
+RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
+    && useradd --system --uid 10001 victimcare \
+    && mkdir -p /app/var && chown -R victimcare /app/var
+
+USER victimcare
+EXPOSE 8000
+CMD ["gunicorn", "victimcare.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,15 @@
+from django.conf import settings
+
+from .permissions import can, home_url_name
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"force_name": settings.FORCE_NAME}
+    return {
+        "force_name": settings.FORCE_NAME,
+        "nav_home": home_url_name(user),
+        "nav_can_view_teams": can(user, "teams.view"),
+        "nav_is_admin": can(user, "home.admin"),
+    }

@@ -1,0 +1,133 @@
+"""Create a fictional force to explore VictimCare with. Development only."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import services
+from accounts.models import Role, Team, TeamKind, User
+from referrals.models import AgencyKind, SupportAgency
+
+# Documented in README.md. The command refuses to run with DEBUG off: never in production.
+DEMO_PASSWORD = "demo-password-2026"
+
+AGENCIES = [
+    ("Northshire Victim Services", AgencyKind.VICTIM_SERVICE, "Northshire", 2),
+    ("Northshire IDVA Service", AgencyKind.IDVA, "Northshire", 1),
+    ("Northshire ISVA and SARC", AgencyKind.ISVA, "Northshire", 2),
+    ("Northshire Witness Service", AgencyKind.WITNESS_SERVICE, "Northshire Crown Court", 5),
+]
+
+TEAMS = [
+    ("Vulnerability Hub", TeamKind.VULNERABILITY_HUB),
+    ("Victim Based Crime Team", TeamKind.VICTIM_BASED_CRIME),
+    ("Witness Care Unit", TeamKind.WITNESS_CARE_UNIT),
+    ("Northtown Neighbourhood Team", TeamKind.NEIGHBOURHOOD),
+]
+
+# username, first, last, collar, roles, agency, [(team, is_supervisor)]
+USERS = [
+    (
+        "officer",
+        "Sam",
+        "Okafor",
+        "PC 4127",
+        [Role.OFFICER],
+        None,
+        [("Victim Based Crime Team", False)],
+    ),
+    ("officer2", "Priya", "Shah", "DC 2290", [Role.OFFICER], None, [("Vulnerability Hub", False)]),
+    (
+        "officer3",
+        "Tom",
+        "Hughes",
+        "PC 5512",
+        [Role.OFFICER],
+        None,
+        [("Northtown Neighbourhood Team", False)],
+    ),
+    (
+        "supervisor",
+        "Grace",
+        "Adeyemi",
+        "PS 1801",
+        [Role.SUPERVISOR, Role.OFFICER],
+        None,
+        [("Victim Based Crime Team", True), ("Northtown Neighbourhood Team", True)],
+    ),
+    (
+        "supervisor2",
+        "Martin",
+        "Lloyd",
+        "DS 1410",
+        [Role.SUPERVISOR],
+        None,
+        [("Vulnerability Hub", True)],
+    ),
+    (
+        "witnesscare",
+        "Hannah",
+        "Price",
+        "",
+        [Role.WITNESS_CARE],
+        None,
+        [("Witness Care Unit", False)],
+    ),
+    (
+        "wcusupervisor",
+        "Owen",
+        "Davies",
+        "",
+        [Role.WITNESS_CARE, Role.SUPERVISOR],
+        None,
+        [("Witness Care Unit", True)],
+    ),
+    ("agency", "Lucy", "Brennan", "", [Role.AGENCY], "Northshire Victim Services", []),
+    ("idva", "Nadia", "Karim", "", [Role.AGENCY], "Northshire IDVA Service", []),
+    ("admin", "Alex", "Morgan", "", [Role.ADMIN], None, []),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo teams, agencies and users of every role (refused when DEBUG is off)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("demo_data creates known passwords: it runs only with DEBUG on.")
+        with transaction.atomic():
+            self._create()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these:"))
+        for username, _first, _last, _c, roles, agency, _t in USERS:
+            labels = ", ".join(Role(r).label for r in roles)
+            where = f" ({agency})" if agency else ""
+            self.stdout.write(f"  {username:<14} {labels}{where}")
+        self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
+
+    def _create(self) -> None:
+        agencies = {}
+        for name, kind, area, target in AGENCIES:
+            agencies[name], _ = SupportAgency.objects.update_or_create(
+                name=name,
+                defaults={"kind": kind, "area": area, "response_target_working_days": target},
+            )
+        teams = {}
+        for name, kind in TEAMS:
+            teams[name], _ = Team.objects.update_or_create(name=name, defaults={"kind": kind})
+        for username, first, last, collar, roles, agency, memberships in USERS:
+            user, created = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "collar_number": collar,
+                    "email": f"{username}@example.police.uk",
+                    "agency": agencies.get(agency),
+                },
+            )
+            if created or not user.has_usable_password():
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            for role in roles:
+                services.grant_role(user=user, role=role)
+            for team_name, is_supervisor in memberships:
+                services.add_to_team(team=teams[team_name], user=user, is_supervisor=is_supervisor)

@@ -1,0 +1,44 @@
+"""The declared permission matrix: which roles may take which action. Deny unless listed here."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .models import Role
+
+STAFF = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.ADMIN})
+EVERYONE = frozenset(Role.values)
+
+MATRIX: dict[str, frozenset[str]] = {
+    "home.officer": frozenset({Role.OFFICER}),
+    "home.supervisor": frozenset({Role.SUPERVISOR}),
+    "home.witness_care": frozenset({Role.WITNESS_CARE}),
+    "home.agency": frozenset({Role.AGENCY}),
+    "home.admin": frozenset({Role.ADMIN}),
+    "teams.view": STAFF,
+    "profile.view": EVERYONE,
+}
+
+# Where each role lands after signing in; a user holding several lands on the first of theirs.
+ROLE_HOMES: list[tuple[str, str]] = [
+    (Role.ADMIN, "home-admin"),
+    (Role.SUPERVISOR, "home-supervisor"),
+    (Role.WITNESS_CARE, "home-witness-care"),
+    (Role.OFFICER, "home-officer"),
+    (Role.AGENCY, "home-agency"),
+]
+
+
+def can(user, action: str) -> bool:
+    try:
+        allowed = MATRIX[action]
+    except KeyError:
+        raise ImproperlyConfigured(f"No permission rule declared for action {action!r}") from None
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return bool(user.roles & allowed)
+
+
+def home_url_name(user) -> str | None:
+    for role, url_name in ROLE_HOMES:
+        if role in user.roles:
+            return url_name
+    return None

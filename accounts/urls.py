@@ -1,0 +1,32 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("home/officer/", views.OfficerHomeView.as_view(), name="home-officer"),
+    path("home/supervisor/", views.SupervisorHomeView.as_view(), name="home-supervisor"),
+    path("home/witness-care/", views.WitnessCareHomeView.as_view(), name="home-witness-care"),
+    path("home/agency/", views.AgencyHomeView.as_view(), name="home-agency"),
+    path("home/admin/", views.AdminHomeView.as_view(), name="home-admin"),
+    path("teams/", views.TeamListView.as_view(), name="team-list"),
+    path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team-detail"),
+    path("account/", views.ProfileView.as_view(), name="profile"),
+    path(
+        "account/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]

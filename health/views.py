@@ -1,0 +1,14 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import services
+
+
+@login_not_required  # Load balancers and orchestrators probe it; it carries no personal data.
+@never_cache
+@require_GET
+def healthz(request):
+    report = services.status()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
