@@ -15,6 +15,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "home.admin": frozenset({Role.ADMIN}),
     "teams.view": STAFF,
     "profile.view": EVERYONE,
+    # Cases: which of them a user reaches is decided by cases.permissions.visible_cases.
+    "cases.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
+    "cases.create": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    "cases.edit": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    "cases.record": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
 }
 
 # Where each role lands after signing in; a user holding several lands on the first of theirs.

@@ -12,7 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("cases.api.urls")),
     path("api/", include("accounts.api.urls")),
+    path("cases/", include("cases.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -1,0 +1,792 @@
+"""Actions on cases: one function per thing an officer does. Keyword-only; `now` is passed in
+by the caller (or read once here) so tests and the benchmark can set the clock."""
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import rules
+from .models import (
+    DERIVED_BASES,
+    RECEIVED_EVENT_KINDS,
+    RISK_ORDER,
+    Basis,
+    BasisSource,
+    Case,
+    CaseEvent,
+    CaseOutcome,
+    CaseStatus,
+    Contact,
+    ContactPurpose,
+    CrimeReferenceFormat,
+    EligibilityBasis,
+    EnhancedRightsPolicy,
+    EnhancedStatusChange,
+    EventKind,
+    NeedsAssessment,
+    OffenceCategory,
+    OffenceFlag,
+    Party,
+    PartyRole,
+    Person,
+    RiskAnswer,
+    RiskAssessment,
+    RiskGrade,
+    RiskQuestionSet,
+    SafeContact,
+    SpecialMeasuresRecord,
+    UpdateAgreement,
+    VictimPersonalStatement,
+    VpsStatus,
+    WitnessCare,
+)
+
+
+class EditConflict(Exception):
+    """Someone else saved this record after the user opened it."""
+
+    message = (
+        "Someone else saved this record while you were editing it. Your changes have not been "
+        "saved: check the latest version below, then make your changes again."
+    )
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _save_versioned(instance, *, expected_version: int, fields: dict) -> None:
+    """Optimistic locking: update only if nobody saved since `expected_version` was read."""
+    model = type(instance)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean(exclude=["version"])
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1, **fields
+    )
+    if not updated:
+        raise EditConflict
+    instance.version = expected_version + 1
+
+
+# --- reference data ----------------------------------------------------------------------------
+
+
+def validate_crime_reference(reference: str, *, on: datetime.date) -> str:
+    reference = reference.strip().upper()
+    fmt = CrimeReferenceFormat.objects.in_force(on)
+    if fmt and not re.fullmatch(fmt.pattern, reference):
+        raise ValidationError(
+            {"crime_reference": f"Enter the crime reference in the format {fmt.example}."}
+        )
+    return reference
+
+
+def _policy(on: datetime.date) -> EnhancedRightsPolicy:
+    policy = EnhancedRightsPolicy.objects.in_force(on)
+    if policy is None:
+        raise ValidationError("No enhanced rights policy is in force on this date.")
+    return policy
+
+
+# --- cases and people --------------------------------------------------------------------------
+
+CASE_FIELDS = {
+    "offence",
+    "offence_summary",
+    "occurred_at",
+    "reported_at",
+    "team",
+    "officer",
+    "restricted",
+    "mental_health_demand",
+    "thrive_grade",
+}
+
+
+@transaction.atomic
+def create_case(
+    *,
+    by: User,
+    crime_reference: str,
+    victim: Person | dict,
+    victim_role: str = PartyRole.VICTIM,
+    now: datetime.datetime | None = None,
+    **fields,
+) -> Case:
+    """Open a case with its first victim (an existing person or the details of a new one)."""
+    now = _now(now)
+    unknown = set(fields) - CASE_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected case fields: {sorted(unknown)}")
+    reference = validate_crime_reference(crime_reference, on=timezone.localdate(now))
+    if Case.objects.filter(crime_reference=reference).exists():
+        raise ValidationError({"crime_reference": "A case with this crime reference exists."})
+    case = Case(crime_reference=reference, created_by=by, **fields)
+    case.full_clean()
+    case.save()
+    person = victim if isinstance(victim, Person) else create_person(by=by, **victim)
+    add_party(case=case, person=person, role=victim_role, by=by, now=now)
+    return case
+
+
+@transaction.atomic
+def update_case(
+    *, case: Case, by: User, expected_version: int, now: datetime.datetime | None = None, **fields
+) -> Case:
+    unknown = set(fields) - CASE_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected case fields: {sorted(unknown)}")
+    facts_changed = any(
+        getattr(case, name) != value
+        for name, value in fields.items()
+        if name in {"offence", "occurred_at"}
+    )
+    _save_versioned(case, expected_version=expected_version, fields=fields)
+    if facts_changed:
+        for party in case.parties.select_related("person"):
+            recompute_enhanced(party=party, by=by, reason="Offence details changed", now=now)
+    return case
+
+
+PERSON_FIELDS = {
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "preferred_language",
+    "interpreter_needed",
+    "communication_needs",
+    "sex",
+    "ethnicity",
+}
+
+
+def create_person(*, by: User, **fields) -> Person:
+    unknown = set(fields) - PERSON_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected person fields: {sorted(unknown)}")
+    person = Person(**fields)
+    person.full_clean()
+    person.save()
+    SafeContact.objects.create(person=person, updated_by=by)
+    return person
+
+
+@transaction.atomic
+def update_person(
+    *,
+    person: Person,
+    by: User,
+    expected_version: int,
+    now: datetime.datetime | None = None,
+    **fields,
+) -> Person:
+    unknown = set(fields) - PERSON_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected person fields: {sorted(unknown)}")
+    dob_changed = "date_of_birth" in fields and fields["date_of_birth"] != person.date_of_birth
+    _save_versioned(person, expected_version=expected_version, fields=fields)
+    if dob_changed:
+        for party in person.parties.select_related("case__offence"):
+            recompute_enhanced(party=party, by=by, reason="Date of birth changed", now=now)
+    return person
+
+
+SAFE_CONTACT_FIELDS = {
+    "phone_safe",
+    "text_safe",
+    "email_safe",
+    "letter_safe",
+    "visit_safe",
+    "safe_times",
+    "may_leave_message",
+    "alternative_contact",
+    "notes",
+}
+
+
+def save_safe_contact(*, person: Person, by: User, expected_version: int, **fields) -> SafeContact:
+    unknown = set(fields) - SAFE_CONTACT_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected safe contact fields: {sorted(unknown)}")
+    safe, _ = SafeContact.objects.get_or_create(person=person)
+    _save_versioned(safe, expected_version=expected_version, fields={**fields, "updated_by": by})
+    return safe
+
+
+@transaction.atomic
+def add_party(
+    *, case: Case, person: Person, role: str, by: User, now: datetime.datetime | None = None
+) -> Party:
+    if Party.objects.filter(case=case, person=person, role=role).exists():
+        raise ValidationError({"role": "This person already has that role in the case."})
+    party = Party(case=case, person=person, role=role)
+    party.full_clean()
+    party.save()
+    recompute_enhanced(party=party, by=by, reason="Added to the case", now=now)
+    return party
+
+
+# --- enhanced rights ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recompute_enhanced(
+    *, party: Party, by: User | None, reason: str, now: datetime.datetime | None = None
+) -> bool:
+    """Work out the derived bases and whether the party is entitled to enhanced rights.
+
+    Keeps a history row whenever the answer or the bases behind it change.
+    """
+    now = _now(now)
+    case = party.case
+    offence_date = timezone.localdate(case.occurred_at)
+    policy = _policy(offence_date)
+    derived = rules.derived_bases(
+        role=party.role,
+        offence_flags=case.offence.flags,
+        date_of_birth=party.person.date_of_birth,
+        offence_date=offence_date,
+        most_serious_flags=policy.most_serious_flags,
+        automatic_intimidated=policy.automatic_intimidated_flags,
+        under_age=policy.vulnerable_under_age,
+    )
+    existing = {b.basis: b for b in EligibilityBasis.objects.filter(party=party)}
+    for basis in DERIVED_BASES:
+        row = existing.get(basis)
+        if basis in derived:
+            if row is None or not row.applies or row.evidence != derived[basis]:
+                row = _upsert_basis(
+                    party,
+                    basis,
+                    applies=True,
+                    source=BasisSource.DERIVED,
+                    evidence=derived[basis],
+                    by=None,
+                    now=now,
+                )
+        elif row is not None and row.source == BasisSource.DERIVED and row.applies:
+            row = _upsert_basis(
+                party,
+                basis,
+                applies=False,
+                source=BasisSource.DERIVED,
+                evidence="No longer shown by the record",
+                by=None,
+                now=now,
+            )
+        if row is not None:
+            existing[basis] = row
+    intimidated = existing.get(Basis.INTIMIDATED)
+    automatic = Basis.INTIMIDATED in derived and (intimidated is None or not intimidated.opted_out)
+    if automatic and (intimidated is None or not intimidated.applies):
+        existing[Basis.INTIMIDATED] = _upsert_basis(
+            party,
+            Basis.INTIMIDATED,
+            applies=True,
+            source=BasisSource.AUTOMATIC,
+            evidence=derived[Basis.INTIMIDATED],
+            by=None,
+            now=now,
+        )
+    applying = sorted(code for code, row in existing.items() if row.applies)
+    enhanced = bool(applying)
+    last = party.enhanced_history.order_by("-changed_at", "-id").first()
+    if last is None or last.enhanced != enhanced or last.bases != applying:
+        EnhancedStatusChange.objects.create(
+            party=party,
+            enhanced=enhanced,
+            bases=applying,
+            reason=reason,
+            changed_at=now,
+            changed_by=by,
+        )
+    if party.enhanced != enhanced:
+        party.enhanced = enhanced
+        Party.objects.filter(pk=party.pk).update(enhanced=enhanced)
+    return enhanced
+
+
+def _upsert_basis(
+    party, basis, *, applies, source, evidence, by, now, factors=None, opted_out=False
+):
+    row, _ = EligibilityBasis.objects.update_or_create(
+        party=party,
+        basis=basis,
+        defaults={
+            "applies": applies,
+            "source": source,
+            "evidence": evidence,
+            "assessed_by": by,
+            "assessed_at": now,
+            "intimidation_factors": factors or [],
+            "opted_out": opted_out,
+        },
+    )
+    return row
+
+
+ASSESSED_BASES = frozenset(Basis.values) - DERIVED_BASES
+
+
+@transaction.atomic
+def record_basis(
+    *,
+    party: Party,
+    basis: str,
+    applies: bool,
+    evidence: str,
+    by: User,
+    factors: Iterable[str] = (),
+    opted_out: bool = False,
+    source: str = BasisSource.OFFICER,
+    now: datetime.datetime | None = None,
+) -> bool:
+    """An officer's finding on one basis. Returns the party's enhanced status afterwards."""
+    now = _now(now)
+    if basis not in ASSESSED_BASES:
+        raise ValidationError({"basis": "This basis is worked out from the record itself."})
+    if opted_out and basis != Basis.INTIMIDATED:
+        raise ValidationError({"opted_out": "Only automatic intimidation can be opted out of."})
+    if not evidence.strip():
+        raise ValidationError({"evidence": "Say what the finding is based on."})
+    _upsert_basis(
+        party,
+        basis,
+        applies=applies and not opted_out,
+        source=source,
+        evidence=evidence,
+        by=by,
+        now=now,
+        factors=list(factors),
+        opted_out=opted_out,
+    )
+    return recompute_enhanced(party=party, by=by, reason="Eligibility assessed", now=now)
+
+
+# --- contacts, events and updates --------------------------------------------------------------
+
+
+@transaction.atomic
+def record_contact(
+    *,
+    case: Case,
+    party: Party,
+    by: User,
+    occurred_at: datetime.datetime,
+    method: str,
+    purpose: str,
+    summary: str,
+    direction: str = "outgoing",
+    now: datetime.datetime | None = None,
+) -> Contact:
+    now = _now(now)
+    if party.case_id != case.pk:
+        raise ValidationError({"party": "This person is not part of this case."})
+    if occurred_at > now + datetime.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": "A contact cannot be in the future."})
+    contact = Contact(
+        case=case,
+        party=party,
+        by=by,
+        occurred_at=occurred_at,
+        method=method,
+        purpose=purpose,
+        summary=summary,
+        direction=direction,
+    )
+    contact.full_clean()
+    contact.save()
+    if purpose == ContactPurpose.UPDATE:
+        _refresh_next_update(party)
+    return contact
+
+
+def _refresh_next_update(party: Party) -> None:
+    agreement = party.update_agreements.filter(superseded_at__isnull=True).first()
+    if agreement is None:
+        return
+    last = party.contacts.filter(purpose=ContactPurpose.UPDATE).aggregate(m=Max("occurred_at"))["m"]
+    agreement.next_update_due_at = rules.next_update_due(
+        agreed_at=agreement.agreed_at,
+        frequency_days=agreement.frequency_days,
+        last_update_at=last,
+    )
+    agreement.save(update_fields=["next_update_due_at"])
+
+
+@transaction.atomic
+def agree_updates(
+    *,
+    party: Party,
+    by: User,
+    frequency_days: int,
+    method: str,
+    notes: str = "",
+    now: datetime.datetime | None = None,
+) -> UpdateAgreement:
+    """Record (or change) how often and how the victim wants updates; the old one is kept."""
+    now = _now(now)
+    if not 1 <= frequency_days <= 365:
+        raise ValidationError({"frequency_days": "Enter a number of days from 1 to 365."})
+    party.update_agreements.filter(superseded_at__isnull=True).update(superseded_at=now)
+    agreement = UpdateAgreement(
+        party=party,
+        frequency_days=frequency_days,
+        method=method,
+        notes=notes,
+        agreed_at=now,
+        agreed_by=by,
+    )
+    agreement.full_clean(exclude=["next_update_due_at"])
+    agreement.save()
+    _refresh_next_update(party)
+    agreement.refresh_from_db()
+    return agreement
+
+
+EVENT_STATUS = {
+    EventKind.PASSED_TO_WCU: CaseStatus.WITH_WCU,
+    EventKind.CHARGE: CaseStatus.WITH_WCU,
+}
+
+
+@transaction.atomic
+def record_event(
+    *,
+    case: Case,
+    by: User,
+    kind: str,
+    occurred_at: datetime.datetime,
+    received_at: datetime.datetime | None = None,
+    party: Party | None = None,
+    hearing_at: datetime.datetime | None = None,
+    venue: str = "",
+    outcome: str = "",
+    custody_months: int | None = None,
+    notes: str = "",
+    wcu_team=None,
+    now: datetime.datetime | None = None,
+) -> CaseEvent:
+    now = _now(now)
+    errors = {}
+    if occurred_at > now + datetime.timedelta(minutes=5):
+        errors["occurred_at"] = "An event cannot be recorded before it happens."
+    if kind in RECEIVED_EVENT_KINDS and received_at is None:
+        errors["received_at"] = "Say when the Witness Care Unit received this from court or CPS."
+    if received_at is not None and received_at < occurred_at:
+        errors["received_at"] = "It cannot have been received before it happened."
+    if kind == EventKind.HEARING_LISTED and (hearing_at is None or not venue):
+        errors["hearing_at"] = "Give the date, time and venue of the hearing."
+    if kind == EventKind.SENTENCE and custody_months is None:
+        errors["custody_months"] = "Enter the custody length in months (0 for none)."
+    if kind in {EventKind.REQUIRED_TO_GIVE_EVIDENCE, EventKind.SPECIAL_MEASURES_DECISION} and (
+        party is None
+    ):
+        errors["party"] = "Choose the witness this concerns."
+    if party is not None and party.case_id != case.pk:
+        errors["party"] = "This person is not part of this case."
+    if kind == EventKind.PASSED_TO_WCU and wcu_team is None and case.wcu_team_id is None:
+        errors["wcu_team"] = "Choose the Witness Care Unit."
+    if case.status == CaseStatus.CLOSED:
+        errors["kind"] = "This case is closed. Reopen it before recording events."
+    if errors:
+        raise ValidationError(errors)
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        occurred_at=occurred_at,
+        received_at=received_at,
+        party=party,
+        hearing_at=hearing_at,
+        venue=venue,
+        outcome=outcome,
+        custody_months=custody_months,
+        notes=notes,
+        recorded_by=by,
+    )
+    changes = {}
+    if kind in EVENT_STATUS and case.status != EVENT_STATUS[kind]:
+        changes["status"] = EVENT_STATUS[kind]
+    if kind == EventKind.PASSED_TO_WCU and wcu_team is not None:
+        changes["wcu_team"] = wcu_team
+    if changes:
+        Case.objects.filter(pk=case.pk).update(version=F("version") + 1, **changes)
+        for name, value in changes.items():
+            setattr(case, name, value)
+        case.version += 1
+    return event
+
+
+@transaction.atomic
+def withdraw_event(
+    *, event: CaseEvent, by: User, reason: str, now: datetime.datetime | None = None
+) -> CaseEvent:
+    """Correct a mistaken event: it stays on record, marked withdrawn, with who and why."""
+    if event.withdrawn_at is not None:
+        raise ValidationError("This event has already been withdrawn.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the event is being withdrawn."})
+    event.withdrawn_at = _now(now)
+    event.withdrawn_by = by
+    event.withdrawal_reason = reason
+    event.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    return event
+
+
+@transaction.atomic
+def close_case(
+    *,
+    case: Case,
+    by: User,
+    outcome: str,
+    expected_version: int,
+    now: datetime.datetime | None = None,
+) -> Case:
+    if outcome not in CaseOutcome.values:
+        raise ValidationError({"outcome": "Choose the outcome."})
+    _save_versioned(
+        case,
+        expected_version=expected_version,
+        fields={"status": CaseStatus.CLOSED, "outcome": outcome, "closed_at": _now(now)},
+    )
+    return case
+
+
+# --- assessments -------------------------------------------------------------------------------
+
+NEEDS_FIELDS = {f.name for f in NeedsAssessment._meta.fields} - {
+    "id",
+    "party",
+    "version",
+    "assessed_at",
+    "assessed_by",
+}
+
+NEEDS_BASES = {
+    "mental_disorder": Basis.MENTAL_DISORDER,
+    "impairment_of_intelligence": Basis.IMPAIRMENT,
+    "physical_disability": Basis.PHYSICAL,
+    "persistently_targeted": Basis.PERSISTENTLY_TARGETED,
+    "intimidated": Basis.INTIMIDATED,
+}
+
+
+@transaction.atomic
+def record_needs_assessment(
+    *, party: Party, by: User, now: datetime.datetime | None = None, **answers
+) -> NeedsAssessment:
+    """A new version of the needs assessment. What it finds sets the eligibility bases."""
+    now = _now(now)
+    unknown = set(answers) - NEEDS_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected needs assessment fields: {sorted(unknown)}")
+    last = party.needs_assessments.aggregate(m=Max("version"))["m"] or 0
+    assessment = NeedsAssessment(
+        party=party, version=last + 1, assessed_at=now, assessed_by=by, **answers
+    )
+    if last and assessment.reason == "Initial assessment":
+        assessment.reason = "Reassessment"
+    assessment.full_clean()
+    assessment.save()
+    existing = {b.basis: b for b in party.bases.all()}
+    for field, basis in NEEDS_BASES.items():
+        found = getattr(assessment, field)
+        row = existing.get(basis)
+        if basis == Basis.INTIMIDATED and row and row.source == BasisSource.AUTOMATIC and not found:
+            continue  # Automatic intimidation stands unless the person opts out of it.
+        if found or (row is not None and row.applies != found):
+            _upsert_basis(
+                party,
+                basis,
+                applies=found,
+                source=BasisSource.NEEDS_ASSESSMENT,
+                evidence=f"Needs assessment version {assessment.version}",
+                by=by,
+                now=now,
+                factors=assessment.intimidation_factors if basis == Basis.INTIMIDATED else None,
+            )
+    recompute_enhanced(party=party, by=by, reason="Needs assessment recorded", now=now)
+    return assessment
+
+
+def domestic_abuse_incidents(person: Person, *, since: datetime.datetime, until) -> int:
+    # Flags live in a JSON list and the offence table is small: find the offences in Python,
+    # since SQLite has no JSON containment lookup.
+    offences = [
+        o.pk for o in OffenceCategory.objects.all() if OffenceFlag.DOMESTIC_ABUSE in o.flags
+    ]
+    return (
+        Party.objects.filter(
+            person=person,
+            role=PartyRole.VICTIM,
+            case__offence__in=offences,
+            case__occurred_at__gte=since,
+            case__occurred_at__lte=until,
+        )
+        .values("case")
+        .distinct()
+        .count()
+    )
+
+
+@transaction.atomic
+def assess_risk(
+    *,
+    party: Party,
+    by: User,
+    answers: dict[str, str],
+    judgement_grade: str = "",
+    judgement_reason: str = "",
+    question_set: RiskQuestionSet | None = None,
+    now: datetime.datetime | None = None,
+) -> RiskAssessment:
+    now = _now(now)
+    qset = question_set or RiskQuestionSet.objects.in_force(timezone.localdate(now))
+    numbers = {str(n) for n in qset.questions.values_list("number", flat=True)}
+    errors = {}
+    if set(answers) != numbers:
+        errors["answers"] = "Answer every question (yes, no or not known)."
+    elif any(v not in RiskAnswer.values for v in answers.values()):
+        errors["answers"] = "Each answer must be yes, no or not known."
+    score = rules.count_yes(answers)
+    actuarial = rules.actuarial_grade(
+        score, medium_threshold=qset.medium_threshold, high_threshold=qset.high_threshold
+    )
+    if judgement_grade and RISK_ORDER[judgement_grade] < RISK_ORDER[actuarial]:
+        errors["judgement_grade"] = (
+            f"Professional judgement can raise the grade but not lower it below "
+            f"{RiskGrade(actuarial).label.lower()}."
+        )
+    if (
+        judgement_grade
+        and RISK_ORDER[judgement_grade] > RISK_ORDER[actuarial]
+        and not (judgement_reason.strip())
+    ):
+        errors["judgement_reason"] = "Say why your judgement raises the grade."
+    if errors:
+        raise ValidationError(errors)
+    grade = rules.higher_grade(actuarial, judgement_grade)
+    window = datetime.timedelta(days=qset.escalation_window_days)
+    incidents = domestic_abuse_incidents(party.person, since=now - window, until=now)
+    repeat_since = now - datetime.timedelta(days=qset.repeat_window_days)
+    referred_recently = RiskAssessment.objects.filter(
+        party__person=party.person, marac_referral=True, assessed_at__gte=repeat_since
+    ).exists()
+    reasons = rules.marac_reasons(
+        score=score,
+        high_threshold=qset.high_threshold,
+        judgement_raised_to_high=judgement_grade == RiskGrade.HIGH and actuarial != RiskGrade.HIGH,
+        incidents_in_window=incidents,
+        escalation_incidents=qset.escalation_incidents,
+        referred_within_repeat_window=referred_recently,
+    )
+    return RiskAssessment.objects.create(
+        party=party,
+        question_set=qset,
+        assessed_at=now,
+        assessed_by=by,
+        answers=answers,
+        score=score,
+        actuarial_grade=actuarial,
+        judgement_grade=judgement_grade,
+        judgement_reason=judgement_reason,
+        grade=grade,
+        marac_referral=bool(reasons),
+        marac_reasons=reasons,
+        domestic_abuse_incidents_in_window=incidents,
+    )
+
+
+@transaction.atomic
+def record_special_measures(
+    *,
+    party: Party,
+    by: User,
+    eligibility: str,
+    status: str,
+    measures: Iterable = (),
+    mg2_submitted_at=None,
+    decision_at=None,
+    notes: str = "",
+    now: datetime.datetime | None = None,
+) -> SpecialMeasuresRecord:
+    measures = list(measures)
+    if eligibility == "intimidated":
+        vulnerable_only = [m for m in measures if not m.intimidated]
+        if vulnerable_only:
+            raise ValidationError(
+                {
+                    "measures": "Only available to vulnerable witnesses: "
+                    + ", ".join(m.section for m in vulnerable_only)
+                }
+            )
+    record = SpecialMeasuresRecord(
+        party=party,
+        eligibility=eligibility,
+        status=status,
+        mg2_submitted_at=mg2_submitted_at,
+        decision_at=decision_at,
+        notes=notes,
+        considered_at=_now(now),
+        recorded_by=by,
+    )
+    record.full_clean()
+    record.save()
+    record.measures.set(measures)
+    return record
+
+
+def record_vps(
+    *,
+    party: Party,
+    by: User,
+    status: str,
+    reading_preference: str = "undecided",
+    notes: str = "",
+    now: datetime.datetime | None = None,
+) -> VictimPersonalStatement:
+    now = _now(now)
+    further = party.statements.filter(status=VpsStatus.TAKEN).exists()
+    statement = VictimPersonalStatement(
+        party=party,
+        status=status,
+        offered_at=now,
+        taken_at=now if status == VpsStatus.TAKEN else None,
+        reading_preference=reading_preference,
+        notes=notes,
+        recorded_by=by,
+        is_further_statement=further and status == VpsStatus.TAKEN,
+    )
+    statement.full_clean()
+    statement.save()
+    return statement
+
+
+WITNESS_CARE_FIELDS = {
+    "dates_to_avoid",
+    "pre_trial_visit_offered_at",
+    "expenses_info_given_at",
+    "court_needs_assessed_at",
+    "notes",
+}
+
+
+def save_witness_care(*, party: Party, by: User, expected_version: int, **fields) -> WitnessCare:
+    unknown = set(fields) - WITNESS_CARE_FIELDS
+    if unknown:
+        raise TypeError(f"unexpected witness care fields: {sorted(unknown)}")
+    care, _ = WitnessCare.objects.get_or_create(party=party)
+    _save_versioned(care, expected_version=expected_version, fields={**fields, "updated_by": by})
+    return care
