@@ -11,5 +11,6 @@ def navigation(request) -> dict:
         "force_name": settings.FORCE_NAME,
         "nav_home": home_url_name(user),
         "nav_can_view_teams": can(user, "teams.view"),
+        "nav_can_view_cases": can(user, "cases.view"),
         "nav_is_admin": can(user, "home.admin"),
     }

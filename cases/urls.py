@@ -1,1 +1,58 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.CaseListView.as_view(), name="case-list"),
+    path("new/", views.CaseCreateView.as_view(), name="case-create"),
+    path("<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("<int:pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
+    path("<int:pk>/close/", views.CaseCloseView.as_view(), name="case-close"),
+    path("<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact-create"),
+    path("<int:pk>/events/new/", views.EventCreateView.as_view(), name="event-create"),
+    path(
+        "<int:pk>/events/<int:event_pk>/withdraw/",
+        views.EventWithdrawView.as_view(),
+        name="event-withdraw",
+    ),
+    path("<int:pk>/people/new/", views.PartyAddView.as_view(), name="party-add"),
+    path(
+        "<int:pk>/people/<int:party_pk>/edit/", views.PersonEditView.as_view(), name="person-edit"
+    ),
+    path(
+        "<int:pk>/people/<int:party_pk>/safe-contact/",
+        views.SafeContactView.as_view(),
+        name="safe-contact",
+    ),
+    path(
+        "<int:pk>/people/<int:party_pk>/eligibility/",
+        views.BasisView.as_view(),
+        name="basis-record",
+    ),
+    path(
+        "<int:pk>/people/<int:party_pk>/needs/",
+        views.NeedsAssessmentView.as_view(),
+        name="needs-assessment",
+    ),
+    path(
+        "<int:pk>/people/<int:party_pk>/updates/",
+        views.UpdateAgreementView.as_view(),
+        name="update-agreement",
+    ),
+    path(
+        "<int:pk>/people/<int:party_pk>/risk/",
+        views.RiskAssessmentView.as_view(),
+        name="risk-assessment",
+    ),
+    path(
+        "<int:pk>/people/<int:party_pk>/special-measures/",
+        views.SpecialMeasuresView.as_view(),
+        name="special-measures",
+    ),
+    path("<int:pk>/people/<int:party_pk>/vps/", views.VpsView.as_view(), name="vps"),
+    path(
+        "<int:pk>/people/<int:party_pk>/witness-care/",
+        views.WitnessCareView.as_view(),
+        name="witness-care",
+    ),
+]

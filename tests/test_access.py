@@ -31,13 +31,9 @@ def _named_patterns(resolver=None, prefix=""):
             yield entry
 
 
-def _url_for(pattern: URLPattern, team_pk: int) -> str | None:
-    params = pattern.pattern.converters
-    if not params:
-        return reverse(pattern.name)
-    if set(params) == {"pk"}:
-        return reverse(pattern.name, kwargs={"pk": team_pk})
-    return None
+def _url_for(pattern: URLPattern, pk: int) -> str:
+    # Anonymous visitors are turned away before any lookup, so any id will do.
+    return reverse(pattern.name, kwargs=dict.fromkeys(pattern.pattern.converters, pk))
 
 
 @pytest.mark.django_db
@@ -48,7 +44,6 @@ def test_every_named_page_needs_sign_in_except_the_public_ones(client):
         if pattern.name in PUBLIC:
             continue
         url = _url_for(pattern, team.pk)
-        assert url is not None, f"add a way to build a URL for {pattern.name}"
         response = client.get(url)
         assert response.status_code in (302, 401, 403), f"{url} answered {response.status_code}"
         if response.status_code == 302:

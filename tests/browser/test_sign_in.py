@@ -5,7 +5,10 @@ from accounts import services
 from accounts.models import Role
 from tests.factories import TEST_PASSWORD, TeamFactory, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 HOMES = {
     Role.OFFICER: ("home-officer", "Good to see you"),

@@ -1,0 +1,381 @@
+"""Forms validate shape only; the services apply the rules."""
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Role, Team, TeamKind, User
+
+from .models import (
+    Basis,
+    Case,
+    CaseOutcome,
+    ContactDirection,
+    ContactMethod,
+    ContactPurpose,
+    EventKind,
+    NeedsAssessment,
+    OffenceCategory,
+    PartyRole,
+    RiskAnswer,
+    RiskGrade,
+    SafeContact,
+    SpecialMeasure,
+    SpecialMeasuresStatus,
+    UpdateMethod,
+    VpsReading,
+    VpsStatus,
+    WitnessCare,
+)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _now_local():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user opened, so a stale save is refused, not silently merged."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CaseFields(forms.Form):
+    crime_reference = forms.CharField(max_length=50, help_text="For example NS/012345/26.")
+    offence = forms.ModelChoiceField(queryset=OffenceCategory.objects.filter(is_active=True))
+    offence_summary = forms.CharField(max_length=300, required=False, label="Short summary")
+    occurred_at = forms.DateTimeField(label="When did it happen?", widget=DateTimeInput())
+    reported_at = forms.DateTimeField(label="When was it reported?", widget=DateTimeInput())
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), label="Owning team")
+    officer = forms.ModelChoiceField(queryset=User.objects.none(), label="Officer in the case")
+    thrive_grade = forms.ChoiceField(
+        choices=Case._meta.get_field("thrive_grade").choices, label="THRIVE grading"
+    )
+    restricted = forms.BooleanField(
+        required=False,
+        help_text="Only the officer, the team's supervisors and named staff will see it.",
+    )
+    mental_health_demand = forms.BooleanField(required=False, label="Mental-health-related demand")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.holding(Role.OFFICER).filter(is_active=True)
+        self.fields["team"].queryset = Team.objects.exclude(kind=TeamKind.WITNESS_CARE_UNIT)
+
+
+class PersonFields(forms.Form):
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100)
+    date_of_birth = forms.DateField(required=False, widget=DateInput())
+    email = forms.EmailField(required=False)
+    phone = forms.CharField(max_length=40, required=False)
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    postcode = forms.CharField(max_length=10, required=False)
+    preferred_language = forms.CharField(max_length=60, initial="English")
+    interpreter_needed = forms.BooleanField(required=False)
+    communication_needs = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    sex = forms.CharField(max_length=30, required=False, help_text="Optional.")
+    ethnicity = forms.CharField(max_length=60, required=False, help_text="Optional.")
+
+
+class NewCaseForm(CaseFields):
+    """A new case; shown beside a PersonFields form (prefix "victim") for its first victim."""
+
+    victim_role = forms.ChoiceField(
+        choices=[
+            (PartyRole.VICTIM, PartyRole.VICTIM.label),
+            (PartyRole.BEREAVED, PartyRole.BEREAVED.label),
+            (PartyRole.PARENT_GUARDIAN, PartyRole.PARENT_GUARDIAN.label),
+            (PartyRole.BUSINESS_CONTACT, PartyRole.BUSINESS_CONTACT.label),
+        ],
+        label="The first person's role",
+    )
+
+
+class EditCaseForm(CaseFields, VersionedForm):
+    crime_reference = None
+
+
+class PersonForm(PersonFields, VersionedForm):
+    pass
+
+
+class AddPartyForm(PersonFields):
+    role = forms.ChoiceField(choices=PartyRole.choices)
+
+
+class SafeContactForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = SafeContact
+        fields = [
+            "phone_safe",
+            "text_safe",
+            "email_safe",
+            "letter_safe",
+            "visit_safe",
+            "may_leave_message",
+            "safe_times",
+            "alternative_contact",
+            "notes",
+        ]
+        labels = {
+            "phone_safe": "Phone calls are safe",
+            "text_safe": "Text messages are safe",
+            "email_safe": "Email is safe",
+            "letter_safe": "Letters are safe",
+            "visit_safe": "Home visits are safe",
+            "may_leave_message": "A message may be left",
+            "safe_times": "Safe times to contact",
+        }
+
+
+class ContactForm(forms.Form):
+    party = forms.ModelChoiceField(queryset=None, label="Who")
+    occurred_at = forms.DateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
+    method = forms.ChoiceField(choices=ContactMethod.choices)
+    direction = forms.ChoiceField(choices=ContactDirection.choices)
+    purpose = forms.ChoiceField(choices=ContactPurpose.choices, initial=ContactPurpose.UPDATE)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = case.parties.select_related("person")
+        self.fields["party"].label_from_instance = lambda p: (
+            f"{p.person} ({p.get_role_display().lower()})"
+        )
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(choices=EventKind.choices, label="What happened")
+    occurred_at = forms.DateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
+    received_at = forms.DateTimeField(
+        required=False,
+        widget=DateTimeInput(),
+        label="Received by the Witness Care Unit",
+        help_text="For court and CPS information: when it reached the unit.",
+    )
+    party = forms.ModelChoiceField(
+        queryset=None, required=False, label="Witness it concerns", help_text="If it concerns one."
+    )
+    hearing_at = forms.DateTimeField(
+        required=False, widget=DateTimeInput(), label="Hearing date and time"
+    )
+    venue = forms.CharField(max_length=200, required=False)
+    outcome = forms.CharField(max_length=300, required=False)
+    custody_months = forms.IntegerField(
+        required=False, min_value=0, label="Custody (months)", help_text="For a sentence."
+    )
+    wcu_team = forms.ModelChoiceField(
+        queryset=Team.objects.filter(kind=TeamKind.WITNESS_CARE_UNIT),
+        required=False,
+        label="Witness Care Unit",
+        help_text="When passing the case to a unit.",
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = case.parties.select_related("person")
+        self.fields["party"].label_from_instance = lambda p: (
+            f"{p.person} ({p.get_role_display().lower()})"
+        )
+
+
+class WithdrawEventForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Why is this being withdrawn?")
+
+
+class BasisForm(forms.Form):
+    basis = forms.ChoiceField(
+        choices=[
+            (b.value, b.label)
+            for b in Basis
+            if b not in {Basis.MOST_SERIOUS, Basis.UNDER_18, Basis.BEREAVED}
+        ]
+    )
+    applies = forms.TypedChoiceField(
+        choices=[("yes", "Yes, this applies"), ("no", "No, it does not apply")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Finding",
+    )
+    opted_out = forms.BooleanField(
+        required=False,
+        label="The person has opted out of automatic intimidated status",
+    )
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="What is it based on?"
+    )
+    factors = forms.CharField(
+        required=False,
+        label="Intimidation factors",
+        help_text="For intimidation: one factor per line.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class NeedsAssessmentForm(forms.ModelForm):
+    intimidation_factors = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One factor per line.",
+    )
+
+    class Meta:
+        model = NeedsAssessment
+        fields = [
+            "reason",
+            "communication_and_language",
+            "interpreter_needed",
+            "safe_contact_notes",
+            "health_and_disability",
+            "mental_disorder",
+            "impairment_of_intelligence",
+            "physical_disability",
+            "persistently_targeted",
+            "intimidated",
+            "intimidation_factors",
+            "support_needs",
+            "special_measures_needed",
+            "special_measures_notes",
+            "court_childcare_needed",
+            "court_transport_needed",
+            "restorative_justice_info_given",
+            "vps_offered",
+            "notes",
+        ]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 2})
+            for f in [
+                "communication_and_language",
+                "safe_contact_notes",
+                "health_and_disability",
+                "support_needs",
+                "special_measures_notes",
+                "notes",
+            ]
+        }
+        labels = {
+            "impairment_of_intelligence": "Significant impairment of intelligence and social "
+            "functioning",
+            "restorative_justice_info_given": "Restorative justice information given",
+            "vps_offered": "Victim personal statement offered",
+        }
+
+    def clean_intimidation_factors(self):
+        return [
+            line.strip()
+            for line in self.cleaned_data["intimidation_factors"].splitlines()
+            if line.strip()
+        ]
+
+
+class UpdateAgreementForm(forms.Form):
+    frequency_days = forms.IntegerField(
+        min_value=1, max_value=365, label="Update every (days)", initial=28
+    )
+    method = forms.ChoiceField(choices=UpdateMethod.choices, label="How")
+    notes = forms.CharField(max_length=300, required=False)
+
+
+class RiskAssessmentForm(forms.Form):
+    judgement_grade = forms.ChoiceField(
+        choices=[("", "No change: use the checklist grade"), *RiskGrade.choices],
+        required=False,
+        label="Professional judgement",
+        help_text="You may raise the grade, never lower it.",
+    )
+    judgement_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Reason for your judgement"
+    )
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"q{question.number}"] = forms.ChoiceField(
+                choices=RiskAnswer.choices,
+                widget=forms.RadioSelect,
+                label=f"{question.number}. {question.text}",
+            )
+        self.order_fields([f"q{q.number}" for q in self.questions])
+
+    def answers(self) -> dict[str, str]:
+        return {str(q.number): self.cleaned_data[f"q{q.number}"] for q in self.questions}
+
+
+class SpecialMeasuresForm(forms.Form):
+    eligibility = forms.ChoiceField(
+        choices=[("vulnerable", "Vulnerable"), ("intimidated", "Intimidated")]
+    )
+    measures = forms.ModelMultipleChoiceField(
+        queryset=SpecialMeasure.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Measures considered",
+    )
+    status = forms.ChoiceField(choices=SpecialMeasuresStatus.choices)
+    mg2_submitted_at = forms.DateTimeField(
+        required=False, widget=DateTimeInput(), label="MG2 submitted"
+    )
+    decision_at = forms.DateTimeField(required=False, widget=DateTimeInput(), label="Decision")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class VpsForm(forms.Form):
+    status = forms.ChoiceField(choices=VpsStatus.choices, label="Victim personal statement")
+    reading_preference = forms.ChoiceField(choices=VpsReading.choices, label="Read aloud")
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class WitnessCareForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = WitnessCare
+        fields = [
+            "dates_to_avoid",
+            "court_needs_assessed_at",
+            "pre_trial_visit_offered_at",
+            "expenses_info_given_at",
+            "notes",
+        ]
+        widgets = {
+            "dates_to_avoid": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "court_needs_assessed_at": DateTimeInput(),
+            "pre_trial_visit_offered_at": DateTimeInput(),
+            "expenses_info_given_at": DateTimeInput(),
+        }
+        labels = {
+            "court_needs_assessed_at": "Court needs assessed",
+            "pre_trial_visit_offered_at": "Pre-trial court visit offered",
+            "expenses_info_given_at": "Expenses information given",
+        }
+
+
+class CloseCaseForm(VersionedForm):
+    outcome = forms.ChoiceField(choices=CaseOutcome.choices)
+
+
+class CaseSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Crime reference or name")
+    scope = forms.ChoiceField(
+        choices=[("mine", "My cases"), ("team", "My teams' cases"), ("all", "All I can see")],
+        required=False,
+        initial="mine",
+    )

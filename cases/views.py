@@ -1,0 +1,517 @@
+"""Pages for officers: parse the form, call a service, render. Rules live in services.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from accounts.access import ActionRequiredMixin
+from accounts.models import TeamMembership
+from accounts.permissions import can
+
+from . import selectors, services
+from .forms import (
+    AddPartyForm,
+    BasisForm,
+    CaseSearchForm,
+    CloseCaseForm,
+    ContactForm,
+    EditCaseForm,
+    EventForm,
+    NeedsAssessmentForm,
+    NewCaseForm,
+    PersonFields,
+    PersonForm,
+    RiskAssessmentForm,
+    SafeContactForm,
+    SpecialMeasuresForm,
+    UpdateAgreementForm,
+    VpsForm,
+    WithdrawEventForm,
+    WitnessCareForm,
+)
+from .models import Case, CaseEvent, RiskQuestionSet, SafeContact, WitnessCare
+from .permissions import access_case
+
+
+def apply_service(form, call):
+    """Run a service; put what it refuses on the form, so the user's input is kept."""
+    try:
+        return call()
+    except services.EditConflict as conflict:
+        form.add_error(None, conflict.message)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, field_errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            form.add_error(None, error.messages)
+    return None
+
+
+def _refresh_version(form, current_version: int) -> None:
+    """After a conflict, the next save is a deliberate overwrite of what the user has now seen."""
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(current_version)
+    form.data = data
+
+
+class CaseListView(ActionRequiredMixin, View):
+    action = "cases.view"
+
+    def get(self, request):
+        search = CaseSearchForm(request.GET or None)
+        scope, q = "mine", ""
+        if search.is_valid():
+            scope = search.cleaned_data["scope"] or "mine"
+            q = search.cleaned_data["q"]
+        page = Paginator(selectors.case_list(request.user, scope=scope, q=q), 25).get_page(
+            request.GET.get("page")
+        )
+        return render(
+            request,
+            "cases/case_list.html",
+            {
+                "search": search,
+                "page": page,
+                "scope": scope,
+                "q": q,
+                "can_create": can(request.user, "cases.create"),
+            },
+        )
+
+
+class CaseCreateView(ActionRequiredMixin, View):
+    action = "cases.create"
+
+    def get(self, request):
+        team = TeamMembership.objects.filter(user=request.user).values_list("team", flat=True)
+        form = NewCaseForm(initial={"officer": request.user, "team": team.first()})
+        return self._render(request, form, PersonFields(prefix="victim"))
+
+    def post(self, request):
+        form = NewCaseForm(request.POST)
+        victim = PersonFields(request.POST, prefix="victim")
+        if form.is_valid() and victim.is_valid():
+            case = apply_service(
+                form,
+                lambda: services.create_case(
+                    by=request.user,
+                    crime_reference=form.cleaned_data["crime_reference"],
+                    victim=victim.cleaned_data,
+                    victim_role=form.cleaned_data["victim_role"],
+                    **{k: form.cleaned_data[k] for k in services.CASE_FIELDS},
+                ),
+            )
+            if case is not None:
+                messages.success(request, f"Case {case.crime_reference} created.")
+                return redirect("case-detail", pk=case.pk)
+        return self._render(request, form, victim)
+
+    def _render(self, request, form, victim):
+        return render(request, "cases/case_new.html", {"form": form, "victim": victim})
+
+
+class CaseDetailView(ActionRequiredMixin, View):
+    action = "cases.view"
+
+    def get(self, request, pk):
+        case = access_case(request.user, pk, "cases.view", selectors.case_page(Case.objects))
+        return render(request, "cases/case_detail.html", _case_context(request, case))
+
+
+def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
+    may_record = can(request.user, "cases.record")
+    return {
+        "case": case,
+        "parties": list(case.parties.all()),
+        "timeline": selectors.timeline(case),
+        "may_record": may_record,
+        "may_edit": can(request.user, "cases.edit"),
+        "contact_form": contact_form or (ContactForm(case=case) if may_record else None),
+        "event_form": event_form or (EventForm(case=case) if may_record else None),
+    }
+
+
+class CaseFormView(ActionRequiredMixin, View):
+    """A form about one case (or one person in it), saved through a service."""
+
+    action = "cases.record"
+    form_class = None
+    title = ""
+    submit = "Save"
+    template_name = "cases/form.html"
+    party_scoped = False
+
+    def dispatch(self, request, pk, party_pk=None, **kwargs):
+        if not can(request.user, self.action):
+            return super().dispatch(request, pk, **kwargs)  # refused by the mixin
+        self.case = access_case(request.user, pk, self.action)
+        self.party = None
+        if self.party_scoped:
+            self.party = get_object_or_404(self.case.parties.select_related("person"), pk=party_pk)
+        return super().dispatch(request, pk, **kwargs)
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_initial(self) -> dict:
+        return {}
+
+    def get(self, request, pk, **kwargs):
+        form = self.form_class(initial=self.get_initial(), **self.get_form_kwargs())
+        return self.render(form)
+
+    def post(self, request, pk, **kwargs):
+        form = self.form_class(request.POST, **self.get_form_kwargs())
+        if form.is_valid():
+            result = apply_service(form, lambda: self.perform(form))
+            if result is not None and not form.errors:
+                messages.success(request, self.success_message())
+                return redirect(self.success_url())
+            self.after_refusal(form)
+        return self.render(form)
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def after_refusal(self, form) -> None:
+        pass
+
+    def success_message(self) -> str:
+        return "Saved."
+
+    def success_url(self) -> str:
+        return reverse("case-detail", kwargs={"pk": self.case.pk})
+
+    def render(self, form, **extra):
+        context = {
+            "case": self.case,
+            "party": self.party,
+            "form": form,
+            "title": self.title,
+            "submit": self.submit,
+            **extra,
+        }
+        return render(self.request, self.template_name, context)
+
+
+class CaseEditView(CaseFormView):
+    action = "cases.edit"
+    form_class = EditCaseForm
+    title = "Edit case details"
+
+    def get_initial(self):
+        fields = {name: getattr(self.case, name) for name in services.CASE_FIELDS}
+        return {**fields, "version": self.case.version}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.update_case(
+            case=self.case, by=self.request.user, expected_version=version, **data
+        )
+
+    def after_refusal(self, form):
+        _refresh_version(form, Case.objects.get(pk=self.case.pk).version)
+
+    def success_message(self):
+        return "Case details saved."
+
+
+class ContactCreateView(CaseFormView):
+    form_class = ContactForm
+    title = "Log a contact"
+    submit = "Log contact"
+
+    def get_form_kwargs(self):
+        return {"case": self.case}
+
+    def perform(self, form):
+        return services.record_contact(case=self.case, by=self.request.user, **form.cleaned_data)
+
+    def success_message(self):
+        return "Contact logged."
+
+    def post(self, request, pk, **kwargs):
+        if not request.htmx:
+            return super().post(request, pk, **kwargs)
+        # From the case page: answer with the quick-add panel and the refreshed timeline.
+        form = self.form_class(request.POST, **self.get_form_kwargs())
+        saved = form.is_valid() and apply_service(form, lambda: self.perform(form))
+        if saved and not form.errors:
+            form, message = self.form_class(**self.get_form_kwargs()), self.success_message()
+        else:
+            message = None
+        return render(
+            request,
+            "cases/_quick_add_response.html",
+            {
+                **_case_context(request, self.case, **{self.form_key: form}),
+                "panel": self.panel,
+                "message": message,
+            },
+        )
+
+    form_key = "contact_form"
+    panel = "cases/_quick_contact.html"
+
+
+class EventCreateView(ContactCreateView):
+    form_class = EventForm
+    title = "Record an event"
+    submit = "Record event"
+    form_key = "event_form"
+    panel = "cases/_quick_event.html"
+
+    def perform(self, form):
+        return services.record_event(case=self.case, by=self.request.user, **form.cleaned_data)
+
+    def success_message(self):
+        return "Event recorded."
+
+
+class EventWithdrawView(CaseFormView):
+    form_class = WithdrawEventForm
+    title = "Withdraw an event"
+    submit = "Withdraw event"
+
+    def dispatch(self, request, pk, event_pk=None, **kwargs):
+        self.event_pk = event_pk
+        return super().dispatch(request, pk, **kwargs)
+
+    def perform(self, form):
+        event = get_object_or_404(CaseEvent, pk=self.event_pk, case=self.case)
+        return services.withdraw_event(
+            event=event, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+    def success_message(self):
+        return "Event withdrawn. It stays on the record, marked as withdrawn."
+
+
+class PartyAddView(CaseFormView):
+    action = "cases.edit"
+    form_class = AddPartyForm
+    title = "Add a person to the case"
+    submit = "Add person"
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        role = data.pop("role")
+        person = services.create_person(by=self.request.user, **data)
+        return services.add_party(case=self.case, person=person, role=role, by=self.request.user)
+
+    def success_message(self):
+        return "Person added."
+
+
+class PersonEditView(CaseFormView):
+    action = "cases.edit"
+    form_class = PersonForm
+    party_scoped = True
+    title = "Edit personal details"
+
+    def get_initial(self):
+        person = self.party.person
+        return {
+            **{name: getattr(person, name) for name in PersonFields.base_fields},
+            "version": person.version,
+        }
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.update_person(
+            person=self.party.person, by=self.request.user, expected_version=version, **data
+        )
+
+    def after_refusal(self, form):
+        self.party.person.refresh_from_db()
+        _refresh_version(form, self.party.person.version)
+
+
+class SafeContactView(CaseFormView):
+    action = "cases.record"
+    form_class = SafeContactForm
+    party_scoped = True
+    title = "Safe contact instructions"
+
+    def _current(self) -> SafeContact:
+        person = self.party.person
+        return SafeContact.objects.filter(person=person).first() or SafeContact(person=person)
+
+    def get_form_kwargs(self):
+        return {"instance": self._current()} if self.request.method == "GET" else {}
+
+    def get_initial(self):
+        return {"version": self._current().version}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.save_safe_contact(
+            person=self.party.person, by=self.request.user, expected_version=version, **data
+        )
+
+    def after_refusal(self, form):
+        _refresh_version(form, SafeContact.objects.get(person=self.party.person).version)
+
+
+class BasisView(CaseFormView):
+    form_class = BasisForm
+    party_scoped = True
+    title = "Record an enhanced rights finding"
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return (
+            services.record_basis(
+                party=self.party,
+                basis=data["basis"],
+                applies=data["applies"],
+                evidence=data["evidence"],
+                opted_out=data["opted_out"],
+                factors=[f.strip() for f in data["factors"].splitlines() if f.strip()],
+                by=self.request.user,
+            )
+            or True
+        )  # record_basis returns the enhanced status, which may be False.
+
+
+class NeedsAssessmentView(CaseFormView):
+    form_class = NeedsAssessmentForm
+    party_scoped = True
+    title = "Victim needs assessment"
+
+    def get_initial(self):
+        last = self.party.needs_assessments.order_by("-version").first()
+        if last is None:
+            return {}
+        fields = NeedsAssessmentForm._meta.fields
+        initial = {name: getattr(last, name) for name in fields}
+        initial["intimidation_factors"] = "\n".join(last.intimidation_factors)
+        initial["reason"] = "Circumstances changed"
+        return initial
+
+    def perform(self, form):
+        return services.record_needs_assessment(
+            party=self.party, by=self.request.user, **form.cleaned_data
+        )
+
+
+class UpdateAgreementView(CaseFormView):
+    form_class = UpdateAgreementForm
+    party_scoped = True
+    title = "Agree how often to give updates"
+
+    def get_initial(self):
+        current = self.party.update_agreements.filter(superseded_at__isnull=True).first()
+        if current is None:
+            return {}
+        return {"frequency_days": current.frequency_days, "method": current.method}
+
+    def perform(self, form):
+        return services.agree_updates(party=self.party, by=self.request.user, **form.cleaned_data)
+
+
+class RiskAssessmentView(CaseFormView):
+    form_class = RiskAssessmentForm
+    party_scoped = True
+    title = "Domestic abuse risk assessment (DASH)"
+    template_name = "cases/risk_form.html"
+
+    def get_form_kwargs(self):
+        from django.utils import timezone
+
+        self.question_set = RiskQuestionSet.objects.in_force(timezone.localdate())
+        return {"questions": self.question_set.questions.all()}
+
+    def perform(self, form):
+        self.assessment = services.assess_risk(
+            party=self.party,
+            by=self.request.user,
+            answers=form.answers(),
+            judgement_grade=form.cleaned_data["judgement_grade"],
+            judgement_reason=form.cleaned_data["judgement_reason"],
+            question_set=self.question_set,
+        )
+        return self.assessment
+
+    def success_message(self):
+        a = self.assessment
+        text = f"Risk assessed: {a.score} yes answers, {a.get_grade_display().lower()} risk."
+        if a.marac_referral:
+            text += " This meets the MARAC referral criteria: refer to MARAC and an IDVA."
+        return text
+
+
+class SpecialMeasuresView(CaseFormView):
+    form_class = SpecialMeasuresForm
+    party_scoped = True
+    title = "Special measures"
+
+    def perform(self, form):
+        return services.record_special_measures(
+            party=self.party, by=self.request.user, **form.cleaned_data
+        )
+
+
+class VpsView(CaseFormView):
+    form_class = VpsForm
+    party_scoped = True
+    title = "Victim personal statement"
+
+    def perform(self, form):
+        return services.record_vps(party=self.party, by=self.request.user, **form.cleaned_data)
+
+
+class WitnessCareView(CaseFormView):
+    form_class = WitnessCareForm
+    party_scoped = True
+    title = "Post-charge witness care"
+
+    def _current(self) -> WitnessCare:
+        return WitnessCare.objects.filter(party=self.party).first() or WitnessCare(party=self.party)
+
+    def get_form_kwargs(self):
+        return {"instance": self._current()} if self.request.method == "GET" else {}
+
+    def get_initial(self):
+        return {"version": self._current().version}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.save_witness_care(
+            party=self.party, by=self.request.user, expected_version=version, **data
+        )
+
+    def after_refusal(self, form):
+        _refresh_version(form, WitnessCare.objects.get(party=self.party).version)
+
+
+class CaseCloseView(CaseFormView):
+    action = "cases.edit"
+    form_class = CloseCaseForm
+    title = "Close the case"
+    submit = "Close case"
+
+    def get_initial(self):
+        return {"version": self.case.version}
+
+    def perform(self, form):
+        return services.close_case(
+            case=self.case,
+            by=self.request.user,
+            outcome=form.cleaned_data["outcome"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def after_refusal(self, form):
+        _refresh_version(form, Case.objects.get(pk=self.case.pk).version)
+
+    def success_message(self):
+        return "Case closed."

@@ -1,0 +1,113 @@
+"""An officer's walk through a case in the browser, checked by axe at every step."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services as accounts_services
+from accounts.models import Role
+from cases.models import Case, CaseEvent, Contact
+from tests.cases.factories import CaseFactory, offence
+from tests.factories import TEST_PASSWORD, TeamFactory, make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _sign_in(page, live_server, user):
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def _local(dt):
+    return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_officer_creates_a_case_logs_a_contact_and_records_an_arrest(
+    page, live_server, assert_accessible
+):
+    officer = make_user(Role.OFFICER, first_name="Sam", last_name="Okafor")
+    team = TeamFactory(name="Victim Based Crime Team")
+    accounts_services.add_to_team(team=team, user=officer)
+    _sign_in(page, live_server, officer)
+
+    page.get_by_role("link", name="Cases").click()
+    page.wait_for_url("**/cases/")
+    assert_accessible(page)
+    page.get_by_role("link", name="New case").click()
+    assert_accessible(page)
+
+    now = timezone.now()
+    page.get_by_label("Crime reference").fill("NS/077001/26")
+    page.get_by_label("Offence*").select_option(label="Burglary (residential)")
+    page.get_by_label("When did it happen?").fill(_local(now - datetime.timedelta(hours=6)))
+    page.get_by_label("When was it reported?").fill(_local(now - datetime.timedelta(hours=5)))
+    page.get_by_label("THRIVE grading").select_option(label="Grade 3: scheduled")
+    page.get_by_label("First name").fill("Amira")
+    page.get_by_label("Last name").fill("Haddad")
+    page.get_by_role("button", name="Create case").click()
+    page.wait_for_url("**/cases/*/")
+    assert "Case NS/077001/26 created." in page.locator("main").inner_text()
+    assert_accessible(page)
+
+    contact = page.locator("#quick-contact")
+    contact.get_by_label("Who").select_option(index=1)
+    contact.get_by_label("Method").select_option(label="Phone")
+    contact.get_by_label("Purpose").select_option(label="Initial engagement")
+    contact.get_by_label("Summary").fill("Explained the Victims' Code and gave the crime number.")
+    contact.get_by_role("button", name="Log contact").click()
+    page.locator("#quick-contact .alert-success").wait_for()
+    assert "Explained the Victims' Code" in page.locator("#timeline").inner_text()
+    assert_accessible(page)
+
+    event = page.locator("#quick-event")
+    event.get_by_label("What happened").select_option(label="Suspect arrested")
+    event.get_by_role("button", name="Record event").click()
+    page.locator("#quick-event .alert-success").wait_for()
+    assert "Suspect arrested" in page.locator("#timeline").inner_text()
+    assert_accessible(page)
+
+    case = Case.objects.get(crime_reference="NS/077001/26")
+    assert Contact.objects.filter(case=case).count() == 1
+    assert CaseEvent.objects.filter(case=case, kind="arrest").count() == 1
+
+
+def test_an_incomplete_event_shows_its_errors_accessibly(page, live_server, assert_accessible):
+    case = CaseFactory()
+    _sign_in(page, live_server, case.officer)
+    page.goto(live_server.url + reverse("case-detail", kwargs={"pk": case.pk}))
+    event = page.locator("#quick-event")
+    event.get_by_label("What happened").select_option(label="Hearing listed")
+    event.get_by_role("button", name="Record event").click()
+    page.locator("#quick-event .invalid-feedback, #quick-event .alert-danger").first.wait_for()
+    assert "Say when the Witness Care Unit received this" in event.inner_text()
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "person-edit",
+        "safe-contact",
+        "basis-record",
+        "needs-assessment",
+        "update-agreement",
+        "risk-assessment",
+        "special-measures",
+        "vps",
+        "witness-care",
+    ],
+)
+def test_record_forms_are_accessible(page, live_server, assert_accessible, url_name):
+    case = CaseFactory(offence=offence("abh_domestic"))
+    party = case.parties.get()
+    _sign_in(page, live_server, case.officer)
+    page.goto(live_server.url + reverse(url_name, kwargs={"pk": case.pk, "party_pk": party.pk}))
+    assert_accessible(page)
