@@ -364,6 +364,17 @@ class BasisView(CaseFormView):
     form_class = BasisForm
     party_scoped = True
     title = "Record an enhanced rights finding"
+    template_name = "cases/basis_form.html"
+
+    def render(self, form, **extra):
+        return super().render(
+            form,
+            bases=self.party.bases.select_related("assessed_by"),
+            history=self.party.enhanced_history.select_related("changed_by").order_by(
+                "-changed_at", "-id"
+            ),
+            **extra,
+        )
 
     def perform(self, form):
         data = form.cleaned_data
@@ -406,6 +417,11 @@ class UpdateAgreementView(CaseFormView):
     form_class = UpdateAgreementForm
     party_scoped = True
     title = "Agree how often to give updates"
+    template_name = "cases/agreement_form.html"
+
+    def render(self, form, **extra):
+        agreements = self.party.update_agreements.select_related("agreed_by")
+        return super().render(form, agreements=agreements, **extra)
 
     def get_initial(self):
         current = self.party.update_agreements.filter(superseded_at__isnull=True).first()
