@@ -1,0 +1,483 @@
+"""Shapes of the cases API. These check shape only (types, lengths, choices, which ids exist in
+the case); every rule about what may be recorded lives in cases.services."""
+
+from rest_framework import serializers
+
+from accounts.models import Team, User
+from cases.models import (
+    Case,
+    CaseEvent,
+    Contact,
+    NeedsAssessment,
+    OffenceCategory,
+    Party,
+    PartyRole,
+    Person,
+    RiskAnswer,
+    RiskAssessment,
+    SafeContact,
+    UpdateAgreement,
+)
+
+VERSION_HELP = "The version you last read. Required: a stale version is refused with 409."
+
+PERSON_INPUT_FIELDS = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "preferred_language",
+    "interpreter_needed",
+    "communication_needs",
+    "sex",
+    "ethnicity",
+]
+
+
+def _require_version(attrs: dict) -> dict:
+    # PATCH validates partially, which would let `version` be left out; it never may be.
+    if "version" not in attrs:
+        raise serializers.ValidationError({"version": ["This field is required."]})
+    return attrs
+
+
+class CasePartyField(serializers.PrimaryKeyRelatedField):
+    """A party id that must belong to the case in the serializer's context."""
+
+    queryset = Party.objects.none()  # Narrowed to the case's parties by get_queryset.
+
+    default_error_messages = {
+        "does_not_exist": "This person is not part of this case.",
+        "incorrect_type": "Give the id of a party in this case.",
+    }
+
+    def get_queryset(self):
+        case = self.context.get("case")
+        if case is None:
+            return Party.objects.none()
+        return Party.objects.filter(case=case).select_related("person", "case__offence")
+
+
+class VisiblePersonField(serializers.PrimaryKeyRelatedField):
+    """An existing person's id, among the people the view says this user may see."""
+
+    queryset = Person.objects.none()  # Narrowed to the visible people by get_queryset.
+
+    default_error_messages = {"does_not_exist": "No person with this id is available to you."}
+
+    def get_queryset(self):
+        return self.context.get("people", Person.objects.none())
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+class PersonSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "first_name", "last_name", "date_of_birth"]
+
+
+class PersonInputSerializer(serializers.ModelSerializer):
+    """A new person's details."""
+
+    class Meta:
+        model = Person
+        fields = PERSON_INPUT_FIELDS
+
+
+class SafeContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SafeContact
+        fields = [
+            "phone_safe",
+            "text_safe",
+            "email_safe",
+            "letter_safe",
+            "visit_safe",
+            "safe_times",
+            "may_leave_message",
+            "alternative_contact",
+            "notes",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    safe_contact = SafeContactSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", *PERSON_INPUT_FIELDS, "safe_contact", "version", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class PersonUpdateSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+    class Meta:
+        model = Person
+        fields = [*PERSON_INPUT_FIELDS, "version"]
+
+    def validate(self, attrs):
+        return _require_version(attrs)
+
+
+class PersonConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current = PersonSerializer(help_text="The record as it now stands.")
+
+
+# --- parties -----------------------------------------------------------------------------------
+
+
+class PartySerializer(serializers.ModelSerializer):
+    person = PersonSummarySerializer(read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Party
+        fields = ["id", "case", "person", "role", "role_label", "enhanced", "added_at"]
+        read_only_fields = fields
+
+
+class PartyCreateSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    person = PersonInputSerializer(required=False, help_text="A new person's details, or...")
+    person_id = VisiblePersonField(required=False, help_text="...an existing person's id.")
+
+    def validate(self, attrs):
+        if ("person" in attrs) == ("person_id" in attrs):
+            raise serializers.ValidationError(
+                {"person": ["Give either a new person's details or an existing person's id."]}
+            )
+        return attrs
+
+
+class FirstPartySerializer(PartyCreateSerializer):
+    """The case's first victim: as when adding a party, with the role "victim" unless given."""
+
+    role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.VICTIM)
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    offence_code = serializers.CharField(source="offence.code", read_only=True)
+    offence_name = serializers.CharField(source="offence.name", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    officer_name = serializers.CharField(source="officer", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    victims = PartySerializer(source="victim_parties", many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "crime_reference",
+            "offence",
+            "offence_code",
+            "offence_name",
+            "offence_summary",
+            "occurred_at",
+            "reported_at",
+            "team",
+            "team_name",
+            "officer",
+            "officer_name",
+            "status",
+            "status_label",
+            "restricted",
+            "thrive_grade",
+            "victims",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class CaseDetailSerializer(serializers.ModelSerializer):
+    offence_code = serializers.CharField(source="offence.code", read_only=True)
+    offence_name = serializers.CharField(source="offence.name", read_only=True)
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    officer_name = serializers.CharField(source="officer", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    wcu_team_name = serializers.CharField(source="wcu_team", read_only=True, allow_null=True)
+    witness_care_officer_name = serializers.CharField(
+        source="witness_care_officer", read_only=True, allow_null=True
+    )
+    parties = PartySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "crime_reference",
+            "offence",
+            "offence_code",
+            "offence_name",
+            "offence_summary",
+            "occurred_at",
+            "reported_at",
+            "team",
+            "team_name",
+            "officer",
+            "officer_name",
+            "status",
+            "status_label",
+            "outcome",
+            "closed_at",
+            "wcu_team",
+            "wcu_team_name",
+            "witness_care_officer",
+            "witness_care_officer_name",
+            "restricted",
+            "mental_health_demand",
+            "thrive_grade",
+            "parties",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseCreateSerializer(serializers.ModelSerializer):
+    # Declared, so no uniqueness check here: the service owns that rule and its message.
+    crime_reference = serializers.CharField(max_length=50)
+    offence = serializers.PrimaryKeyRelatedField(queryset=OffenceCategory.objects.all())
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
+    officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    victim = FirstPartySerializer()
+
+    class Meta:
+        model = Case
+        fields = [
+            "crime_reference",
+            "offence",
+            "offence_summary",
+            "occurred_at",
+            "reported_at",
+            "team",
+            "officer",
+            "restricted",
+            "mental_health_demand",
+            "thrive_grade",
+            "victim",
+        ]
+
+
+class CaseUpdateSerializer(serializers.ModelSerializer):
+    offence = serializers.PrimaryKeyRelatedField(queryset=OffenceCategory.objects.all())
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
+    officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+    class Meta:
+        model = Case
+        fields = [
+            "offence",
+            "offence_summary",
+            "occurred_at",
+            "reported_at",
+            "team",
+            "officer",
+            "restricted",
+            "mental_health_demand",
+            "thrive_grade",
+            "version",
+        ]
+
+    def validate(self, attrs):
+        return _require_version(attrs)
+
+
+class CaseConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current = CaseDetailSerializer(help_text="The case as it now stands.")
+
+
+# --- what happens on the case ------------------------------------------------------------------
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    party = CasePartyField()
+    person_name = serializers.CharField(source="party.person", read_only=True)
+    by_name = serializers.CharField(source="by", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "case",
+            "party",
+            "person_name",
+            "occurred_at",
+            "method",
+            "direction",
+            "purpose",
+            "summary",
+            "by",
+            "by_name",
+            "recorded_at",
+        ]
+        read_only_fields = ["id", "case", "by", "recorded_at"]
+
+
+class EventSerializer(serializers.ModelSerializer):
+    party = CasePartyField(required=False, allow_null=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    wcu_team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="The Witness Care Unit, when the case is passed to one.",
+    )
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "kind_label",
+            "occurred_at",
+            "received_at",
+            "party",
+            "hearing_at",
+            "venue",
+            "outcome",
+            "custody_months",
+            "notes",
+            "wcu_team",
+            "recorded_by",
+            "recorded_at",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_reason",
+        ]
+        read_only_fields = [
+            "id",
+            "case",
+            "recorded_by",
+            "recorded_at",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_reason",
+        ]
+
+
+class EventWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the event is being withdrawn.")
+
+
+# --- assessments -------------------------------------------------------------------------------
+
+
+class NeedsAssessmentSerializer(serializers.ModelSerializer):
+    party = CasePartyField()
+    intimidation_factors = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False
+    )
+
+    class Meta:
+        model = NeedsAssessment
+        fields = [
+            "id",
+            "party",
+            "version",
+            "assessed_at",
+            "assessed_by",
+            "reason",
+            "communication_and_language",
+            "interpreter_needed",
+            "safe_contact_notes",
+            "health_and_disability",
+            "mental_disorder",
+            "impairment_of_intelligence",
+            "physical_disability",
+            "persistently_targeted",
+            "intimidated",
+            "intimidation_factors",
+            "support_needs",
+            "special_measures_needed",
+            "special_measures_notes",
+            "court_childcare_needed",
+            "court_transport_needed",
+            "restorative_justice_info_given",
+            "vps_offered",
+            "notes",
+        ]
+        read_only_fields = ["id", "version", "assessed_at", "assessed_by"]
+
+
+class RiskAssessmentSerializer(serializers.ModelSerializer):
+    party = CasePartyField()
+    question_set = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    answers = serializers.DictField(
+        child=serializers.ChoiceField(choices=RiskAnswer.choices),
+        help_text='Every question number to an answer, e.g. {"1": "yes", "2": "not_known"}.',
+    )
+    # Plain strings in the schema: one choice set under three names would make three enums.
+    actuarial_grade = serializers.CharField(
+        read_only=True, help_text="From the score alone: standard, medium or high."
+    )
+    grade = serializers.CharField(
+        read_only=True, help_text="The higher of the actuarial and judgement grades."
+    )
+    marac_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "party",
+            "question_set",
+            "assessed_at",
+            "assessed_by",
+            "answers",
+            "score",
+            "actuarial_grade",
+            "judgement_grade",
+            "judgement_reason",
+            "grade",
+            "marac_referral",
+            "marac_reasons",
+            "domestic_abuse_incidents_in_window",
+        ]
+        read_only_fields = [
+            "id",
+            "assessed_at",
+            "assessed_by",
+            "score",
+            "actuarial_grade",
+            "grade",
+            "marac_referral",
+            "marac_reasons",
+            "domestic_abuse_incidents_in_window",
+        ]
+
+
+class UpdateAgreementSerializer(serializers.ModelSerializer):
+    party = CasePartyField()
+
+    class Meta:
+        model = UpdateAgreement
+        fields = [
+            "id",
+            "party",
+            "frequency_days",
+            "method",
+            "notes",
+            "agreed_at",
+            "agreed_by",
+            "superseded_at",
+            "next_update_due_at",
+        ]
+        read_only_fields = ["id", "agreed_at", "agreed_by", "superseded_at", "next_update_due_at"]
