@@ -68,8 +68,13 @@ def _save_versioned(instance, *, expected_version: int, fields: dict) -> None:
     for name, value in fields.items():
         setattr(instance, name, value)
     instance.full_clean(exclude=["version"])
+    stamps = {
+        field.attname: field.pre_save(instance, add=False)
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False)
+    }
     updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, **fields
+        version=F("version") + 1, **fields, **stamps
     )
     if not updated:
         raise EditConflict
@@ -300,6 +305,21 @@ def recompute_enhanced(
             by=None,
             now=now,
         )
+    elif (
+        Basis.INTIMIDATED not in derived
+        and intimidated is not None
+        and intimidated.source == BasisSource.AUTOMATIC
+        and intimidated.applies
+    ):
+        existing[Basis.INTIMIDATED] = _upsert_basis(
+            party,
+            Basis.INTIMIDATED,
+            applies=False,
+            source=BasisSource.AUTOMATIC,
+            evidence="No longer automatic for this offence",
+            by=None,
+            now=now,
+        )
     applying = sorted(code for code, row in existing.items() if row.applies)
     enhanced = bool(applying)
     last = party.enhanced_history.order_by("-changed_at", "-id").first()
@@ -481,6 +501,8 @@ def record_event(
 ) -> CaseEvent:
     now = _now(now)
     errors = {}
+    if kind not in EventKind.values:
+        errors["kind"] = "Choose what happened."
     if occurred_at > now + datetime.timedelta(minutes=5):
         errors["occurred_at"] = "An event cannot be recorded before it happens."
     if kind in RECEIVED_EVENT_KINDS and received_at is None:
@@ -664,13 +686,15 @@ def assess_risk(
     actuarial = rules.actuarial_grade(
         score, medium_threshold=qset.medium_threshold, high_threshold=qset.high_threshold
     )
-    if judgement_grade and RISK_ORDER[judgement_grade] < RISK_ORDER[actuarial]:
+    if judgement_grade and judgement_grade not in RiskGrade.values:
+        errors["judgement_grade"] = "Choose standard, medium or high."
+    elif judgement_grade and RISK_ORDER[judgement_grade] < RISK_ORDER[actuarial]:
         errors["judgement_grade"] = (
             f"Professional judgement can raise the grade but not lower it below "
             f"{RiskGrade(actuarial).label.lower()}."
         )
     if (
-        judgement_grade
+        judgement_grade in RiskGrade.values
         and RISK_ORDER[judgement_grade] > RISK_ORDER[actuarial]
         and not (judgement_reason.strip())
     ):
@@ -680,10 +704,19 @@ def assess_risk(
     grade = rules.higher_grade(actuarial, judgement_grade)
     window = datetime.timedelta(days=qset.escalation_window_days)
     incidents = domestic_abuse_incidents(party.person, since=now - window, until=now)
-    repeat_since = now - datetime.timedelta(days=qset.repeat_window_days)
-    referred_recently = RiskAssessment.objects.filter(
-        party__person=party.person, marac_referral=True, assessed_at__gte=repeat_since
-    ).exists()
+    # A repeat is a further incident (so another case) within the window after a referral.
+    incident_at = party.case.occurred_at
+    repeat_since = incident_at - datetime.timedelta(days=qset.repeat_window_days)
+    referred_recently = (
+        RiskAssessment.objects.filter(
+            party__person=party.person,
+            marac_referral=True,
+            assessed_at__gte=repeat_since,
+            assessed_at__lte=incident_at,
+        )
+        .exclude(party__case_id=party.case_id)
+        .exists()
+    )
     reasons = rules.marac_reasons(
         score=score,
         high_threshold=qset.high_threshold,

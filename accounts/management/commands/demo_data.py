@@ -1,4 +1,4 @@
-"""Create a fictional force to explore VictimCare with. Development only."""
+"""Create a fictional force, and fictional cases, to explore VictimCare with. Development only."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import Role, Team, TeamKind, User
+from cases.demo import DEMO_CASES, create_demo_cases
 from referrals.models import AgencyKind, SupportAgency
 
 # Documented in README.md. The command refuses to run with DEBUG off: never in production.
@@ -89,13 +90,19 @@ USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create demo teams, agencies and users of every role (refused when DEBUG is off)."
+    help = (
+        "Create demo teams, agencies, users of every role and fictional cases "
+        "(refused when DEBUG is off)."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("demo_data creates known passwords: it runs only with DEBUG on.")
         with transaction.atomic():
             self._create()
+            cases = create_demo_cases()
+        kept = len(DEMO_CASES) - len(cases)
+        self.stdout.write(f"Demo cases: {len(cases)} created, {kept} already there.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these:"))
         for username, _first, _last, _c, roles, agency, _t in USERS:
             labels = ", ".join(Role(r).label for r in roles)
