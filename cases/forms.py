@@ -368,6 +368,16 @@ class WitnessCareForm(forms.ModelForm):
         }
 
 
+class AssignWitnessCareOfficerForm(forms.Form):
+    officer = forms.ModelChoiceField(queryset=User.objects.none(), label="Witness care officer")
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.holding(Role.WITNESS_CARE).filter(
+            memberships__team_id=case.wcu_team_id, is_active=True
+        )
+
+
 class CloseCaseForm(VersionedForm):
     outcome = forms.ChoiceField(choices=CaseOutcome.choices)
 

@@ -31,7 +31,7 @@ def derived_bases(
     flags = set(offence_flags)
     found: dict[str, str] = {}
     serious = flags & set(most_serious_flags)
-    if serious and role != PartyRole.WITNESS:
+    if serious and role not in {PartyRole.WITNESS, PartyRole.BUSINESS_CONTACT}:
         found[Basis.MOST_SERIOUS] = "Offence flagged: " + ", ".join(sorted(serious))
     if role == PartyRole.BEREAVED:
         found[Basis.BEREAVED] = "Recorded as a bereaved close relative"

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 
 from . import rules
 from .models import (
@@ -116,6 +116,19 @@ CASE_FIELDS = {
 }
 
 
+def _check_case_fields(fields: dict) -> None:
+    """The officer in the case must be an active officer; the offence must be in use."""
+    errors = {}
+    officer = fields.get("officer")
+    if officer is not None and not (officer.is_active and Role.OFFICER in officer.roles):
+        errors["officer"] = "Choose an active officer."
+    offence = fields.get("offence")
+    if offence is not None and not offence.is_active:
+        errors["offence"] = "This offence category is no longer in use."
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def create_case(
     *,
@@ -132,6 +145,7 @@ def create_case(
     if unknown:
         raise TypeError(f"unexpected case fields: {sorted(unknown)}")
     reference = validate_crime_reference(crime_reference, on=timezone.localdate(now))
+    _check_case_fields(fields)
     if Case.objects.filter(crime_reference=reference).exists():
         raise ValidationError({"crime_reference": "A case with this crime reference exists."})
     case = Case(crime_reference=reference, created_by=by, **fields)
@@ -149,6 +163,7 @@ def update_case(
     unknown = set(fields) - CASE_FIELDS
     if unknown:
         raise TypeError(f"unexpected case fields: {sorted(unknown)}")
+    _check_case_fields({k: v for k, v in fields.items() if getattr(case, k, None) != v})
     facts_changed = any(
         getattr(case, name) != value
         for name, value in fields.items()
@@ -522,7 +537,7 @@ def record_event(
     if kind == EventKind.PASSED_TO_WCU and wcu_team is None and case.wcu_team_id is None:
         errors["wcu_team"] = "Choose the Witness Care Unit."
     if case.status == CaseStatus.CLOSED:
-        errors["kind"] = "This case is closed. Reopen it before recording events."
+        errors["kind"] = "This case is closed: no more events can be recorded on it."
     if errors:
         raise ValidationError(errors)
     event = CaseEvent.objects.create(
@@ -578,6 +593,8 @@ def close_case(
 ) -> Case:
     if outcome not in CaseOutcome.values:
         raise ValidationError({"outcome": "Choose the outcome."})
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError("This case is already closed.")
     _save_versioned(
         case,
         expected_version=expected_version,
@@ -628,7 +645,11 @@ def record_needs_assessment(
         row = existing.get(basis)
         if basis == Basis.INTIMIDATED and row and row.source == BasisSource.AUTOMATIC and not found:
             continue  # Automatic intimidation stands unless the person opts out of it.
-        if found or (row is not None and row.applies != found):
+        # A later assessment may withdraw its own earlier finding, never an officer's.
+        withdraws_own = (
+            row is not None and row.applies and row.source == BasisSource.NEEDS_ASSESSMENT
+        )
+        if found or (not found and withdraws_own):
             _upsert_basis(
                 party,
                 basis,
@@ -638,6 +659,7 @@ def record_needs_assessment(
                 by=by,
                 now=now,
                 factors=assessment.intimidation_factors if basis == Basis.INTIMIDATED else None,
+                opted_out=bool(row and row.opted_out),
             )
     recompute_enhanced(party=party, by=by, reason="Needs assessment recorded", now=now)
     return assessment
@@ -676,6 +698,8 @@ def assess_risk(
 ) -> RiskAssessment:
     now = _now(now)
     qset = question_set or RiskQuestionSet.objects.in_force(timezone.localdate(now))
+    if qset is None:
+        raise ValidationError("No risk question set is in force: ask an administrator.")
     numbers = {str(n) for n in qset.questions.values_list("number", flat=True)}
     errors = {}
     if set(answers) != numbers:
@@ -823,3 +847,23 @@ def save_witness_care(*, party: Party, by: User, expected_version: int, **fields
     care, _ = WitnessCare.objects.get_or_create(party=party)
     _save_versioned(care, expected_version=expected_version, fields={**fields, "updated_by": by})
     return care
+
+
+@transaction.atomic
+def assign_witness_care_officer(*, case: Case, officer: User, by: User) -> Case:
+    """After charge, one named witness care officer from the case's unit looks after it."""
+    from accounts.models import TeamMembership
+
+    if case.wcu_team_id is None:
+        raise ValidationError("Pass the case to a Witness Care Unit first.")
+    in_unit = TeamMembership.objects.filter(team_id=case.wcu_team_id, user=officer).exists()
+    if not (officer.is_active and Role.WITNESS_CARE in officer.roles and in_unit):
+        raise ValidationError(
+            {"officer": f"Choose an active witness care officer from {case.wcu_team}."}
+        )
+    Case.objects.filter(pk=case.pk).update(
+        witness_care_officer=officer, version=F("version") + 1, updated_at=timezone.now()
+    )
+    case.witness_care_officer = officer
+    case.version += 1
+    return case

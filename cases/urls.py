@@ -8,6 +8,11 @@ urlpatterns = [
     path("<int:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("<int:pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
     path("<int:pk>/close/", views.CaseCloseView.as_view(), name="case-close"),
+    path(
+        "<int:pk>/witness-care-officer/",
+        views.AssignWitnessCareOfficerView.as_view(),
+        name="assign-wco",
+    ),
     path("<int:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact-create"),
     path("<int:pk>/events/new/", views.EventCreateView.as_view(), name="event-create"),
     path(

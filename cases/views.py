@@ -14,6 +14,7 @@ from accounts.permissions import can
 from . import selectors, services
 from .forms import (
     AddPartyForm,
+    AssignWitnessCareOfficerForm,
     BasisForm,
     CaseSearchForm,
     CloseCaseForm,
@@ -507,6 +508,26 @@ class WitnessCareView(CaseFormView):
 
     def after_refusal(self, form):
         _refresh_version(form, WitnessCare.objects.get(party=self.party).version)
+
+
+class AssignWitnessCareOfficerView(CaseFormView):
+    form_class = AssignWitnessCareOfficerForm
+    title = "Assign a witness care officer"
+    submit = "Assign"
+
+    def get_form_kwargs(self):
+        return {"case": self.case}
+
+    def get_initial(self):
+        return {"officer": self.case.witness_care_officer_id}
+
+    def perform(self, form):
+        return services.assign_witness_care_officer(
+            case=self.case, officer=form.cleaned_data["officer"], by=self.request.user
+        )
+
+    def success_message(self):
+        return f"{self.case.witness_care_officer} now looks after this case."
 
 
 class CaseCloseView(CaseFormView):

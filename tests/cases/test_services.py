@@ -1021,3 +1021,92 @@ def test_the_same_role_twice_for_a_person_is_refused():
         services.add_party(
             case=party.case, person=party.person, role=PartyRole.VICTIM, by=party.case.officer
         )
+
+
+# --- refusals added after review -----------------------------------------------------------------
+
+
+def test_the_officer_in_the_case_must_be_an_active_officer():
+    with pytest.raises(ValidationError) as refused:
+        CaseFactory(officer=make_user(Role.AGENCY))
+    assert "officer" in refused.value.error_dict
+
+
+def test_an_offence_no_longer_in_use_cannot_be_chosen():
+    retired = offence("fraud")
+    retired.is_active = False
+    retired.save()
+    with pytest.raises(ValidationError) as refused:
+        CaseFactory(offence=retired)
+    assert "offence" in refused.value.error_dict
+
+
+def test_a_closed_case_cannot_be_closed_again():
+    case = CaseFactory()
+    services.close_case(case=case, by=case.officer, outcome="no_suspect", expected_version=1)
+    with pytest.raises(ValidationError, match="already closed"):
+        services.close_case(
+            case=case, by=case.officer, outcome="other", expected_version=case.version
+        )
+
+
+def test_a_business_contact_is_not_enhanced_by_a_serious_offence():
+    case = CaseFactory(offence=offence("arson_endangering_life"))
+    business = PartyFactory(case=case, role=PartyRole.BUSINESS_CONTACT)
+    assert victim_of(case).enhanced is True
+    assert business.enhanced is False
+
+
+def test_a_reassessment_does_not_clear_an_officers_finding():
+    case = CaseFactory()
+    victim = victim_of(case)
+    services.record_basis(
+        party=victim,
+        basis=Basis.PERSISTENTLY_TARGETED,
+        applies=True,
+        evidence="Five reports in three months",
+        by=case.officer,
+    )
+    services.record_needs_assessment(party=victim, by=case.officer)
+    victim.refresh_from_db()
+    assert victim.enhanced is True
+
+
+def test_an_opt_out_of_automatic_intimidation_survives_later_assessments():
+    case = CaseFactory(offence=offence("abh_domestic"))
+    victim = victim_of(case)
+    services.record_basis(
+        party=victim,
+        basis=Basis.INTIMIDATED,
+        applies=False,
+        opted_out=True,
+        evidence="She does not want it",
+        by=case.officer,
+    )
+    services.record_needs_assessment(party=victim, by=case.officer, intimidated=True)
+    services.record_needs_assessment(party=victim, by=case.officer, intimidated=False)
+    basis = victim.bases.get(basis=Basis.INTIMIDATED)
+    assert (basis.applies, basis.opted_out) == (False, True)
+
+
+def test_only_a_witness_care_officer_of_the_cases_unit_can_be_assigned():
+    unit = TeamFactory(kind=TeamKind.WITNESS_CARE_UNIT)
+    case = CaseFactory()
+    wco = make_user(Role.WITNESS_CARE)
+    with pytest.raises(ValidationError, match="Pass the case"):
+        services.assign_witness_care_officer(case=case, officer=wco, by=case.officer)
+    services.record_event(
+        case=case,
+        by=case.officer,
+        kind="passed_to_wcu",
+        occurred_at=timezone.now(),
+        wcu_team=unit,
+    )
+    with pytest.raises(ValidationError):
+        services.assign_witness_care_officer(case=case, officer=wco, by=case.officer)
+    from accounts import services as accounts_services
+
+    accounts_services.add_to_team(team=unit, user=wco)
+    services.assign_witness_care_officer(case=case, officer=wco, by=case.officer)
+    case.refresh_from_db()
+    assert case.witness_care_officer == wco

@@ -320,3 +320,24 @@ def test_safe_contact_warning_shows_at_the_top_of_the_case(client):
     client.force_login(case.officer)
     content = client.get(reverse("case-detail", kwargs={"pk": case.pk})).content.decode()
     assert "do not use phone, letter" in content and "Weekdays 10:00 to 14:00" in content
+
+
+def test_witness_care_unit_assigns_a_named_officer_from_the_unit(client):
+    unit = TeamFactory(kind="witness_care_unit", name="Witness Care Unit")
+    wco, outsider = make_user(Role.WITNESS_CARE), make_user(Role.WITNESS_CARE)
+    accounts_services.add_to_team(team=unit, user=wco)
+    case = CaseFactory()
+    services.record_event(
+        case=case,
+        by=case.officer,
+        kind=EventKind.PASSED_TO_WCU,
+        occurred_at=timezone.now(),
+        wcu_team=unit,
+    )
+    client.force_login(wco)
+    url = reverse("assign-wco", kwargs={"pk": case.pk})
+    refused = client.post(url, {"officer": outsider.pk})
+    assert "Select a valid choice" in refused.content.decode()
+    assert client.post(url, {"officer": wco.pk}).status_code == 302
+    case.refresh_from_db()
+    assert case.witness_care_officer == wco
