@@ -664,6 +664,7 @@ def _post_charge(demo: _Demo) -> Case:
         "Remanded in custody.",
     )
     demo.event(case, EventKind.PASSED_TO_WCU, at=demo.at(72, 9, 0), wcu_team=unit)
+    services.assign_witness_care_officer(case=case, officer=wcu, by=wcu)
     demo.event(
         case,
         EventKind.HEARING_LISTED,
