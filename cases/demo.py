@@ -81,6 +81,7 @@ class _Demo:
             offence=OffenceCategory.objects.get(code=offence),
             occurred_at=occurred_at,
             reported_at=reported_at,
+            recorded_at=fields.pop("recorded_at", reported_at + datetime.timedelta(minutes=40)),
             team=self.teams[team],
             officer=user,
             now=reported_at,

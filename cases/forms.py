@@ -58,6 +58,12 @@ class CaseFields(forms.Form):
     offence_summary = forms.CharField(max_length=300, required=False, label="Short summary")
     occurred_at = forms.DateTimeField(label="When did it happen?", widget=DateTimeInput())
     reported_at = forms.DateTimeField(label="When was it reported?", widget=DateTimeInput())
+    recorded_at = forms.DateTimeField(
+        label="When was the crime recorded?",
+        required=False,
+        widget=DateTimeInput(),
+        help_text="On the crime recording system. Leave blank if it is being recorded now.",
+    )
     team = forms.ModelChoiceField(queryset=Team.objects.all(), label="Owning team")
     officer = forms.ModelChoiceField(queryset=User.objects.none(), label="Officer in the case")
     thrive_grade = forms.ChoiceField(

@@ -195,6 +195,11 @@ class Case(models.Model):
     offence_summary = models.CharField(max_length=300, blank=True)
     occurred_at = models.DateTimeField(help_text="When the offence happened (or began).")
     reported_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the crime was recorded on the crime recording system, if not at once.",
+    )
     team = models.ForeignKey(
         "accounts.Team", on_delete=models.PROTECT, related_name="cases", verbose_name="Owning team"
     )
@@ -491,6 +496,8 @@ class EventKind(models.TextChoices):
     VERDICT = "verdict", "Verdict"
     SENTENCE = "sentence", "Sentence"
     APPEAL = "appeal", "Appeal"
+    VRR_REQUEST = "vrr_request", "Victims' Right to Review request received"
+    COMPLAINT = "complaint", "Complaint received"
 
 
 # Information that reaches the Witness Care Unit from the court or CPS: its clocks run from receipt.

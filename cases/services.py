@@ -11,6 +11,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Role, User
+from entitlements import services as duties
+from entitlements.models import MetBy
 
 from . import rules
 from .models import (
@@ -108,6 +110,7 @@ CASE_FIELDS = {
     "offence_summary",
     "occurred_at",
     "reported_at",
+    "recorded_at",
     "team",
     "officer",
     "restricted",
@@ -152,7 +155,8 @@ def create_case(
     case.full_clean()
     case.save()
     person = victim if isinstance(victim, Person) else create_person(by=by, **victim)
-    add_party(case=case, person=person, role=victim_role, by=by, now=now)
+    add_party(case=case, person=person, role=victim_role, by=by, now=now, clock_at=case.reported_at)
+    duties.on_case_created(case)
     return case
 
 
@@ -247,14 +251,23 @@ def save_safe_contact(*, person: Person, by: User, expected_version: int, **fiel
 
 @transaction.atomic
 def add_party(
-    *, case: Case, person: Person, role: str, by: User, now: datetime.datetime | None = None
+    *,
+    case: Case,
+    person: Person,
+    role: str,
+    by: User,
+    now: datetime.datetime | None = None,
+    clock_at: datetime.datetime | None = None,
 ) -> Party:
+    """Add a person to the case. What is owed to them runs from `clock_at` (the report, for the
+    first victim) or from now."""
     if Party.objects.filter(case=case, person=person, role=role).exists():
         raise ValidationError({"role": "This person already has that role in the case."})
     party = Party(case=case, person=person, role=role)
     party.full_clean()
     party.save()
     recompute_enhanced(party=party, by=by, reason="Added to the case", now=now)
+    duties.on_party_added(party, at=clock_at or _now(now), at_report=clock_at is not None)
     return party
 
 
@@ -350,6 +363,7 @@ def recompute_enhanced(
     if party.enhanced != enhanced:
         party.enhanced = enhanced
         Party.objects.filter(pk=party.pk).update(enhanced=enhanced)
+        duties.on_enhanced_changed(party, now=now)
     return enhanced
 
 
@@ -424,8 +438,10 @@ def record_contact(
     purpose: str,
     summary: str,
     direction: str = "outgoing",
+    meets: Iterable = (),
     now: datetime.datetime | None = None,
 ) -> Contact:
+    """Log a contact; it can meet the person's open duties in the same step (`meets`)."""
     now = _now(now)
     if party.case_id != case.pk:
         raise ValidationError({"party": "This person is not part of this case."})
@@ -445,6 +461,7 @@ def record_contact(
     contact.save()
     if purpose == ContactPurpose.UPDATE:
         _refresh_next_update(party)
+    duties.on_contact(contact, meets=meets)
     return contact
 
 
@@ -488,6 +505,7 @@ def agree_updates(
     agreement.save()
     _refresh_next_update(party)
     agreement.refresh_from_db()
+    duties.on_update_agreed(agreement)
     return agreement
 
 
@@ -563,6 +581,7 @@ def record_event(
         for name, value in changes.items():
             setattr(case, name, value)
         case.version += 1
+    duties.on_event_recorded(event)
     return event
 
 
@@ -579,6 +598,7 @@ def withdraw_event(
     event.withdrawn_by = by
     event.withdrawal_reason = reason
     event.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    duties.on_event_withdrawn(event, by=by, now=event.withdrawn_at)
     return event
 
 
@@ -600,6 +620,7 @@ def close_case(
         expected_version=expected_version,
         fields={"status": CaseStatus.CLOSED, "outcome": outcome, "closed_at": _now(now)},
     )
+    duties.on_case_closed(case, at=case.closed_at)
     return case
 
 
@@ -662,6 +683,7 @@ def record_needs_assessment(
                 opted_out=bool(row and row.opted_out),
             )
     recompute_enhanced(party=party, by=by, reason="Needs assessment recorded", now=now)
+    duties.on_needs_assessed(assessment)
     return assessment
 
 
@@ -749,7 +771,7 @@ def assess_risk(
         escalation_incidents=qset.escalation_incidents,
         referred_within_repeat_window=referred_recently,
     )
-    return RiskAssessment.objects.create(
+    assessment = RiskAssessment.objects.create(
         party=party,
         question_set=qset,
         assessed_at=now,
@@ -764,6 +786,10 @@ def assess_risk(
         marac_reasons=reasons,
         domestic_abuse_incidents_in_window=incidents,
     )
+    duties.on_record(
+        party, MetBy.RISK_ASSESSMENT, at=now, by=by, record=f"Risk assessment: {grade} risk"
+    )
+    return assessment
 
 
 @transaction.atomic
@@ -802,6 +828,14 @@ def record_special_measures(
     record.full_clean()
     record.save()
     record.measures.set(measures)
+    if mg2_submitted_at is not None:
+        duties.on_record(
+            party,
+            MetBy.MG2_SUBMITTED,
+            at=mg2_submitted_at,
+            by=by,
+            record="MG2 submitted to the CPS",
+        )
     return record
 
 
@@ -828,6 +862,13 @@ def record_vps(
     )
     statement.full_clean()
     statement.save()
+    duties.on_record(
+        party,
+        MetBy.VPS_OFFERED,
+        at=now,
+        by=by,
+        record=f"Victim personal statement {statement.get_status_display().lower()}",
+    )
     return statement
 
 
@@ -866,4 +907,7 @@ def assign_witness_care_officer(*, case: Case, officer: User, by: User) -> Case:
     )
     case.witness_care_officer = officer
     case.version += 1
+    duties.on_case_record(
+        case, MetBy.WCO_ASSIGNED, at=timezone.now(), by=by, record=f"{officer} assigned"
+    )
     return case

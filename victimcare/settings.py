@@ -32,6 +32,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 FORCE_NAME = env("VICTIMCARE_FORCE_NAME", default="Northshire Police")
+# Bank holidays for working days: ENG (England) or WLS (Wales), from the `holidays` package.
+WORKING_DAY_REGION = env("WORKING_DAY_REGION", default="ENG")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "accounts",
     "cases",
+    "entitlements",
     "referrals",
     "health",
 ]

@@ -1,0 +1,233 @@
+"""The Victims' Code and Witness Charter as data, and the duties they place on each case.
+
+A rule row says what triggers a duty, whom it is owed to, how long the force has (standard and
+enhanced), who owns it and where the rule comes from. A case is judged by the rules in force on the
+date of each trigger: changing a rule means closing the old row and adding a new one.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Right(models.Model):
+    """One of the Victims' Code's 12 Rights, or a Witness Charter standard, with guidance."""
+
+    class Scheme(models.TextChoices):
+        VICTIMS_CODE = "victims_code", "Victims' Code"
+        WITNESS_CHARTER = "witness_charter", "Witness Charter"
+
+    scheme = models.CharField(max_length=20, choices=Scheme.choices)
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=200)
+    victim_summary = models.TextField(help_text="Plain English, for the victim or witness.")
+    what_to_do = models.TextField(help_text="Guidance for officers.")
+    what_to_say = models.TextField(blank=True)
+    what_to_record = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["scheme", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "number"], name="unique_right_number"),
+        ]
+
+    def __str__(self) -> str:
+        prefix = "Right" if self.scheme == self.Scheme.VICTIMS_CODE else "Standard"
+        return f"{prefix} {self.number}: {self.title}"
+
+
+class Trigger(models.TextChoices):
+    """What starts a duty's clock: an event kind (same codes as cases.EventKind) or a milestone."""
+
+    CRIME_REPORTED = "crime_reported", "Crime reported"
+    CRIME_RECORDED = "crime_recorded", "Crime recorded"
+    PERSON_ADDED = "person_added", "Person added to the case"
+    NEEDS_ASSESSED = "needs_assessed", "Needs assessment completed"
+    SPECIAL_MEASURES_NEEDED = "special_measures_needed", "Special measures need identified"
+    UPDATE_AGREED = "update_agreed", "Update agreement made"
+    CASE_CLOSED = "case_closed", "Case closed"
+    NOT_INVESTIGATED = "not_investigated", "Decision not to investigate"
+    ARREST = "arrest", "Suspect arrested"
+    INTERVIEW = "interview", "Suspect interviewed under caution"
+    RELEASED_NO_CHARGE = "released_no_charge", "Suspect released without charge"
+    BAIL = "bail", "Suspect released on bail"
+    RUI = "rui", "Suspect released under investigation"
+    BAIL_CHANGED = "bail_changed", "Bail conditions changed or cancelled"
+    CHARGE = "charge", "Suspect charged"
+    OUT_OF_COURT = "out_of_court", "Out-of-court disposal"
+    NO_PROSECUTION = "no_prosecution", "Decision not to prosecute"
+    PASSED_TO_WCU = "passed_to_wcu", "Passed to the Witness Care Unit"
+    HEARING_LISTED = "hearing_listed", "Hearing listed"
+    HEARING_OUTCOME = "hearing_outcome", "Hearing outcome"
+    REQUIRED_TO_GIVE_EVIDENCE = "required_to_give_evidence", "Witness required to give evidence"
+    SPECIAL_MEASURES_DECISION = "special_measures_decision", "Special measures decision"
+    VERDICT = "verdict", "Verdict"
+    SENTENCE = "sentence", "Sentence"
+    APPEAL = "appeal", "Appeal"
+    VRR_REQUEST = "vrr_request", "Victims' Right to Review request"
+    COMPLAINT = "complaint", "Complaint received"
+
+
+class Owner(models.TextChoices):
+    OFFICER = "officer", "Officer in the case"
+    WCU = "wcu", "Witness Care Unit"
+    SUPERVISOR = "supervisor", "Supervisor"
+
+
+class MetBy(models.TextChoices):
+    """A record whose creation meets the duty by itself, besides a contact the officer picks."""
+
+    CONTACT = "contact", "A contact with the person"
+    CASE_RECORDED = "case_recorded", "The case being recorded"
+    NEEDS_ASSESSMENT = "needs_assessment", "A needs assessment"
+    UPDATE_AGREEMENT = "update_agreement", "An update agreement"
+    UPDATE_CONTACT = "update_contact", "An update given to the person"
+    VPS_OFFERED = "vps_offered", "A victim personal statement offered"
+    RISK_ASSESSMENT = "risk_assessment", "A risk assessment"
+    MG2_SUBMITTED = "mg2_submitted", "An MG2 submitted"
+    REFERRAL_SENT = "referral_sent", "A referral sent"
+    ACKNOWLEDGEMENT_SENT = "acknowledgement_sent", "The written acknowledgement sent"
+    WCO_ASSIGNED = "wco_assigned", "A witness care officer assigned"
+
+
+class RuleQuerySet(models.QuerySet):
+    def in_force(self, on):
+        return self.filter(
+            Q(effective_to__isnull=True) | Q(effective_to__gt=on), effective_from__lte=on
+        )
+
+
+class DutyRule(models.Model):
+    code = models.CharField(max_length=20, help_text="e.g. R7, as in DOMAIN.md section 16.")
+    right = models.ForeignKey(Right, on_delete=models.PROTECT, related_name="rules")
+    title = models.CharField(max_length=200, help_text="What the force must do, in a few words.")
+    trigger = models.CharField(max_length=40, choices=Trigger.choices)
+    clock_from_receipt = models.BooleanField(
+        default=False, help_text="Count from when the Witness Care Unit received the information."
+    )
+    roles = models.JSONField(help_text="Roles in the case the duty is owed to.")
+    offence_flags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Only for offences with any of these flags (empty: all).",
+    )
+    min_custody_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Only for a sentence of at least this many months."
+    )
+    standard_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    enhanced_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    calendar_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="A clock in hours instead of working days."
+    )
+    recurring = models.BooleanField(
+        default=False, help_text="Generated again, one at a time, each time it is met."
+    )
+    met_by = models.CharField(max_length=30, choices=MetBy.choices, default=MetBy.CONTACT)
+    owner = models.CharField(max_length=20, choices=Owner.choices, default=Owner.OFFICER)
+    edition = models.CharField(max_length=100, default="Victims' Code 2020")
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=400)
+
+    objects = RuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["right__scheme", "right__number", "code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="unique_rule_edition"),
+            models.CheckConstraint(
+                condition=Q(calendar_hours__isnull=False)
+                | Q(standard_working_days__isnull=False, enhanced_working_days__isnull=False)
+                | Q(recurring=True),
+                name="rule_has_a_clock",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+
+class DutyStatus(models.TextChoices):
+    DUE = "due", "Due"
+    MET = "met", "Met"
+    MET_LATE = "met_late", "Met late"
+    MISSED = "missed", "Missed"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+    DECLINED = "declined", "Declined by the person"
+    WAIVED = "waived", "Waived by a supervisor"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_STATUSES = (DutyStatus.DUE, DutyStatus.MISSED)
+
+
+class DutyQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, *, on):
+        return self.open().filter(due_at__lt=on)
+
+    def visible_to(self, user):
+        from cases.models import Case
+
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+
+class Duty(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="duties")
+    party = models.ForeignKey("cases.Party", on_delete=models.CASCADE, related_name="duties")
+    rule = models.ForeignKey(DutyRule, on_delete=models.PROTECT, related_name="duties")
+    trigger_key = models.CharField(
+        max_length=80, help_text="What triggered it, so the same trigger never makes two duties."
+    )
+    trigger_event = models.ForeignKey(
+        "cases.CaseEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="duties"
+    )
+    trigger_at = models.DateTimeField()
+    trigger_label = models.CharField(max_length=300, help_text="The trigger, in words.")
+    sequence = models.PositiveIntegerField(default=1)
+    enhanced = models.BooleanField(help_text="Timed for enhanced rights.")
+    due_at = models.DateTimeField()
+    explanation = models.TextField()
+    owner = models.CharField(max_length=20, choices=Owner.choices)
+    status = models.CharField(max_length=20, choices=DutyStatus.choices, default=DutyStatus.DUE)
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    met_contact = models.ForeignKey(
+        "cases.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="duties_met"
+    )
+    met_record = models.CharField(max_length=100, blank=True, help_text="The record that met it.")
+    reason = models.TextField(
+        blank=True, help_text="Why declined, waived, not applicable or withdrawn."
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DutyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        verbose_name_plural = "duties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "party", "trigger_key", "sequence"], name="one_duty_per_trigger"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["case", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.title} for {self.party_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES

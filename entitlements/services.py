@@ -1,0 +1,445 @@
+"""The duty engine: what the Victims' Code and the Witness Charter ask of the force, case by case.
+
+cases.services calls the `on_*` functions whenever something is recorded; officers call
+meet_duty / decline_duty / mark_not_applicable, supervisors waive_duty. Times are passed in.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from cases.models import Case, CaseEvent, Contact, ContactPurpose, Party, UpdateAgreement
+
+from . import calendar
+from .models import OPEN_STATUSES, Duty, DutyRule, DutyStatus, MetBy, Owner, Trigger
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _local(dt: datetime.datetime) -> str:
+    return timezone.localtime(dt).strftime("%A %-d %B %Y at %H:%M")
+
+
+def _day(d: datetime.date) -> str:
+    return d.strftime("%A %-d %B")
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+
+def deadline(
+    rule: DutyRule, *, enhanced: bool, clock_at: datetime.datetime
+) -> tuple[datetime.datetime, str]:
+    """The due time for a rule and the working-day sum behind it, in words."""
+    if rule.calendar_hours is not None:
+        due = calendar.hours_after(clock_at, rule.calendar_hours)
+        return due.due_at, f"{rule.calendar_hours} hours from {_local(clock_at)}."
+    days = rule.enhanced_working_days if enhanced else rule.standard_working_days
+    due = calendar.working_days_after(clock_at, days)
+    rights = "enhanced rights" if enhanced else "standard rights"
+    if days == 0:
+        sum_ = f"By the end of the same day ({rights})."
+    else:
+        counted = ", ".join(_day(d) for d in due.working_days)
+        sum_ = (
+            f"{days} working day{'s' if days != 1 else ''} for {rights}, counted from the day "
+            f"after {_day(timezone.localtime(clock_at).date())}: {counted}."
+        )
+        if due.skipped:
+            sum_ += (
+                " Not counted: " + ", ".join(f"{_day(d)} ({why})" for d, why in due.skipped) + "."
+            )
+    local_due = timezone.localtime(due.due_at)
+    return due.due_at, f"{sum_} Due by the end of {local_due:%A %-d %B %Y} (23:59 London time)."
+
+
+def _explain(rule: DutyRule, *, party: Party, clock_at, what: str, sum_: str) -> str:
+    right = rule.right
+    return (
+        f"{rule.code} ({right}): {rule.title}. Triggered by: {what}. "
+        f"{party.person} is {party.get_role_display().lower()}"
+        f"{' with enhanced rights' if party.enhanced else ''}. {sum_} "
+        f"Rule from {rule.edition}, in force from {rule.effective_from:%-d %B %Y}. "
+        f"Source: {rule.source}"
+    )
+
+
+def _applies(rule: DutyRule, party: Party, case: Case, event: CaseEvent | None) -> bool:
+    if party.role not in rule.roles:
+        return False
+    if rule.offence_flags and not set(rule.offence_flags) & set(case.offence.flags):
+        return False
+    if rule.min_custody_months is not None:
+        months = event.custody_months if event is not None else None
+        if months is None or months < rule.min_custody_months:
+            return False
+    return True
+
+
+def _create_duties(
+    *,
+    case: Case,
+    trigger: str,
+    parties: Iterable[Party],
+    key: str,
+    occurred_at: datetime.datetime,
+    received_at: datetime.datetime | None = None,
+    event: CaseEvent | None = None,
+    what: str,
+) -> list[Duty]:
+    """Duties for every rule in force on the trigger's date that applies to each party."""
+    on = timezone.localtime(occurred_at).date()
+    rules = list(
+        DutyRule.objects.in_force(on)
+        .filter(trigger=trigger, recurring=False)
+        .select_related("right")
+    )
+    created = []
+    for party in parties:
+        for rule in rules:
+            if not _applies(rule, party, case, event):
+                continue
+            clock_at = received_at if rule.clock_from_receipt and received_at else occurred_at
+            due_at, sum_ = deadline(rule, enhanced=party.enhanced, clock_at=clock_at)
+            duty, made = Duty.objects.get_or_create(
+                rule=rule,
+                party=party,
+                trigger_key=key,
+                sequence=1,
+                defaults={
+                    "case": case,
+                    "trigger_event": event,
+                    "trigger_at": clock_at,
+                    "trigger_label": what,
+                    "enhanced": party.enhanced,
+                    "due_at": due_at,
+                    "owner": rule.owner,
+                    "explanation": _explain(
+                        rule, party=party, clock_at=clock_at, what=what, sum_=sum_
+                    ),
+                },
+            )
+            if made:
+                created.append(duty)
+    return created
+
+
+# --- triggers from cases -----------------------------------------------------------------------
+
+
+def on_case_created(case: Case) -> None:
+    """Right 2: the crime is recorded. Recording it in VictimCare meets the duty at once."""
+    parties = list(case.parties.select_related("person"))
+    duties = _create_duties(
+        case=case,
+        trigger=Trigger.CRIME_REPORTED,
+        parties=parties,
+        key=f"case:{case.pk}:reported",
+        occurred_at=case.reported_at,
+        what=f"crime reported on {_local(case.reported_at)}",
+    )
+    for duty in duties:
+        recorded = case.recorded_at or case.created_at
+        _meet(duty, at=recorded, by=case.created_by, record="The crime was recorded")
+
+
+def on_party_added(party: Party, *, at: datetime.datetime, at_report: bool = False) -> None:
+    """What the force owes each person from the start: the clock runs from `at` (the report,
+    for people recorded with the case; the moment they were added, for people added later)."""
+    _create_duties(
+        case=party.case,
+        trigger=Trigger.CRIME_RECORDED,
+        parties=[party],
+        key=f"party:{party.pk}:recorded",
+        occurred_at=at,
+        what=(
+            f"crime reported on {_local(at)}" if at_report else f"added to the case on {_local(at)}"
+        ),
+    )
+
+
+def on_event_recorded(event: CaseEvent) -> None:
+    case = event.case
+    parties = [event.party] if event.party_id else list(case.parties.select_related("person"))
+    what = f"{event.get_kind_display().lower()} on {_local(event.occurred_at)}"
+    if event.received_at:
+        what += f", received by the Witness Care Unit on {_local(event.received_at)}"
+    _create_duties(
+        case=case,
+        trigger=event.kind,
+        parties=parties,
+        key=f"event:{event.pk}",
+        occurred_at=event.occurred_at,
+        received_at=event.received_at,
+        event=event,
+        what=what,
+    )
+
+
+def on_event_withdrawn(event: CaseEvent, *, by: User, now: datetime.datetime | None = None) -> int:
+    """A corrected event withdraws the open duties it triggered; the rows stay, with the reason."""
+    return Duty.objects.filter(trigger_event=event, status__in=OPEN_STATUSES).update(
+        status=DutyStatus.WITHDRAWN,
+        reason=f"The event was withdrawn: {event.withdrawal_reason}",
+        resolved_by=by,
+        resolved_at=_now(now),
+        updated_at=_now(now),
+    )
+
+
+def on_case_closed(case: Case, *, at: datetime.datetime) -> None:
+    _create_duties(
+        case=case,
+        trigger=Trigger.CASE_CLOSED,
+        parties=list(case.parties.select_related("person")),
+        key=f"case:{case.pk}:closed:{at.isoformat()}",
+        occurred_at=at,
+        what=f"case closed on {_local(at)}",
+    )
+
+
+def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -> int:
+    """Re-time the party's open duties for its new status (recurring updates keep their date)."""
+    now = _now(now)
+    retimed = 0
+    for duty in party.duties.filter(status__in=OPEN_STATUSES, rule__recurring=False).select_related(
+        "rule__right"
+    ):
+        due_at, sum_ = deadline(duty.rule, enhanced=party.enhanced, clock_at=duty.trigger_at)
+        duty.enhanced = party.enhanced
+        duty.due_at = due_at
+        duty.explanation = (
+            _explain(
+                duty.rule, party=party, clock_at=duty.trigger_at, what=duty.trigger_label, sum_=sum_
+            )
+            + f" Re-timed on {_local(now)} when enhanced status changed."
+        )
+        duty.status = DutyStatus.MISSED if due_at < now else DutyStatus.DUE
+        duty.save(update_fields=["enhanced", "due_at", "explanation", "status", "updated_at"])
+        retimed += 1
+    return retimed
+
+
+def on_record(
+    party: Party,
+    kind: str,
+    *,
+    at: datetime.datetime,
+    by: User,
+    record: str,
+) -> list[Duty]:
+    """A record that meets duties by itself (a needs assessment, an agreement, a VPS offer...)."""
+    met = []
+    for duty in party.duties.filter(status__in=OPEN_STATUSES, rule__met_by=kind).select_related(
+        "rule"
+    ):
+        _meet(duty, at=at, by=by, record=record)
+        met.append(duty)
+    return met
+
+
+def on_case_record(case: Case, kind: str, *, at, by: User, record: str) -> None:
+    for party in case.parties.all():
+        on_record(party, kind, at=at, by=by, record=record)
+
+
+def on_needs_assessed(assessment) -> None:
+    party = assessment.party
+    record = f"Needs assessment version {assessment.version}"
+    on_record(
+        party,
+        MetBy.NEEDS_ASSESSMENT,
+        at=assessment.assessed_at,
+        by=assessment.assessed_by,
+        record=record,
+    )
+    what = f"needs assessment completed on {_local(assessment.assessed_at)}"
+    _create_duties(
+        case=party.case,
+        trigger=Trigger.NEEDS_ASSESSED,
+        parties=[party],
+        key=f"needs:{assessment.pk}",
+        occurred_at=assessment.assessed_at,
+        what=what,
+    )
+    if assessment.special_measures_needed:
+        _create_duties(
+            case=party.case,
+            trigger=Trigger.SPECIAL_MEASURES_NEEDED,
+            parties=[party],
+            key=f"needs:{assessment.pk}:special_measures",
+            occurred_at=assessment.assessed_at,
+            what=f"special measures need identified on {_local(assessment.assessed_at)}",
+        )
+
+
+# --- the agreed updates: one recurring duty at a time ------------------------------------------
+
+
+def _recurring_rule(party: Party, on: datetime.date) -> DutyRule | None:
+    return (
+        DutyRule.objects.in_force(on)
+        .filter(trigger=Trigger.UPDATE_AGREED, recurring=True)
+        .select_related("right")
+        .first()
+    )
+
+
+def on_update_agreed(agreement: UpdateAgreement) -> None:
+    party = agreement.party
+    on_record(
+        party,
+        MetBy.UPDATE_AGREEMENT,
+        at=agreement.agreed_at,
+        by=agreement.agreed_by,
+        record="Update agreement made",
+    )
+    _schedule_next_update(party, agreement)
+
+
+def _schedule_next_update(party: Party, agreement: UpdateAgreement | None) -> Duty | None:
+    """Keep exactly one open 'next agreed update' duty, due when the agreement says."""
+    open_duty = party.duties.filter(status__in=OPEN_STATUSES, rule__recurring=True).first()
+    if agreement is None or agreement.next_update_due_at is None:
+        return open_duty
+    rule = (
+        open_duty.rule
+        if open_duty
+        else _recurring_rule(party, timezone.localtime(agreement.agreed_at).date())
+    )
+    if rule is None or party.role not in rule.roles:
+        return open_duty
+    explanation = (
+        f"{rule.code} ({rule.right}): {rule.title}. {party.person} agreed updates every "
+        f"{agreement.frequency_days} day{'s' if agreement.frequency_days != 1 else ''} by "
+        f"{agreement.get_method_display().lower()} on {_local(agreement.agreed_at)}; the next is "
+        f"due {agreement.frequency_days} days after the agreement or the last update, whichever "
+        f"is later: by {_local(agreement.next_update_due_at)}. Source: {rule.source}"
+    )
+    if open_duty is not None:
+        open_duty.due_at = agreement.next_update_due_at
+        open_duty.explanation = explanation
+        open_duty.status = DutyStatus.DUE
+        open_duty.save(update_fields=["due_at", "explanation", "status", "updated_at"])
+        return open_duty
+    last = party.duties.filter(rule__code=rule.code).order_by("-sequence").first()
+    return Duty.objects.create(
+        case=party.case,
+        party=party,
+        rule=rule,
+        trigger_key=f"agreement:{party.pk}",
+        sequence=(last.sequence + 1) if last else 1,
+        trigger_at=agreement.agreed_at,
+        trigger_label=f"update agreement made on {_local(agreement.agreed_at)}",
+        enhanced=party.enhanced,
+        due_at=agreement.next_update_due_at,
+        owner=rule.owner,
+        explanation=explanation,
+    )
+
+
+def on_contact(contact: Contact, *, meets: Iterable[Duty] = ()) -> list[Duty]:
+    """A contact meets the duties the officer ticked; an update meets the agreed update."""
+    met = []
+    for duty in meets:
+        if duty.party_id != contact.party_id or not duty.is_open:
+            raise ValidationError(
+                {"meets": "Choose only open duties owed to the person you contacted."}
+            )
+        _meet(duty, at=contact.occurred_at, by=contact.by, contact=contact)
+        met.append(duty)
+    if contact.purpose == ContactPurpose.UPDATE:
+        party = contact.party
+        recurring = party.duties.filter(status__in=OPEN_STATUSES, rule__recurring=True).first()
+        if recurring is not None:
+            _meet(recurring, at=contact.occurred_at, by=contact.by, contact=contact)
+            met.append(recurring)
+        agreement = party.update_agreements.filter(superseded_at__isnull=True).first()
+        _schedule_next_update(party, agreement)
+    return met
+
+
+# --- resolving duties --------------------------------------------------------------------------
+
+
+def _meet(duty: Duty, *, at, by, contact: Contact | None = None, record: str = "") -> Duty:
+    duty.status = DutyStatus.MET if at <= duty.due_at else DutyStatus.MET_LATE
+    duty.met_at = at
+    duty.met_by = by
+    duty.met_contact = contact
+    duty.met_record = record or (f"Contact: {contact}" if contact else "")
+    duty.save(
+        update_fields=["status", "met_at", "met_by", "met_contact", "met_record", "updated_at"]
+    )
+    return duty
+
+
+@transaction.atomic
+def meet_duty(
+    *,
+    duty: Duty,
+    by: User,
+    at: datetime.datetime | None = None,
+    contact: Contact | None = None,
+    note: str = "",
+) -> Duty:
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    if not duty.is_open:
+        raise ValidationError(f"This duty is already {duty.get_status_display().lower()}.")
+    at = _now(at)
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"at": "A duty cannot be met in the future."})
+    if contact is not None and contact.party_id != duty.party_id:
+        raise ValidationError({"contact": "That contact was with someone else."})
+    if contact is None and not note.strip():
+        raise ValidationError({"note": "Say how the duty was met, or choose the contact."})
+    return _meet(duty, at=at, by=by, contact=contact, record=note.strip())
+
+
+def _resolve(duty: Duty, *, status: str, by: User, reason: str, now=None) -> Duty:
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    if not duty.is_open:
+        raise ValidationError(f"This duty is already {duty.get_status_display().lower()}.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason."})
+    duty.status = status
+    duty.reason = reason.strip()
+    duty.resolved_by = by
+    duty.resolved_at = _now(now)
+    duty.save(update_fields=["status", "reason", "resolved_by", "resolved_at", "updated_at"])
+    return duty
+
+
+@transaction.atomic
+def decline_duty(*, duty: Duty, by: User, reason: str, now=None) -> Duty:
+    """The victim did not want it (for example, no updates about arrests)."""
+    return _resolve(duty, status=DutyStatus.DECLINED, by=by, reason=reason, now=now)
+
+
+@transaction.atomic
+def mark_not_applicable(*, duty: Duty, by: User, reason: str, now=None) -> Duty:
+    return _resolve(duty, status=DutyStatus.NOT_APPLICABLE, by=by, reason=reason, now=now)
+
+
+@transaction.atomic
+def waive_duty(*, duty: Duty, by: User, reason: str, now=None) -> Duty:
+    if Role.SUPERVISOR not in by.roles:
+        raise PermissionDenied("Only a supervisor can waive a duty.")
+    return _resolve(duty, status=DutyStatus.WAIVED, by=by, reason=reason, now=now)
+
+
+def mark_missed(*, now: datetime.datetime | None = None) -> int:
+    """One set-based UPDATE: every due duty past its deadline becomes missed."""
+    now = _now(now)
+    return Duty.objects.filter(status=DutyStatus.DUE, due_at__lt=now).update(
+        status=DutyStatus.MISSED, updated_at=now
+    )
+
+
+OWNER_LABELS = dict(Owner.choices)

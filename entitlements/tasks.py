@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="entitlements.mark_missed")
+def mark_missed() -> int:
+    """Idempotent: a duty already marked missed is not selected again."""
+    return services.mark_missed()
