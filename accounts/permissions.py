@@ -20,6 +20,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "cases.create": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "cases.edit": frozenset({Role.OFFICER, Role.SUPERVISOR}),
     "cases.record": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
+    # Duties under the Victims' Code: which ones a user reaches follows the case's visibility.
+    "duties.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
+    "duties.resolve": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
+    "duties.waive": frozenset({Role.SUPERVISOR}),
+    "guidance.view": STAFF,
 }
 
 # Where each role lands after signing in; a user holding several lands on the first of theirs.

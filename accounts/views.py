@@ -2,6 +2,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
 
+from entitlements.selectors import worklist
 from referrals.models import SupportAgency
 
 from . import selectors
@@ -22,7 +23,11 @@ class OfficerHomeView(ActionRequiredMixin, TemplateView):
     template_name = "accounts/home_officer.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(teams=selectors.teams_of(self.request.user), **kwargs)
+        return super().get_context_data(
+            teams=selectors.teams_of(self.request.user),
+            worklist=worklist(self.request.user),
+            **kwargs,
+        )
 
 
 class SupervisorHomeView(ActionRequiredMixin, TemplateView):
@@ -31,7 +36,7 @@ class SupervisorHomeView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         teams = selectors.teams_of(self.request.user, supervised_only=True)
-        return super().get_context_data(teams=teams, **kwargs)
+        return super().get_context_data(teams=teams, worklist=worklist(self.request.user), **kwargs)
 
 
 class WitnessCareHomeView(ActionRequiredMixin, TemplateView):
@@ -39,7 +44,11 @@ class WitnessCareHomeView(ActionRequiredMixin, TemplateView):
     template_name = "accounts/home_witness_care.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(teams=selectors.teams_of(self.request.user), **kwargs)
+        return super().get_context_data(
+            teams=selectors.teams_of(self.request.user),
+            worklist=worklist(self.request.user),
+            **kwargs,
+        )
 
 
 class AgencyHomeView(ActionRequiredMixin, TemplateView):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Role, Team, TeamKind, User
+from entitlements.models import Duty
 
 from .models import (
     Basis,
@@ -15,6 +16,7 @@ from .models import (
     EventKind,
     NeedsAssessment,
     OffenceCategory,
+    Party,
     PartyRole,
     RiskAnswer,
     RiskGrade,
@@ -156,12 +158,29 @@ class ContactForm(forms.Form):
     direction = forms.ChoiceField(choices=ContactDirection.choices)
     purpose = forms.ChoiceField(choices=ContactPurpose.choices, initial=ContactPurpose.UPDATE)
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    meets = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="This contact also meets",
+        help_text="Tick the duties this contact fulfilled for the same person.",
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = case.parties.select_related("person")
+        # A fresh queryset: case.parties may carry the case page's prefetches.
+        self.fields["party"].queryset = Party.objects.filter(case=case).select_related("person")
         self.fields["party"].label_from_instance = lambda p: (
             f"{p.person} ({p.get_role_display().lower()})"
+        )
+        self.fields["meets"].queryset = (
+            Duty.objects.open()
+            .filter(case=case, rule__recurring=False)
+            .select_related("rule", "party__person")
+            .order_by("due_at")
+        )
+        self.fields["meets"].label_from_instance = lambda d: (
+            f"{d.party.person}: {d.rule.title} (due {timezone.localtime(d.due_at):%d %b})"
         )
 
 
@@ -195,7 +214,8 @@ class EventForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = case.parties.select_related("person")
+        # A fresh queryset: case.parties may carry the case page's prefetches.
+        self.fields["party"].queryset = Party.objects.filter(case=case).select_related("person")
         self.fields["party"].label_from_instance = lambda p: (
             f"{p.person} ({p.get_role_display().lower()})"
         )

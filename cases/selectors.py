@@ -18,6 +18,7 @@ from django.db.models import (
 )
 
 from accounts.models import TeamMembership, User
+from entitlements.models import Duty
 
 from .models import (
     Case,
@@ -98,6 +99,11 @@ def case_page(queryset: QuerySet[Case]) -> QuerySet[Case]:
                     "update_agreements",
                     queryset=UpdateAgreement.objects.filter(superseded_at__isnull=True),
                     to_attr="current_agreements",
+                ),
+                Prefetch(
+                    "duties",
+                    queryset=Duty.objects.select_related("rule__right", "met_by", "resolved_by"),
+                    to_attr="all_duties",
                 ),
             ),
         )

@@ -5,11 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from accounts.access import ActionRequiredMixin
 from accounts.models import TeamMembership
 from accounts.permissions import can
+from entitlements.selectors import checklist_order
 
 from . import selectors, services
 from .forms import (
@@ -125,9 +127,15 @@ class CaseDetailView(ActionRequiredMixin, View):
 
 def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
     may_record = can(request.user, "cases.record")
+    now = timezone.now()
+    parties = list(case.parties.all())
+    for party in parties:
+        party.checklist = checklist_order(getattr(party, "all_duties", []), now=now)
     return {
         "case": case,
-        "parties": list(case.parties.all()),
+        "now_": now,
+        "may_resolve": can(request.user, "duties.resolve"),
+        "parties": parties,
         "timeline": selectors.timeline(case),
         "may_record": may_record,
         "may_edit": can(request.user, "cases.edit"),
@@ -242,15 +250,15 @@ class ContactCreateView(CaseFormView):
         # From the case page: answer with the quick-add panel and the refreshed timeline.
         form = self.form_class(request.POST, **self.get_form_kwargs())
         saved = form.is_valid() and apply_service(form, lambda: self.perform(form))
+        message = None
         if saved and not form.errors:
             form, message = self.form_class(**self.get_form_kwargs()), self.success_message()
-        else:
-            message = None
+        case = selectors.case_page(Case.objects).get(pk=self.case.pk)
         return render(
             request,
             "cases/_quick_add_response.html",
             {
-                **_case_context(request, self.case, **{self.form_key: form}),
+                **_case_context(request, case, **{self.form_key: form}),
                 "panel": self.panel,
                 "message": message,
             },

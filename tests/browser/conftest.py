@@ -75,3 +75,7 @@ def _reference_data(request):
 
     if not OffenceCategory.objects.exists():
         importlib.import_module("cases.migrations.0002_reference_data").seed(apps, None)
+    from entitlements.models import DutyRule
+
+    if not DutyRule.objects.exists():
+        importlib.import_module("entitlements.migrations.0002_code_catalogue").seed(apps, None)

@@ -1,0 +1,35 @@
+from django import forms
+
+from cases.forms import DateTimeInput
+
+
+class DutyResolveForm(forms.Form):
+    ACTIONS = [
+        ("meet", "It has been done"),
+        ("decline", "The person declined it"),
+        ("not_applicable", "It does not apply"),
+        ("waive", "Waive it (supervisors)"),
+    ]
+    action = forms.ChoiceField(choices=ACTIONS, widget=forms.RadioSelect, label="What happened?")
+    contact = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="The contact that met it",
+        help_text="If it was met by a contact you have logged.",
+    )
+    met_at = forms.DateTimeField(required=False, widget=DateTimeInput(), label="When it was done")
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="How it was done, or why not",
+    )
+
+    def __init__(self, *args, duty, may_waive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = duty.party.contacts.order_by("-occurred_at")
+        self.fields["contact"].label_from_instance = lambda c: (
+            f"{c.occurred_at:%d %b %Y %H:%M}: {c.get_purpose_display()} by "
+            f"{c.get_method_display().lower()}"
+        )
+        if not may_waive:
+            self.fields["action"].choices = self.ACTIONS[:3]

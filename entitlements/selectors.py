@@ -1,0 +1,59 @@
+"""Reads of duties for pages: checklists and the officer's worklist."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import TeamMembership, User
+
+from . import calendar
+from .models import Duty, Owner
+
+
+def checklist_order(duties: list[Duty], *, now: datetime.datetime) -> list[Duty]:
+    """Overdue first, then what is due soonest, then what is done (most recent first)."""
+
+    def key(duty: Duty):
+        if duty.is_open:
+            return (0 if duty.due_at < now else 1, duty.due_at.timestamp())
+        return (2, -duty.due_at.timestamp())
+
+    return sorted(duties, key=key)
+
+
+def owned_by(user: User) -> Q:
+    """Duties this user is expected to act on: as officer in the case, as the named witness care
+    officer (or any member of the unit while none is named), or as the team's supervisor."""
+    teams = TeamMembership.objects.filter(user=user).values("team_id")
+    supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
+    return (
+        Q(owner=Owner.OFFICER, case__officer=user)
+        | Q(owner=Owner.WCU, case__witness_care_officer=user)
+        | Q(owner=Owner.WCU, case__witness_care_officer__isnull=True, case__wcu_team_id__in=teams)
+        | Q(owner=Owner.SUPERVISOR, case__team_id__in=supervised)
+    )
+
+
+def worklist(user: User, *, now: datetime.datetime | None = None) -> dict:
+    """What the user must do: overdue, due today, and due by the end of the next working day."""
+    now = now or timezone.now()
+    end_today = calendar.end_of_day(timezone.localtime(now).date())
+    next_working = calendar.working_days_after(now, 1)
+    duties: QuerySet[Duty] = (
+        Duty.objects.visible_to(user)
+        .open()
+        .filter(owned_by(user), due_at__lte=next_working.due_at)
+        .select_related("case", "party__person", "rule__right")
+        .order_by("due_at", "id")
+    )
+    groups = {"overdue": [], "today": [], "next": []}
+    for duty in duties:
+        if duty.due_at < now:
+            groups["overdue"].append(duty)
+        elif duty.due_at <= end_today:
+            groups["today"].append(duty)
+        else:
+            groups["next"].append(duty)
+    groups["next_day"] = timezone.localtime(next_working.due_at).date()
+    return groups

@@ -1,0 +1,162 @@
+"""Pages about duties: resolve one, the acknowledgement, 'your rights' and the guidance."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from accounts.access import ActionRequiredMixin
+from accounts.permissions import can
+from cases.permissions import access_case
+from cases.views import apply_service
+
+from . import calendar, letters, services
+from .forms import DutyResolveForm
+from .models import Duty, DutyRule, Right
+
+
+class DutyView(ActionRequiredMixin, View):
+    action = "duties.resolve"
+
+    def dispatch(self, request, pk, duty_pk):
+        if not can(request.user, self.action):
+            return super().dispatch(request, pk, duty_pk)
+        self.case = access_case(request.user, pk, self.action)
+        self.duty = get_object_or_404(
+            Duty.objects.select_related("rule__right", "party__person", "met_by", "resolved_by"),
+            pk=duty_pk,
+            case=self.case,
+        )
+        return super().dispatch(request, pk, duty_pk)
+
+    def _form(self, data=None):
+        may_waive = can(self.request.user, "duties.waive")
+        return DutyResolveForm(data, duty=self.duty, may_waive=may_waive)
+
+    def get(self, request, pk, duty_pk):
+        return self._render(self._form())
+
+    def post(self, request, pk, duty_pk):
+        form = self._form(request.POST)
+        if form.is_valid():
+            done = apply_service(form, lambda: self._perform(form.cleaned_data))
+            if done is not None and not form.errors:
+                messages.success(request, f"{self.duty.rule.title}: {done.get_status_display()}.")
+                return redirect("case-detail", pk=self.case.pk)
+        return self._render(form)
+
+    def _perform(self, data):
+        user, note = self.request.user, data["note"]
+        action = data["action"]
+        if action == "meet":
+            return services.meet_duty(
+                duty=self.duty, by=user, at=data["met_at"], contact=data["contact"], note=note
+            )
+        if action == "decline":
+            return services.decline_duty(duty=self.duty, by=user, reason=note)
+        if action == "not_applicable":
+            return services.mark_not_applicable(duty=self.duty, by=user, reason=note)
+        try:
+            return services.waive_duty(duty=self.duty, by=user, reason=note)
+        except PermissionDenied as refused:
+            raise ValidationError({"action": str(refused)}) from None
+
+    def _render(self, form):
+        return render(
+            self.request,
+            "entitlements/duty.html",
+            {"case": self.case, "duty": self.duty, "form": form, "now_": timezone.now()},
+        )
+
+
+class AcknowledgementForm(forms.Form):
+    delivery = forms.ChoiceField(
+        choices=letters.Delivery.CHOICES,
+        widget=forms.RadioSelect,
+        label="How was it given?",
+    )
+
+
+class AcknowledgementView(ActionRequiredMixin, View):
+    """Right 3: the written acknowledgement, printable, sendable where it is safe."""
+
+    action = "cases.record"
+
+    def dispatch(self, request, pk, party_pk):
+        if not can(request.user, self.action):
+            return super().dispatch(request, pk, party_pk)
+        self.case = access_case(request.user, pk, self.action)
+        self.party = get_object_or_404(
+            self.case.parties.select_related("person", "case__officer", "case__offence"),
+            pk=party_pk,
+        )
+        return super().dispatch(request, pk, party_pk)
+
+    def get(self, request, pk, party_pk):
+        return self._render(AcknowledgementForm())
+
+    def post(self, request, pk, party_pk):
+        form = AcknowledgementForm(request.POST)
+        if form.is_valid():
+            done = apply_service(
+                form,
+                lambda: (
+                    letters.give_acknowledgement(
+                        party=self.party, by=request.user, delivery=form.cleaned_data["delivery"]
+                    )
+                    or True
+                ),
+            )
+            if done and not form.errors:
+                messages.success(request, "The written acknowledgement is recorded as given.")
+                return redirect("case-detail", pk=self.case.pk)
+        return self._render(form)
+
+    def _render(self, form):
+        context = letters.acknowledgement_context(self.party)
+        context.update(
+            form=form,
+            refused=letters.unsafe_deliveries(self.party),
+            body=letters.acknowledgement_text(self.party),
+        )
+        return render(self.request, "entitlements/acknowledgement.html", context)
+
+
+class YourRightsView(AcknowledgementView):
+    """A plain-English summary of the person's rights, to print or read together."""
+
+    action = "cases.view"
+
+    def get(self, request, pk, party_pk):
+        return render(
+            request,
+            "entitlements/your_rights.html",
+            {
+                "case": self.case,
+                "party": self.party,
+                "rights": letters.rights_summary(self.party),
+            },
+        )
+
+    def post(self, request, pk, party_pk):
+        return self.get(request, pk, party_pk)
+
+
+class GuidanceView(ActionRequiredMixin, View):
+    action = "guidance.view"
+
+    def get(self, request):
+        today = timezone.localdate()
+        rules = DutyRule.objects.in_force(today).select_related("right")
+        return render(
+            request,
+            "entitlements/guidance.html",
+            {
+                "rights": Right.objects.prefetch_related("rules"),
+                "rules": rules,
+                "working_days": calendar.__doc__,
+                "region": calendar.settings.WORKING_DAY_REGION,
+            },
+        )
