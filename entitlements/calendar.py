@@ -67,4 +67,6 @@ def working_days_after(trigger_at: datetime.datetime, n: int) -> Deadline:
 
 
 def hours_after(trigger_at: datetime.datetime, hours: int) -> Deadline:
-    return Deadline(due_at=(trigger_at + datetime.timedelta(hours=hours)).astimezone(datetime.UTC))
+    """Elapsed hours. Added in UTC: adding to a London time would add wall-clock hours, one
+    too few or too many across a clock change."""
+    return Deadline(due_at=trigger_at.astimezone(datetime.UTC) + datetime.timedelta(hours=hours))

@@ -13,8 +13,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("cases.api.urls")),
+    path("api/v1/", include("entitlements.api.urls")),
     path("api/", include("accounts.api.urls")),
     path("cases/", include("cases.urls")),
+    path("", include("entitlements.urls")),
     path("", include("accounts.urls")),
 ]
 
