@@ -198,7 +198,8 @@ def on_case_closed(case: Case, *, at: datetime.datetime) -> None:
         case=case,
         trigger=Trigger.CASE_CLOSED,
         parties=list(case.parties.select_related("person")),
-        key=f"case:{case.pk}:closed:{at.isoformat()}",
+        # In UTC: the same moment read back from the database must give the same key.
+        key=f"case:{case.pk}:closed:{at.astimezone(datetime.UTC).isoformat()}",
         occurred_at=at,
         what=f"case closed on {_local(at)}",
     )
@@ -347,10 +348,17 @@ def _schedule_next_update(party: Party, agreement: UpdateAgreement | None) -> Du
 def on_contact(contact: Contact, *, meets: Iterable[Duty] = ()) -> list[Duty]:
     """A contact meets the duties the officer ticked; an update meets the agreed update."""
     met = []
-    for duty in meets:
+    for chosen in meets:
+        # Read afresh: the copy passed in may be stale (met meanwhile by someone else).
+        duty = Duty.objects.select_related("rule").get(pk=chosen.pk)
         if duty.party_id != contact.party_id or not duty.is_open:
             raise ValidationError(
                 {"meets": "Choose only open duties owed to the person you contacted."}
+            )
+        if duty.rule.recurring and contact.purpose != ContactPurpose.UPDATE:
+            # Met by any other contact, it would leave no next update scheduled.
+            raise ValidationError(
+                {"meets": "An agreed update is met by recording the contact as an update."}
             )
         _meet(duty, at=contact.occurred_at, by=contact.by, contact=contact)
         met.append(duty)
@@ -392,9 +400,12 @@ def meet_duty(
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if not duty.is_open:
         raise ValidationError(f"This duty is already {duty.get_status_display().lower()}.")
-    at = _now(at)
+    # Met when the contact happened, not when it was written up.
+    at = at or (contact.occurred_at if contact is not None else timezone.now())
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"at": "A duty cannot be met in the future."})
+    if at < duty.trigger_at:
+        raise ValidationError({"at": "A duty cannot be met before what triggered it."})
     if contact is not None and contact.party_id != duty.party_id:
         raise ValidationError({"contact": "That contact was with someone else."})
     if contact is None and not note.strip():
