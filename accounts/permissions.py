@@ -25,6 +25,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "duties.resolve": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "duties.waive": frozenset({Role.SUPERVISOR}),
     "guidance.view": STAFF,
+    "notifications.view": STAFF,
+    "notifications.audit": frozenset({Role.SUPERVISOR}),
 }
 
 # Where each role lands after signing in; a user holding several lands on the first of theirs.

@@ -70,3 +70,15 @@ def hours_after(trigger_at: datetime.datetime, hours: int) -> Deadline:
     """Elapsed hours. Added in UTC: adding to a London time would add wall-clock hours, one
     too few or too many across a clock change."""
     return Deadline(due_at=trigger_at.astimezone(datetime.UTC) + datetime.timedelta(hours=hours))
+
+
+def working_days_before(now: datetime.datetime, n: int) -> datetime.datetime:
+    """The end of the day N working days before today (London): a deadline at or before it has
+    been passed for at least N whole working days."""
+    day = now.astimezone(LONDON).date()
+    counted = 0
+    while counted < n:
+        day -= datetime.timedelta(days=1)
+        if is_working_day(day):
+            counted += 1
+    return end_of_day(day)

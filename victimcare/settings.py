@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "entitlements",
+    "notifications",
     "referrals",
     "health",
 ]
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -170,6 +172,11 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="victimcare@localhost")
+# Links in emails point here.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Text messages through GOV.UK Notify: off unless both are set.
+NOTIFY_API_KEY = env("NOTIFY_API_KEY", default="")
+NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
 
 # Celery: the embedded default is kombu's filesystem transport, which needs no server.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

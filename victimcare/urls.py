@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("entitlements.api.urls")),
     path("api/", include("accounts.api.urls")),
     path("cases/", include("cases.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("entitlements.urls")),
     path("", include("accounts.urls")),
 ]

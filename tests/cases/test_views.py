@@ -153,7 +153,7 @@ def test_case_page_takes_the_same_queries_for_2_or_20_records(client, django_ass
     url = reverse("case-detail", kwargs={"pk": case.pk})
     _fill(case, 2)
     client.get(url)
-    with django_assert_num_queries(21) as small:
+    with django_assert_num_queries(22) as small:
         assert client.get(url).status_code == 200
     _fill(case, 18)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -166,7 +166,7 @@ def test_my_cases_takes_the_same_queries_for_2_or_20_cases(client, django_assert
     CaseFactory.create_batch(2, officer=officer, team=team)
     client.force_login(officer)
     client.get(reverse("case-list"))
-    with django_assert_num_queries(9) as small:
+    with django_assert_num_queries(10) as small:
         assert client.get(reverse("case-list")).status_code == 200
     CaseFactory.create_batch(18, officer=officer, team=team)
     with django_assert_num_queries(len(small.captured_queries)):

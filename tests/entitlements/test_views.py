@@ -117,7 +117,7 @@ def test_the_officer_home_shows_overdue_and_due_duties(client, django_assert_num
     client.force_login(officer)
     content = client.get(reverse("home-officer")).content.decode()
     assert "Overdue" in content and old.crime_reference in content
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(10) as few:
         client.get(reverse("home-officer"))
     for _ in range(5):
         CaseFactory(officer=officer, team=team)

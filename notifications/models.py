@@ -1,0 +1,97 @@
+"""Reminders: one row per reminder and recipient, unique in the database, so that running a sweep
+twice, or two beat processes at once, can never send the same reminder twice."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Preference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(default=True, help_text="Send reminders by email too.")
+    sms = models.BooleanField(default=False, help_text="Send urgent reminders by text message.")
+    mobile_number = models.CharField(max_length=20, blank=True)
+    digest = models.BooleanField(
+        default=False,
+        help_text="One email a day listing what is due and overdue, instead of one per duty.",
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        default=7, help_text="Hour of the day (London time) for the daily summary."
+    )
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"
+
+
+class Kind(models.TextChoices):
+    DUE_SOON = "due_soon", "Due by the end of the next working day"
+    OVERDUE = "overdue", "Overdue"
+    ESCALATION = "escalation", "Still overdue: list for supervisors"
+    DIGEST = "digest", "Daily summary"
+
+
+class Delivery(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Not sent"
+    OFF = "off", "Channel off"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def current(self):
+        """Unread reminders still worth reading: nothing about a duty already dealt with."""
+        from entitlements.models import OPEN_STATUSES
+
+        return self.unread().filter(
+            models.Q(duty__isnull=True) | models.Q(duty__status__in=OPEN_STATUSES)
+        )
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=120, help_text="What it is about, e.g. duty:42.")
+    duty = models.ForeignKey(
+        "entitlements.Duty",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(
+        max_length=10, choices=Delivery.choices, default=Delivery.PENDING
+    )
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_status = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.OFF)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "key"], name="one_reminder_per_recipient"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["email_status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,316 @@
+"""Reminder sweeps and delivery.
+
+Each sweep selects what is due with one indexed query, works out recipients with a few more (never
+a query per duty, never a walk over every open case), and inserts one Notification per reminder
+and recipient; the unique constraint drops any already made. Only rows inserted by this run are
+queued for delivery, and delivery itself claims its row under a lock, so nothing goes out twice.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import TeamMembership, User
+from entitlements import calendar
+from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner
+from entitlements.selectors import owned_by
+
+from .channels import sms_channel
+from .models import Delivery, Kind, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+
+def _now(now):
+    return now or timezone.now()
+
+
+# --- who should hear about a duty --------------------------------------------------------------
+
+
+def owners(duties: QuerySet[Duty]) -> dict[int, set[int]]:
+    """Duty id -> the users who own it, in four queries whatever the number of duties."""
+    found: dict[int, set[int]] = defaultdict(set)
+    for duty_id, user_id in duties.filter(owner=Owner.OFFICER).values_list("id", "case__officer"):
+        found[duty_id].add(user_id)
+    named = duties.filter(owner=Owner.WCU, case__witness_care_officer__isnull=False)
+    for duty_id, user_id in named.values_list("id", "case__witness_care_officer"):
+        found[duty_id].add(user_id)
+    unit = dict(
+        duties.filter(owner=Owner.WCU, case__witness_care_officer__isnull=True).values_list(
+            "id", "case__wcu_team"
+        )
+    )
+    team_of = dict(duties.filter(owner=Owner.SUPERVISOR).values_list("id", "case__team"))
+    members = _members(set(unit.values()), supervisors_only=False)
+    supervisors = _members(set(team_of.values()), supervisors_only=True)
+    for duty_id, team_id in unit.items():
+        found[duty_id] |= members.get(team_id, set())
+    for duty_id, team_id in team_of.items():
+        found[duty_id] |= supervisors.get(team_id, set())
+    return found
+
+
+def _members(team_ids: set, *, supervisors_only: bool) -> dict[int, set[int]]:
+    team_ids.discard(None)
+    if not team_ids:
+        return {}
+    rows = TeamMembership.objects.filter(team_id__in=team_ids, user__is_active=True)
+    if supervisors_only:
+        rows = rows.filter(is_supervisor=True)
+    members: dict[int, set[int]] = defaultdict(set)
+    for team_id, user_id in rows.values_list("team_id", "user_id"):
+        members[team_id].add(user_id)
+    return members
+
+
+def team_supervisors(duties: QuerySet[Duty]) -> dict[int, set[int]]:
+    team_of = dict(duties.values_list("id", "case__team"))
+    supervisors = _members(set(team_of.values()), supervisors_only=True)
+    return {duty_id: supervisors.get(team_id, set()) for duty_id, team_id in team_of.items()}
+
+
+# --- making reminders --------------------------------------------------------------------------
+
+
+def _duty_text(duty: Duty, kind: str) -> tuple[str, str]:
+    """Short and free of personal data: an email may be read outside the force's systems."""
+    due = timezone.localtime(duty.due_at).strftime("%a %-d %b, %H:%M")
+    prefix = "Overdue" if kind == Kind.OVERDUE else "Due soon"
+    title = f"{prefix}: {duty.rule.title} ({duty.case.crime_reference})"
+    body = f"{duty.rule.code}, {duty.rule.right}. Due by {due}."
+    return title, body
+
+
+def _create(rows: list[Notification]) -> list[int]:
+    """Insert what is new; the database refuses duplicates. Returns the new rows' ids."""
+    if not rows:
+        return []
+    keys = {(n.recipient_id, n.kind, n.key) for n in rows}
+    recipients = {r for r, _, _ in keys}
+    kinds = {k for _, k, _ in keys}
+    before = set(
+        Notification.objects.filter(
+            recipient_id__in=recipients, kind__in=kinds, key__in={k for _, _, k in keys}
+        ).values_list("id", flat=True)
+    )
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    after = Notification.objects.filter(
+        recipient_id__in=recipients, kind__in=kinds, key__in={k for _, _, k in keys}
+    ).values_list("id", flat=True)
+    return sorted(set(after) - before)
+
+
+def _notify_duties(
+    duties: QuerySet[Duty], recipients: dict[int, set[int]], *, kind: str, now
+) -> list[int]:
+    prefs = _preferences({u for users in recipients.values() for u in users})
+    rows = []
+    for duty in duties.select_related("rule__right", "case"):
+        title, body = _duty_text(duty, kind)
+        for user_id in recipients.get(duty.pk, ()):
+            pref = prefs.get(user_id)
+            rows.append(
+                Notification(
+                    recipient_id=user_id,
+                    kind=kind,
+                    key=f"duty:{duty.pk}",
+                    duty=duty,
+                    case_id=duty.case_id,
+                    title=title,
+                    body=body,
+                    link=reverse("duty", kwargs={"pk": duty.case_id, "duty_pk": duty.pk}),
+                    created_at=now,
+                    email_status=_email_status(pref, per_duty=True),
+                    sms_status=_sms_status(pref, kind),
+                )
+            )
+    return _create(rows)
+
+
+def _preferences(user_ids: set[int]) -> dict[int, Preference]:
+    return {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids)}
+
+
+def _email_status(pref: Preference | None, *, per_duty: bool) -> str:
+    if pref is not None and (not pref.email or (per_duty and pref.digest)):
+        return Delivery.OFF
+    return Delivery.PENDING
+
+
+def _sms_status(pref: Preference | None, kind: str) -> str:
+    wanted = pref is not None and pref.sms and pref.mobile_number and kind == Kind.OVERDUE
+    return Delivery.PENDING if wanted and sms_channel() is not None else Delivery.OFF
+
+
+def sweep_due_soon(*, now: datetime.datetime | None = None) -> list[int]:
+    """Duties due by the end of the next working day, to their owners."""
+    now = _now(now)
+    horizon = calendar.working_days_after(now, 1).due_at
+    duties = Duty.objects.filter(status=DutyStatus.DUE, due_at__gte=now, due_at__lte=horizon)
+    return _queue(_notify_duties(duties, owners(duties), kind=Kind.DUE_SOON, now=now))
+
+
+def sweep_overdue(*, now: datetime.datetime | None = None) -> list[int]:
+    """Duties past their deadline, to their owners and the team's supervisors."""
+    now = _now(now)
+    duties = Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    recipients = owners(duties)
+    for duty_id, users in team_supervisors(duties).items():
+        recipients[duty_id] = recipients.get(duty_id, set()) | users
+    return _queue(_notify_duties(duties, recipients, kind=Kind.OVERDUE, now=now))
+
+
+def sweep_escalations(*, working_days: int = 2, now: datetime.datetime | None = None) -> list[int]:
+    """Duties still unmet `working_days` after their deadline: one list a day per supervisor."""
+    now = _now(now)
+    cutoff = calendar.working_days_before(now, working_days)
+    duties = Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lte=cutoff)
+    by_team: dict[int, list[Duty]] = defaultdict(list)
+    for duty in duties.select_related("rule", "case").order_by("due_at"):
+        by_team[duty.case.team_id].append(duty)
+    supervisors = _members(set(by_team), supervisors_only=True)
+    today = timezone.localtime(now).date()
+    rows = []
+    for team_id, team_duties in by_team.items():
+        lines = [
+            f"{d.case.crime_reference}: {d.rule.title} (due {timezone.localtime(d.due_at):%-d %b})"
+            for d in team_duties
+        ]
+        for user_id in supervisors.get(team_id, ()):
+            rows.append(
+                Notification(
+                    recipient_id=user_id,
+                    kind=Kind.ESCALATION,
+                    key=f"team:{team_id}:{today.isoformat()}",
+                    title=(
+                        f"{len(team_duties)} duties still overdue after {working_days} working days"
+                    ),
+                    body="\n".join(lines),
+                    link=reverse("notification-sent"),
+                    created_at=now,
+                )
+            )
+    return _queue(_create(rows))
+
+
+def sweep_digests(*, now: datetime.datetime | None = None) -> list[int]:
+    """At each user's chosen hour, one summary of what is overdue and due."""
+    now = _now(now)
+    local = timezone.localtime(now)
+    users = User.objects.filter(
+        is_active=True,
+        notification_preference__digest=True,
+        notification_preference__digest_hour=local.hour,
+    )
+    rows = []
+    horizon = calendar.working_days_after(now, 1).due_at
+    for user in users:
+        mine = Duty.objects.visible_to(user).open().filter(owned_by(user), due_at__lte=horizon)
+        overdue = mine.filter(due_at__lt=now).count()
+        due = mine.filter(due_at__gte=now).count()
+        if not (overdue or due):
+            continue
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=Kind.DIGEST,
+                key=f"digest:{local.date().isoformat()}",
+                title=f"Today: {overdue} overdue, {due} due by the end of the next working day",
+                body="Open VictimCare to see them.",
+                link=reverse("home"),
+                created_at=now,
+            )
+        )
+    return _queue(_create(rows))
+
+
+def _queue(ids: list[int]) -> list[int]:
+    if ids:
+        from .tasks import deliver
+
+        for notification_id in ids:
+            transaction.on_commit(lambda n=notification_id: deliver.delay(n))
+    return ids
+
+
+# --- delivery ----------------------------------------------------------------------------------
+
+
+def deliver(notification_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Send one notification's email and text message, once. Safe to run twice or concurrently:
+    the row is locked and its status checked before anything is sent."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient", "duty")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            return "gone"
+        duty = notification.duty
+        if duty is not None and duty.status not in OPEN_STATUSES:
+            # Met, withdrawn or waived since the sweep: say nothing.
+            Notification.objects.filter(pk=notification.pk).update(
+                email_status=_skip(notification.email_status),
+                sms_status=_skip(notification.sms_status),
+            )
+            return "skipped"
+        sent_email = _send_email(notification, now=_now(now))
+        sent_sms = _send_sms(notification, now=_now(now))
+        return "sent" if sent_email or sent_sms else "nothing to send"
+
+
+def _skip(status: str) -> str:
+    return Delivery.SKIPPED if status == Delivery.PENDING else status
+
+
+def _send_email(notification: Notification, *, now) -> bool:
+    if notification.email_status != Delivery.PENDING:
+        return False
+    recipient = notification.recipient
+    if not recipient.email:
+        Notification.objects.filter(pk=notification.pk).update(email_status=Delivery.SKIPPED)
+        return False
+    link = settings.SITE_URL.rstrip("/") + notification.link if notification.link else ""
+    body = f"{notification.body}\n\n{link}\n\n{settings.FORCE_NAME} VictimCare".strip()
+    send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=Delivery.SENT, email_sent_at=now
+    )
+    logger.info("reminder emailed", extra={"notification": notification.pk})
+    return True
+
+
+def _send_sms(notification: Notification, *, now) -> bool:
+    channel = sms_channel()
+    if notification.sms_status != Delivery.PENDING or channel is None:
+        return False
+    pref = Preference.objects.filter(user=notification.recipient).first()
+    if pref is None or not pref.mobile_number:
+        Notification.objects.filter(pk=notification.pk).update(sms_status=Delivery.SKIPPED)
+        return False
+    channel.send(pref.mobile_number, notification.title)
+    Notification.objects.filter(pk=notification.pk).update(
+        sms_status=Delivery.SENT, sms_sent_at=now
+    )
+    return True
+
+
+# --- for people ----------------------------------------------------------------------------------
+
+
+def mark_read(*, user: User, ids: Iterable[int] | None = None, now=None) -> int:
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=_now(now))

@@ -1,0 +1,39 @@
+"""Thin tasks. Each sweep is idempotent (unique rows); delivery claims its row under a lock."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="notifications.sweep_due_soon")
+def sweep_due_soon() -> int:
+    return len(services.sweep_due_soon())
+
+
+@shared_task(name="notifications.sweep_overdue")
+def sweep_overdue() -> int:
+    return len(services.sweep_overdue())
+
+
+@shared_task(name="notifications.sweep_escalations")
+def sweep_escalations(working_days: int = 2) -> int:
+    return len(services.sweep_escalations(working_days=working_days))
+
+
+@shared_task(name="notifications.sweep_digests")
+def sweep_digests() -> int:
+    return len(services.sweep_digests())
+
+
+@shared_task(
+    name="notifications.deliver",
+    autoretry_for=(SMTPException, ConnectionError, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=10,
+)
+def deliver(notification_id: int) -> str:
+    return services.deliver(notification_id)

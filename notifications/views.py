@@ -1,0 +1,86 @@
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.views import View
+
+from accounts.access import ActionRequiredMixin
+from accounts.models import TeamMembership
+
+from . import services
+from .models import Kind, Notification, Preference
+
+
+class NotificationListView(ActionRequiredMixin, View):
+    action = "notifications.view"
+
+    def get(self, request):
+        rows = Notification.objects.filter(recipient=request.user).select_related("duty")
+        page = Paginator(rows, 30).get_page(request.GET.get("page"))
+        return render(request, "notifications/list.html", {"page": page})
+
+    def post(self, request):
+        ids = None if request.POST.get("all") else request.POST.getlist("id")
+        count = services.mark_read(user=request.user, ids=ids)
+        messages.success(request, f"{count} marked as read.")
+        return redirect("notification-list")
+
+
+class PreferenceForm(forms.ModelForm):
+    class Meta:
+        model = Preference
+        fields = ["email", "digest", "digest_hour", "sms", "mobile_number"]
+        labels = {
+            "email": "Email me reminders",
+            "digest": "Send one daily summary instead of an email per duty",
+            "digest_hour": "Hour for the daily summary (0 to 23)",
+            "sms": "Text me when a duty is overdue",
+        }
+
+    def clean_digest_hour(self):
+        hour = self.cleaned_data["digest_hour"]
+        if not 0 <= hour <= 23:
+            raise forms.ValidationError("Enter an hour from 0 to 23.")
+        return hour
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sms") and not cleaned.get("mobile_number"):
+            self.add_error("mobile_number", "Enter a mobile number to get text messages.")
+        return cleaned
+
+
+class PreferenceView(ActionRequiredMixin, View):
+    action = "notifications.view"
+
+    def _form(self, data=None):
+        pref = Preference.objects.filter(user=self.request.user).first()
+        return PreferenceForm(data, instance=pref or Preference(user=self.request.user))
+
+    def get(self, request):
+        return render(request, "notifications/preferences.html", {"form": self._form()})
+
+    def post(self, request):
+        form = self._form(request.POST)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your reminder settings are saved.")
+            return redirect("notification-preferences")
+        return render(request, "notifications/preferences.html", {"form": form})
+
+
+class SentView(ActionRequiredMixin, View):
+    """Supervisors see who was reminded of what, and when, for their teams' cases."""
+
+    action = "notifications.audit"
+
+    def get(self, request):
+        teams = TeamMembership.objects.filter(user=request.user, is_supervisor=True).values(
+            "team_id"
+        )
+        rows = Notification.objects.filter(
+            Q(case__team_id__in=teams) | Q(recipient=request.user, kind=Kind.ESCALATION)
+        ).select_related("recipient", "case", "duty")
+        page = Paginator(rows.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+        return render(request, "notifications/sent.html", {"page": page})
