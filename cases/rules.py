@@ -2,8 +2,11 @@
 
 import datetime
 from collections.abc import Iterable, Mapping
+from zoneinfo import ZoneInfo
 
 from .models import RISK_ORDER, Basis, PartyRole, RiskAnswer, RiskGrade
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
@@ -94,4 +97,6 @@ def next_update_due(
     """The next agreed update falls `frequency_days` after the later of the agreement and the
     last update given (calendar days: the victim agreed a frequency, not a working-day clock)."""
     base = max(agreed_at, last_update_at) if last_update_at else agreed_at
-    return base + datetime.timedelta(days=frequency_days)
+    # Days on the London calendar: an update agreed for 18:00 stays at 18:00 across a clock change.
+    local = base.astimezone(LONDON) + datetime.timedelta(days=frequency_days)
+    return local.astimezone(datetime.UTC)

@@ -156,7 +156,7 @@ def create_case(
     case.save()
     person = victim if isinstance(victim, Person) else create_person(by=by, **victim)
     add_party(case=case, person=person, role=victim_role, by=by, now=now, clock_at=case.reported_at)
-    duties.on_case_created(case)
+    duties.on_case_created(case, at=now)
     return case
 
 
@@ -891,7 +891,9 @@ def save_witness_care(*, party: Party, by: User, expected_version: int, **fields
 
 
 @transaction.atomic
-def assign_witness_care_officer(*, case: Case, officer: User, by: User) -> Case:
+def assign_witness_care_officer(
+    *, case: Case, officer: User, by: User, now: datetime.datetime | None = None
+) -> Case:
     """After charge, one named witness care officer from the case's unit looks after it."""
     from accounts.models import TeamMembership
 
@@ -902,12 +904,11 @@ def assign_witness_care_officer(*, case: Case, officer: User, by: User) -> Case:
         raise ValidationError(
             {"officer": f"Choose an active witness care officer from {case.wcu_team}."}
         )
+    now = _now(now)
     Case.objects.filter(pk=case.pk).update(
-        witness_care_officer=officer, version=F("version") + 1, updated_at=timezone.now()
+        witness_care_officer=officer, version=F("version") + 1, updated_at=now
     )
     case.witness_care_officer = officer
     case.version += 1
-    duties.on_case_record(
-        case, MetBy.WCO_ASSIGNED, at=timezone.now(), by=by, record=f"{officer} assigned"
-    )
+    duties.on_case_record(case, MetBy.WCO_ASSIGNED, at=now, by=by, record=f"{officer} assigned")
     return case

@@ -133,7 +133,7 @@ def _create_duties(
 # --- triggers from cases -----------------------------------------------------------------------
 
 
-def on_case_created(case: Case) -> None:
+def on_case_created(case: Case, *, at: datetime.datetime | None = None) -> None:
     """Right 2: the crime is recorded. Recording it in VictimCare meets the duty at once."""
     parties = list(case.parties.select_related("person"))
     duties = _create_duties(
@@ -145,7 +145,7 @@ def on_case_created(case: Case) -> None:
         what=f"crime reported on {_local(case.reported_at)}",
     )
     for duty in duties:
-        recorded = case.recorded_at or case.created_at
+        recorded = case.recorded_at or at or case.created_at
         _meet(duty, at=recorded, by=case.created_by, record="The crime was recorded")
 
 
@@ -213,14 +213,14 @@ def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -
         "rule__right"
     ):
         due_at, sum_ = deadline(duty.rule, enhanced=party.enhanced, clock_at=duty.trigger_at)
+        moved = due_at != duty.due_at
         duty.enhanced = party.enhanced
         duty.due_at = due_at
-        duty.explanation = (
-            _explain(
-                duty.rule, party=party, clock_at=duty.trigger_at, what=duty.trigger_label, sum_=sum_
-            )
-            + f" Re-timed on {_local(now)} when enhanced status changed."
+        duty.explanation = _explain(
+            duty.rule, party=party, clock_at=duty.trigger_at, what=duty.trigger_label, sum_=sum_
         )
+        if moved:
+            duty.explanation += f" Re-timed on {_local(now)} when enhanced status changed."
         duty.status = DutyStatus.MISSED if due_at < now else DutyStatus.DUE
         duty.save(update_fields=["enhanced", "due_at", "explanation", "status", "updated_at"])
         retimed += 1
@@ -265,7 +265,7 @@ def on_needs_assessed(assessment) -> None:
         case=party.case,
         trigger=Trigger.NEEDS_ASSESSED,
         parties=[party],
-        key=f"needs:{assessment.pk}",
+        key=f"needs:{party.pk}",
         occurred_at=assessment.assessed_at,
         what=what,
     )
@@ -274,7 +274,7 @@ def on_needs_assessed(assessment) -> None:
             case=party.case,
             trigger=Trigger.SPECIAL_MEASURES_NEEDED,
             parties=[party],
-            key=f"needs:{assessment.pk}:special_measures",
+            key=f"needs:{party.pk}:special_measures",
             occurred_at=assessment.assessed_at,
             what=f"special measures need identified on {_local(assessment.assessed_at)}",
         )

@@ -4,6 +4,7 @@ Everything comes from the environment (see the configuration table in README.md)
 default posture: DEBUG is off and the secret key is required unless DJANGO_DEBUG is set.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -102,6 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+    # Tests use a file, not memory, so that a real worker and beat process can share it; one
+    # file per test process, so that runs side by side do not meet.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -651,7 +651,9 @@ def test_an_update_contact_moves_the_next_update_due():
         now=NOW - 20 * DAY,
     )
     contact(party, at=NOW - DAY)
-    assert party.update_agreements.get().next_update_due_at == NOW + 13 * DAY
+    # 14 days on the London calendar from 19 March 12:00 GMT: 2 April 12:00 BST, 11:00 UTC.
+    due = party.update_agreements.get().next_update_due_at
+    assert due == datetime.datetime(2026, 4, 2, 11, 0, tzinfo=datetime.UTC)
 
 
 def test_a_contact_that_is_not_an_update_leaves_the_next_update_due():
