@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,9 +39,10 @@ def _now(now):
 def owners(duties: QuerySet[Duty]) -> dict[int, set[int]]:
     """Duty id -> the users who own it, in four queries whatever the number of duties."""
     found: dict[int, set[int]] = defaultdict(set)
-    for duty_id, user_id in duties.filter(owner=Owner.OFFICER).values_list("id", "case__officer"):
+    officer = duties.filter(owner=Owner.OFFICER, case__officer__is_active=True)
+    for duty_id, user_id in officer.values_list("id", "case__officer"):
         found[duty_id].add(user_id)
-    named = duties.filter(owner=Owner.WCU, case__witness_care_officer__isnull=False)
+    named = duties.filter(owner=Owner.WCU, case__witness_care_officer__is_active=True)
     for duty_id, user_id in named.values_list("id", "case__witness_care_officer"):
         found[duty_id].add(user_id)
     unit = dict(
@@ -151,54 +152,80 @@ def _sms_status(pref: Preference | None, kind: str) -> str:
     return Delivery.PENDING if wanted and sms_channel() is not None else Delivery.OFF
 
 
+def _not_yet_reminded(duties: QuerySet[Duty], kind: str) -> QuerySet[Duty]:
+    """Leave out duties already reminded of this kind, so a sweep's work follows what is new,
+    not the backlog of everything ever overdue. The unique constraint still backs this up."""
+    reminded = Notification.objects.filter(duty=OuterRef("pk"), kind=kind)
+    return duties.exclude(Exists(reminded))
+
+
 def sweep_due_soon(*, now: datetime.datetime | None = None) -> list[int]:
     """Duties due by the end of the next working day, to their owners."""
     now = _now(now)
     horizon = calendar.working_days_after(now, 1).due_at
-    duties = Duty.objects.filter(status=DutyStatus.DUE, due_at__gte=now, due_at__lte=horizon)
+    duties = _not_yet_reminded(
+        Duty.objects.filter(status=DutyStatus.DUE, due_at__gte=now, due_at__lte=horizon),
+        Kind.DUE_SOON,
+    )
     return _queue(_notify_duties(duties, owners(duties), kind=Kind.DUE_SOON, now=now))
 
 
 def sweep_overdue(*, now: datetime.datetime | None = None) -> list[int]:
     """Duties past their deadline, to their owners and the team's supervisors."""
     now = _now(now)
-    duties = Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now)
+    duties = _not_yet_reminded(
+        Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now), Kind.OVERDUE
+    )
     recipients = owners(duties)
     for duty_id, users in team_supervisors(duties).items():
         recipients[duty_id] = recipients.get(duty_id, set()) | users
     return _queue(_notify_duties(duties, recipients, kind=Kind.OVERDUE, now=now))
 
 
+def _escalation_cutoff(now: datetime.datetime, working_days: int) -> datetime.datetime:
+    """The latest deadline with `working_days` whole working days between it and today.
+    working_days_before() counts today, which has barely begun when the 08:00 sweep runs, so a
+    deadline on the day it ends on has had one whole working day too few: take the day before."""
+    counted_from = timezone.localtime(calendar.working_days_before(now, working_days)).date()
+    return calendar.end_of_day(counted_from - datetime.timedelta(days=1))
+
+
 def sweep_escalations(*, working_days: int = 2, now: datetime.datetime | None = None) -> list[int]:
-    """Duties still unmet `working_days` after their deadline: one list a day per supervisor."""
+    """Duties still unmet `working_days` whole working days after their deadline: one list a day
+    per supervisor, covering every team they supervise."""
     now = _now(now)
-    cutoff = calendar.working_days_before(now, working_days)
-    duties = Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lte=cutoff)
-    by_team: dict[int, list[Duty]] = defaultdict(list)
-    for duty in duties.select_related("rule", "case").order_by("due_at"):
-        by_team[duty.case.team_id].append(duty)
-    supervisors = _members(set(by_team), supervisors_only=True)
+    cutoff = _escalation_cutoff(now, working_days)
+    duties = list(
+        Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lte=cutoff)
+        .select_related("rule", "case")
+        .order_by("due_at", "id")
+    )
+    supervisors = _members({d.case.team_id for d in duties}, supervisors_only=True)
+    by_supervisor: dict[int, list[Duty]] = defaultdict(list)
+    for duty in duties:
+        for user_id in supervisors.get(duty.case.team_id, ()):
+            by_supervisor[user_id].append(duty)
+    prefs = _preferences(set(by_supervisor))
     today = timezone.localtime(now).date()
     rows = []
-    for team_id, team_duties in by_team.items():
+    for user_id, theirs in by_supervisor.items():
         lines = [
             f"{d.case.crime_reference}: {d.rule.title} (due {timezone.localtime(d.due_at):%-d %b})"
-            for d in team_duties
+            for d in theirs
         ]
-        for user_id in supervisors.get(team_id, ()):
-            rows.append(
-                Notification(
-                    recipient_id=user_id,
-                    kind=Kind.ESCALATION,
-                    key=f"team:{team_id}:{today.isoformat()}",
-                    title=(
-                        f"{len(team_duties)} duties still overdue after {working_days} working days"
-                    ),
-                    body="\n".join(lines),
-                    link=reverse("notification-sent"),
-                    created_at=now,
-                )
+        count = f"{len(theirs)} dut{'y' if len(theirs) == 1 else 'ies'}"
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                kind=Kind.ESCALATION,
+                key=f"escalation:{today.isoformat()}",
+                title=f"{count} still overdue after {working_days} working days",
+                body="\n".join(lines),
+                link=reverse("notification-sent"),
+                created_at=now,
+                email_status=_email_status(prefs.get(user_id), per_duty=False),
             )
+        )
     return _queue(_create(rows))
 
 
@@ -210,7 +237,7 @@ def sweep_digests(*, now: datetime.datetime | None = None) -> list[int]:
         is_active=True,
         notification_preference__digest=True,
         notification_preference__digest_hour=local.hour,
-    )
+    ).select_related("notification_preference")
     rows = []
     horizon = calendar.working_days_after(now, 1).due_at
     for user in users:
@@ -228,6 +255,7 @@ def sweep_digests(*, now: datetime.datetime | None = None) -> list[int]:
                 body="Open VictimCare to see them.",
                 link=reverse("home"),
                 created_at=now,
+                email_status=_email_status(user.notification_preference, per_duty=False),
             )
         )
     return _queue(_create(rows))
@@ -247,10 +275,23 @@ def _queue(ids: list[int]) -> list[int]:
 
 def deliver(notification_id: int, *, now: datetime.datetime | None = None) -> str:
     """Send one notification's email and text message, once. Safe to run twice or concurrently:
-    the row is locked and its status checked before anything is sent."""
+    each channel claims the row under a lock and checks its status before anything is sent, and
+    commits what it sent before the next is tried, so a text message that fails (and is retried)
+    never sends the email again."""
+    now = _now(now)
+    outcomes = {_deliver_by(notification_id, send, now=now) for send in (_send_email, _send_sms)}
+    for outcome in ("gone", "skipped", "sent"):
+        if outcome in outcomes:
+            return outcome
+    return "nothing to send"
+
+
+def _deliver_by(notification_id: int, send, *, now) -> str:
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update()
+            # Lock only the reminder: "of" also keeps PostgreSQL from refusing FOR UPDATE on the
+            # nullable side of the outer join to the duty.
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "duty")
             .filter(pk=notification_id)
             .first()
@@ -265,9 +306,7 @@ def deliver(notification_id: int, *, now: datetime.datetime | None = None) -> st
                 sms_status=_skip(notification.sms_status),
             )
             return "skipped"
-        sent_email = _send_email(notification, now=_now(now))
-        sent_sms = _send_sms(notification, now=_now(now))
-        return "sent" if sent_email or sent_sms else "nothing to send"
+        return "sent" if send(notification, now=now) else "nothing to send"
 
 
 def _skip(status: str) -> str:
@@ -296,7 +335,7 @@ def _send_sms(notification: Notification, *, now) -> bool:
     if notification.sms_status != Delivery.PENDING or channel is None:
         return False
     pref = Preference.objects.filter(user=notification.recipient).first()
-    if pref is None or not pref.mobile_number:
+    if pref is None or not pref.sms or not pref.mobile_number:  # as they are now, not at the sweep
         Notification.objects.filter(pk=notification.pk).update(sms_status=Delivery.SKIPPED)
         return False
     channel.send(pref.mobile_number, notification.title)

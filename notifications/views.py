@@ -21,7 +21,10 @@ class NotificationListView(ActionRequiredMixin, View):
         return render(request, "notifications/list.html", {"page": page})
 
     def post(self, request):
-        ids = None if request.POST.get("all") else request.POST.getlist("id")
+        ids = None
+        if not request.POST.get("all"):
+            # Ignore anything that is not an id rather than fail on it.
+            ids = [i for i in request.POST.getlist("id") if i.isascii() and i.isdigit()]
         count = services.mark_read(user=request.user, ids=ids)
         messages.success(request, f"{count} marked as read.")
         return redirect("notification-list")

@@ -48,14 +48,14 @@ def test_beat_and_a_worker_deliver_one_reminder(tmp_path):
         "DJANGO_SETTINGS_MODULE": "victimcare.settings",
     }
     log = (tmp_path / "celery.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603
+    worker = subprocess.Popen(
         [CELERY, "-A", "victimcare", "worker", "--pool=solo", "--loglevel=INFO"],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    beat = subprocess.Popen(  # noqa: S603
+    beat = subprocess.Popen(
         [
             CELERY,
             "-A",
