@@ -63,3 +63,35 @@ def _empty_filesystem_broker():
 def _fast_password_hashing(settings):
     # Real hashing is deliberately slow; tests create many users and check no hash strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# Rows that data migrations seed: reference data and beat schedules. A transactional test (live
+# server, real worker) ends by emptying every table, so the next one puts them back first.
+SEEDS = [
+    ("cases.migrations.0002_reference_data", "seed"),
+    ("entitlements.migrations.0002_code_catalogue", "seed"),
+    ("entitlements.migrations.0003_mark_missed_schedule", "create"),
+    ("notifications.migrations.0002_schedules", "create"),
+    ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from cases.models import OffenceCategory
+
+    if OffenceCategory.objects.exists():
+        return
+    for module, function in SEEDS:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -58,24 +58,3 @@ def assert_accessible():
         )
 
     return check
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """Live-server tests run in real transactions, and each one ends by emptying every table,
-    the rows seeded by data migrations included: put those back before the test."""
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    import importlib
-
-    from django.apps import apps
-
-    from cases.models import OffenceCategory
-
-    if not OffenceCategory.objects.exists():
-        importlib.import_module("cases.migrations.0002_reference_data").seed(apps, None)
-    from entitlements.models import DutyRule
-
-    if not DutyRule.objects.exists():
-        importlib.import_module("entitlements.migrations.0002_code_catalogue").seed(apps, None)
