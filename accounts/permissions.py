@@ -25,7 +25,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "duties.resolve": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "duties.waive": frozenset({Role.SUPERVISOR}),
     "guidance.view": STAFF,
-    "notifications.view": STAFF,
+    "notifications.view": EVERYONE,
+    # Referrals: police see those on cases they can see; agency staff only their agency's.
+    "referrals.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AGENCY}),
+    "referrals.make": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
+    "referrals.answer": frozenset({Role.AGENCY}),
     "notifications.audit": frozenset({Role.SUPERVISOR}),
 }
 

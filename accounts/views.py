@@ -4,6 +4,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from entitlements.selectors import worklist
 from referrals.models import SupportAgency
+from referrals.selectors import agency_worklist
 
 from . import selectors
 from .access import ActionRequiredMixin
@@ -56,7 +57,10 @@ class AgencyHomeView(ActionRequiredMixin, TemplateView):
     template_name = "accounts/home_agency.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(agency=self.request.user.agency, **kwargs)
+        open_referrals = agency_worklist(self.request.user).count()
+        return super().get_context_data(
+            agency=self.request.user.agency, open_referrals=open_referrals, **kwargs
+        )
 
 
 class AdminHomeView(ActionRequiredMixin, TemplateView):

@@ -942,3 +942,61 @@ def create_demo_cases(now: datetime.datetime | None = None) -> list[Case]:
         with transaction.atomic():
             created.append(build(demo))
     return created
+
+
+def create_demo_referrals(now: datetime.datetime | None = None) -> int:
+    """Answer some of the portal's proposals, so every stage of a referral is on show. Runs once:
+    only proposals still in draft are touched."""
+    from accounts.models import User
+    from referrals import services as referrals
+    from referrals.models import AgencyKind, Referral, ReferralStatus, ShareItem
+
+    now = now or timezone.now()
+    done = 0
+    burglary = Referral.objects.filter(
+        case__crime_reference="NS/104211/26",
+        agency__kind=AgencyKind.VICTIM_SERVICE,
+        status=ReferralStatus.DRAFT,
+    ).first()
+    if burglary is not None:
+        officer = burglary.case.officer
+        agency_user = User.objects.get(username="agency")
+        referrals.record_consent(
+            referral=burglary,
+            by=officer,
+            lawful_basis="consent",
+            scope=[ShareItem.CONTACT, ShareItem.LANGUAGE, ShareItem.NEEDS],
+            method="phone",
+            support_requested="Reassurance and help with home security.",
+            now=now - datetime.timedelta(days=11),
+        )
+        referrals.send_referral(
+            referral=burglary, by=officer, now=now - datetime.timedelta(days=11)
+        )
+        referrals.accept(referral=burglary, by=agency_user, now=now - datetime.timedelta(days=10))
+        referrals.add_update(
+            referral=burglary,
+            by=agency_user,
+            note="Spoke to her; home security visit booked.",
+            now=now - datetime.timedelta(days=9),
+        )
+        done += 1
+    idva = Referral.objects.filter(
+        case__crime_reference="NS/104502/26",
+        agency__kind=AgencyKind.IDVA,
+        status=ReferralStatus.DRAFT,
+    ).first()
+    if idva is not None:
+        officer = idva.case.officer
+        referrals.record_consent(
+            referral=idva,
+            by=officer,
+            lawful_basis="explicit_consent",
+            scope=[ShareItem.CONTACT, ShareItem.RISK, ShareItem.NEEDS],
+            method="in_person",
+            support_requested="High-risk domestic abuse: safety planning.",
+            now=now - datetime.timedelta(hours=30),
+        )
+        referrals.send_referral(referral=idva, by=officer, now=now - datetime.timedelta(hours=30))
+        done += 1
+    return done

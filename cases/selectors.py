@@ -19,6 +19,7 @@ from django.db.models import (
 
 from accounts.models import TeamMembership, User
 from entitlements.models import Duty
+from referrals.models import Referral
 
 from .models import (
     Case,
@@ -99,6 +100,11 @@ def case_page(queryset: QuerySet[Case]) -> QuerySet[Case]:
                     "update_agreements",
                     queryset=UpdateAgreement.objects.filter(superseded_at__isnull=True),
                     to_attr="current_agreements",
+                ),
+                Prefetch(
+                    "referrals",
+                    queryset=Referral.objects.select_related("agency").order_by("-created_at"),
+                    to_attr="referral_list",
                 ),
                 Prefetch(
                     "duties",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from entitlements import services as duties
 from entitlements.models import MetBy
+from referrals import services as referrals
 
 from . import rules
 from .models import (
@@ -268,6 +269,7 @@ def add_party(
     party.save()
     recompute_enhanced(party=party, by=by, reason="Added to the case", now=now)
     duties.on_party_added(party, at=clock_at or _now(now), at_report=clock_at is not None)
+    referrals.propose_for_party(party, now=now)
     return party
 
 
@@ -789,6 +791,7 @@ def assess_risk(
     duties.on_record(
         party, MetBy.RISK_ASSESSMENT, at=now, by=by, record=f"Risk assessment: {grade} risk"
     )
+    referrals.propose_after_risk(assessment, now=now)
     return assessment
 
 

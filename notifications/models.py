@@ -29,6 +29,9 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     ESCALATION = "escalation", "Still overdue: list for supervisors"
     DIGEST = "digest", "Daily summary"
+    REFERRAL_DUE = "referral_due", "Referral waiting for an answer"
+    REFERRAL_OVERDUE = "referral_overdue", "Referral past its response target"
+    REFERRAL_WITHDRAWN = "referral_withdrawn", "Referral withdrawn"
 
 
 class Delivery(models.TextChoices):
@@ -66,6 +69,13 @@ class Notification(models.Model):
     )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)

@@ -353,3 +353,108 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None, now=None) -> int:
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.update(read_at=_now(now))
+
+
+# --- referrals -----------------------------------------------------------------------------------
+
+
+def _agency_users(agency_ids: set[int]) -> dict[int, set[int]]:
+    users: dict[int, set[int]] = defaultdict(set)
+    rows = User.objects.filter(agency_id__in=agency_ids, is_active=True).values_list(
+        "agency_id", "id"
+    )
+    for agency_id, user_id in rows:
+        users[agency_id].add(user_id)
+    return users
+
+
+def sweep_referrals(*, now: datetime.datetime | None = None) -> list[int]:
+    """Sent referrals not yet answered: the agency is reminded before its response target, and
+    past it the referring officer is told too. Agency reminders carry nothing of the case."""
+    from referrals.models import Referral, ReferralStatus
+
+    now = _now(now)
+    horizon = calendar.working_days_after(now, 1).due_at
+    waiting = Referral.objects.filter(status=ReferralStatus.SENT, respond_by__lte=horizon)
+    rows = []
+    referrals = list(
+        waiting.select_related("case__officer", "agency", "created_by").order_by("respond_by")
+    )
+    agency_users = _agency_users({r.agency_id for r in referrals})
+    officers = {
+        referral.pk: next(
+            (u for u in (referral.created_by, referral.case.officer) if u and u.is_active), None
+        )
+        for referral in referrals
+    }
+    prefs = _preferences(
+        {u for users in agency_users.values() for u in users}
+        | {o.pk for o in officers.values() if o is not None}
+    )
+    for referral in referrals:
+        late = referral.respond_by < now
+        kind = Kind.REFERRAL_OVERDUE if late else Kind.REFERRAL_DUE
+        due = timezone.localtime(referral.respond_by).strftime("%a %-d %b, %H:%M")
+        # One reminder of each kind per sending: a referral returned and sent again is new.
+        key = f"referral:{referral.pk}:sent:{int(referral.sent_at.timestamp())}"
+        for user_id in agency_users.get(referral.agency_id, ()):
+            rows.append(
+                Notification(
+                    recipient_id=user_id,
+                    kind=kind,
+                    key=key,
+                    referral=referral,
+                    title=f"Referral {'past its response target' if late else 'waiting'}: "
+                    f"please answer by {due}",
+                    link=reverse("agency-referral", kwargs={"pk": referral.pk}),
+                    created_at=now,
+                    email_status=_email_status(prefs.get(user_id), per_duty=False),
+                )
+            )
+        officer = officers[referral.pk]
+        if late and officer is not None:
+            rows.append(
+                Notification(
+                    recipient_id=officer.pk,
+                    kind=kind,
+                    key=key,
+                    referral=referral,
+                    case_id=referral.case_id,
+                    title=f"{referral.agency} has not answered a referral "
+                    f"({referral.case.crime_reference})",
+                    body=f"It was due by {due}. Consider chasing them or referring elsewhere.",
+                    link=reverse("case-detail", kwargs={"pk": referral.case_id}),
+                    created_at=now,
+                    email_status=_email_status(prefs.get(officer.pk), per_duty=False),
+                )
+            )
+    return _queue(_create(rows))
+
+
+def notify_agency_of_withdrawal(
+    referral, *, now: datetime.datetime, consent: bool | None = None
+) -> list[int]:
+    """Tell the agency's users that consent was withdrawn (`consent`) or that the police withdrew
+    the referral. Left out, it is read from the referral."""
+    users = _agency_users({referral.agency_id}).get(referral.agency_id, set())
+    prefs = _preferences(users)
+    withdrawn_consent = referral.consent_withdrawn_at is not None if consent is None else consent
+    title = (
+        "Consent withdrawn: stop using the information in this referral"
+        if withdrawn_consent
+        else "A referral to you has been withdrawn by the police"
+    )
+    rows = [
+        Notification(
+            recipient_id=user_id,
+            kind=Kind.REFERRAL_WITHDRAWN,
+            key=f"referral:{referral.pk}:{'consent' if withdrawn_consent else 'withdrawn'}",
+            referral=referral,
+            title=title,
+            link=reverse("agency-referral", kwargs={"pk": referral.pk}),
+            created_at=now,
+            email_status=_email_status(prefs.get(user_id), per_duty=False),
+        )
+        for user_id in users
+    ]
+    return _queue(_create(rows))

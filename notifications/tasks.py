@@ -37,3 +37,8 @@ def sweep_digests() -> int:
 )
 def deliver(notification_id: int) -> str:
     return services.deliver(notification_id)
+
+
+@shared_task(name="notifications.sweep_referrals")
+def sweep_referrals() -> int:
+    return len(services.sweep_referrals())

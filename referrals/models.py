@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -25,6 +26,28 @@ class SupportAgency(models.Model):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     response_target_working_days = models.PositiveSmallIntegerField(default=2)
+    accepts_offence_flags = models.JSONField(
+        default=list, blank=True, help_text="Offence flags it takes (empty: any offence)."
+    )
+    accepts_min_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    accepts_max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    accepts_risk_levels = models.JSONField(
+        default=list, blank=True, help_text="Risk grades it takes (empty: any)."
+    )
+    consent_basis = models.CharField(
+        max_length=20,
+        choices=[
+            ("consent", "Consent"),
+            ("explicit_consent", "Explicit consent"),
+            ("public_task", "Public task"),
+            ("legal_obligation", "Legal obligation"),
+        ],
+        default="consent",
+        help_text="The lawful basis the agency needs for a referral.",
+    )
+    contact_route = models.CharField(
+        max_length=300, blank=True, help_text="How referrals reach them outside VictimCare."
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -33,3 +56,193 @@ class SupportAgency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LawfulBasis(models.TextChoices):
+    CONSENT = "consent", "Consent"
+    EXPLICIT_CONSENT = "explicit_consent", "Explicit consent"
+    PUBLIC_TASK = "public_task", "Public task"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation"
+
+
+CONSENT_BASES = (LawfulBasis.CONSENT, LawfulBasis.EXPLICIT_CONSENT)
+
+
+class ShareItem(models.TextChoices):
+    """What the victim agreed may be shared with the agency."""
+
+    CONTACT = "contact", "Contact details and safe times"
+    LANGUAGE = "language", "Language and communication needs"
+    OFFENCE = "offence", "The kind of crime and when"
+    RISK = "risk", "Risk level"
+    NEEDS = "needs", "Support needs"
+
+
+class ConsentMethod(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "By phone"
+    WRITTEN = "written", "In writing"
+    OTHER = "other", "Other"
+
+
+class EffectiveQuerySet(models.QuerySet):
+    def in_force(self, on):
+        return self.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
+
+
+class ReferralPolicy(models.Model):
+    """The consent model and proposal rules, as in force from a date. DOMAIN.md marks the 2020
+    opt-in / opt-out split as unconfirmed: a force sets its own here."""
+
+    name = models.CharField(max_length=100)
+    effective_from = models.DateField()
+    source = models.CharField(max_length=300)
+    opt_in_flags = models.JSONField(
+        help_text="Offence flags for which the victim must opt in (explicit consent)."
+    )
+    opt_in_roles = models.JSONField(
+        default=list, help_text="Roles that must opt in whatever the offence, e.g. bereaved."
+    )
+    sarc_recent_days = models.PositiveSmallIntegerField(
+        default=7, help_text="A sexual offence this recent also proposes a SARC referral."
+    )
+
+    objects = EffectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "referral policies"
+
+    def __str__(self) -> str:
+        return f"{self.name} from {self.effective_from}"
+
+
+class ReferralStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    IN_PROGRESS = "in_progress", "In progress"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn by the police"
+    RETURNED = "returned", "Returned for more information"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Agency staff see their own agency's referrals once sent; police follow the case."""
+        from accounts.models import Role
+        from cases.models import Case
+
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if Role.AGENCY in user.roles:
+            if user.agency_id is None:
+                return self.none()
+            # Only what was actually sent: a draft withdrawn before sending was never shared.
+            return self.filter(agency_id=user.agency_id, sent_at__isnull=False)
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+
+class Referral(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals")
+    party = models.ForeignKey("cases.Party", on_delete=models.CASCADE, related_name="referrals")
+    agency = models.ForeignKey(SupportAgency, on_delete=models.PROTECT, related_name="referrals")
+    status = models.CharField(
+        max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+    )
+    proposed_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the portal proposed it, if it did."
+    )
+    support_requested = models.TextField(blank=True)
+    risk_level = models.CharField(max_length=10, blank=True)
+    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices, blank=True)
+    consent_scope = models.JSONField(default=list, blank=True, help_text="ShareItem codes.")
+    consent_method = models.CharField(max_length=20, choices=ConsentMethod.choices, blank=True)
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    consent_withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    respond_by = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why declined, returned or withdrawn.")
+    outcome = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["agency", "status"]),
+            models.Index(fields=["status", "respond_by"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral to {self.agency}"
+
+    @property
+    def consent_active(self) -> bool:
+        return self.consent_recorded_at is not None and self.consent_withdrawn_at is None
+
+
+class ReferralEvent(models.Model):
+    """History: every move, update and consent change, with who and when."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=20)  # move, update, consent, consent_withdrawn
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class AgencyToken(models.Model):
+    """An agency system's key to the referrals API. Only a SHA-256 hash of the key is stored: the
+    raw key is shown once, when it is issued (referrals.tokens.issue_token). The token acts as its
+    own service user, who holds the agency role and belongs to the agency, so every permission rule
+    for agency staff applies to it unchanged."""
+
+    agency = models.ForeignKey(SupportAgency, on_delete=models.PROTECT, related_name="api_tokens")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="agency_token",
+        help_text="The service user the token signs in as.",
+    )
+    name = models.CharField(max_length=100, help_text="Which system uses it, e.g. 'Case system'.")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["agency__name", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

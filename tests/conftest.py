@@ -73,6 +73,7 @@ SEEDS = [
     ("entitlements.migrations.0003_mark_missed_schedule", "create"),
     ("notifications.migrations.0002_schedules", "create"),
     ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
+    ("referrals.migrations.0003_referral_policy", "seed"),
 ]
 
 

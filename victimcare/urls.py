@@ -14,10 +14,12 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("cases.api.urls")),
     path("api/v1/", include("entitlements.api.urls")),
+    path("api/v1/", include("referrals.api.urls")),
     path("api/", include("accounts.api.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("entitlements.urls")),
+    path("", include("referrals.urls")),
     path("", include("accounts.urls")),
 ]
 

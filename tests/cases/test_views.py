@@ -153,7 +153,7 @@ def test_case_page_takes_the_same_queries_for_2_or_20_records(client, django_ass
     url = reverse("case-detail", kwargs={"pk": case.pk})
     _fill(case, 2)
     client.get(url)
-    with django_assert_num_queries(22) as small:
+    with django_assert_num_queries(23) as small:
         assert client.get(url).status_code == 200
     _fill(case, 18)
     with django_assert_num_queries(len(small.captured_queries)):

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import Role, Team, TeamKind, User
-from cases.demo import DEMO_CASES, create_demo_cases
+from cases.demo import DEMO_CASES, create_demo_cases, create_demo_referrals
 from referrals.models import AgencyKind, SupportAgency
 
 # Documented in README.md. The command refuses to run with DEBUG off: never in production.
@@ -16,6 +16,10 @@ AGENCIES = [
     ("Northshire Victim Services", AgencyKind.VICTIM_SERVICE, "Northshire", 2),
     ("Northshire IDVA Service", AgencyKind.IDVA, "Northshire", 1),
     ("Northshire ISVA and SARC", AgencyKind.ISVA, "Northshire", 2),
+    ("The Haven Northshire SARC", AgencyKind.SARC, "Northshire", 1),
+    ("Northshire MARAC", AgencyKind.MARAC, "Northshire", 5),
+    ("Northshire Children's Services", AgencyKind.CHILDRENS_SOCIAL_CARE, "Northshire", 1),
+    ("Northshire Young Witness Service", AgencyKind.YOUNG_WITNESS, "Northshire", 5),
     ("Northshire Witness Service", AgencyKind.WITNESS_SERVICE, "Northshire Crown Court", 5),
 ]
 
@@ -101,6 +105,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._create()
             cases = create_demo_cases()
+            create_demo_referrals()
         kept = len(DEMO_CASES) - len(cases)
         self.stdout.write(f"Demo cases: {len(cases)} created, {kept} already there.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these:"))
