@@ -135,6 +135,7 @@ def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
         "case": case,
         "now_": now,
         "may_resolve": can(request.user, "duties.resolve"),
+        "may_allow_surveys": can(request.user, "surveys.allow_restricted"),
         "parties": parties,
         "timeline": selectors.timeline(case),
         "may_record": may_record,

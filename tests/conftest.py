@@ -74,6 +74,9 @@ SEEDS = [
     ("notifications.migrations.0002_schedules", "create"),
     ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
     ("referrals.migrations.0003_referral_policy", "seed"),
+    ("notifications.migrations.0004_referral_schedule", "create"),
+    ("surveys.migrations.0002_seed", "seed"),
+    ("surveys.migrations.0003_schedule", "create"),
 ]
 
 

@@ -17,7 +17,7 @@ HOMES = {
 }
 
 # Pages anyone may reach without signing in. Everything else must send them to the log-in page.
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "survey"}
 
 
 def _named_patterns(resolver=None, prefix=""):

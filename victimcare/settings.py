@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cases",
     "entitlements",
     "notifications",
+    "surveys",
     "referrals",
     "health",
 ]

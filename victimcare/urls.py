@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("", include("entitlements.urls")),
     path("", include("referrals.urls")),
+    path("", include("surveys.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -1,0 +1,72 @@
+"""A victim answers the survey from the link on a phone-sized screen; the supervisor sees it."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services as accounts_services
+from accounts.models import Role
+from surveys import services as surveys
+from surveys.models import Invitation, InvitationStatus
+from tests.cases.factories import CaseFactory, offence
+from tests.factories import TEST_PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_victim_answers_on_a_phone_and_the_supervisor_sees_it_counted(
+    browser, live_server, assert_accessible
+):
+    reported = timezone.now() - datetime.timedelta(days=43)
+    case = CaseFactory(
+        offence=offence("abh_domestic"),
+        occurred_at=reported - datetime.timedelta(hours=1),
+        reported_at=reported,
+        victim={"first_name": "Dana", "last_name": "Cole", "email": "dana@example.com"},
+    )
+    [invitation_id] = surveys.invite_due()
+    invitation = Invitation.objects.get(pk=invitation_id)
+    link = live_server.url + reverse("survey", args=[surveys.link_token(invitation)])
+
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = phone.new_page()
+    page.goto(link)
+    text = page.locator("main").inner_text()
+    assert "your contact with" in text.lower() and case.crime_reference not in text
+    assert_accessible(page)
+    page.get_by_role(
+        "group", name="How satisfied were you with how easy it was to contact us?"
+    ).get_by_label("Very satisfied").check()
+    page.get_by_role("button", name="Save and finish later").click()
+    page.get_by_text("Your answers are saved").wait_for()
+    page.goto(link)  # come back later: the answer is still there
+    group = page.get_by_role(
+        "group", name="Overall, how satisfied were you with the service we gave?"
+    )
+    group.get_by_label("Fairly dissatisfied").check()
+    page.get_by_label("What could we have done better?").fill("Call me back sooner.")
+    page.get_by_role("button", name="Send my answers").click()
+    page.get_by_role("heading", name="Thank you").wait_for()
+    assert_accessible(page)
+    page.goto(link)
+    assert "already answered" in page.locator("main").inner_text()
+    phone.close()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.COMPLETED
+
+    supervisor = make_user(Role.SUPERVISOR)
+    accounts_services.add_to_team(team=case.team, user=supervisor, is_supervisor=True)
+    desk = browser.new_context()
+    page = desk.new_page()
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(supervisor.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + reverse("survey-results"))
+    main = page.locator("main").inner_text()
+    assert "1 answered" in main and "Call me back sooner." in main and "Dana" not in main
+    assert_accessible(page)
+    desk.close()
