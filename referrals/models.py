@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from cases.models import EffectiveQuerySet
+
 
 class AgencyKind(models.TextChoices):
     VICTIM_SERVICE = "victim_service", "Commissioned victim service"
@@ -83,11 +85,6 @@ class ConsentMethod(models.TextChoices):
     PHONE = "phone", "By phone"
     WRITTEN = "written", "In writing"
     OTHER = "other", "Other"
-
-
-class EffectiveQuerySet(models.QuerySet):
-    def in_force(self, on):
-        return self.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
 
 
 class ReferralPolicy(models.Model):
