@@ -30,7 +30,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "referrals.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AGENCY}),
     "referrals.make": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "referrals.answer": frozenset({Role.AGENCY}),
-    "surveys.results": frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    "surveys.results": frozenset({Role.SUPERVISOR}),
     "surveys.allow_restricted": frozenset({Role.SUPERVISOR}),
     "surveys.sample": frozenset({Role.SUPERVISOR}),
     "notifications.audit": frozenset({Role.SUPERVISOR}),

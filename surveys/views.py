@@ -1,6 +1,7 @@
 """The public survey page (reached by its link, no sign-in) and the staff results."""
 
 import csv
+import re
 
 from django import forms
 from django.contrib import messages
@@ -99,7 +100,8 @@ class ResultsFilter(forms.Form):
 
 def _filtered(request):
     form = ResultsFilter(request.GET or None)
-    rows = Invitation.objects.all()
+    # Results follow case visibility: a restricted case counts only for those who may see it.
+    rows = Invitation.objects.filter(case__in=Case.objects.visible_to(request.user))
     if form.is_valid():
         data = form.cleaned_data
         if data["start"]:
@@ -200,7 +202,8 @@ class SampleView(ActionRequiredMixin, View):
             size = 10
         ids = services.contact_consenting_sample(rows, size=size, seed=seed)
         response = HttpResponse(content_type="text/csv")
-        response["Content-Disposition"] = f'attachment; filename="survey-sample-{seed}.csv"'
+        label = re.sub(r"[^\w.-]", "", seed)[:40]  # the seed is typed in: keep the header clean
+        response["Content-Disposition"] = f'attachment; filename="survey-sample-{label}.csv"'
         writer = csv.writer(response)
         writer.writerow(["response", "name", "email", "phone", "team"])
         for inv in Invitation.objects.filter(pk__in=ids).select_related(
