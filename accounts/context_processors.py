@@ -13,6 +13,7 @@ def navigation(request) -> dict:
         "nav_can_view_teams": can(user, "teams.view"),
         "nav_can_view_cases": can(user, "cases.view"),
         "nav_can_view_surveys": can(user, "surveys.results"),
+        "nav_can_view_compliance": can(user, "compliance.view"),
         "nav_is_agency": can(user, "referrals.answer"),
         "nav_is_admin": can(user, "home.admin"),
     }

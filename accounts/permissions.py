@@ -33,6 +33,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "surveys.results": frozenset({Role.SUPERVISOR}),
     "surveys.allow_restricted": frozenset({Role.SUPERVISOR}),
     "surveys.sample": frozenset({Role.SUPERVISOR}),
+    "compliance.view": frozenset({Role.SUPERVISOR}),
     "notifications.audit": frozenset({Role.SUPERVISOR}),
 }
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "entitlements",
     "notifications",
     "surveys",
+    "compliance",
     "referrals",
     "health",
 ]

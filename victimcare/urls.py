@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("accounts.api.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
+    path("compliance/", include("compliance.urls")),
     path("", include("entitlements.urls")),
     path("", include("referrals.urls")),
     path("", include("surveys.urls")),

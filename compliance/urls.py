@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.DashboardView.as_view(), name="compliance-dashboard"),
+    path("duties/", views.DrillDownView.as_view(), name="compliance-drill-down"),
+]

@@ -1,0 +1,36 @@
+"""The supervisor opens the dashboard and drills from a red figure to the cases behind it."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import services as accounts_services
+from accounts.models import Role
+from entitlements.models import Duty, DutyStatus
+from tests.cases.factories import CaseFactory
+from tests.factories import TEST_PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_supervisor_drills_from_a_missed_figure_to_the_case(page, live_server, assert_accessible):
+    case = CaseFactory()
+    Duty.objects.filter(case=case, rule__code="R2").update(
+        status=DutyStatus.MISSED, due_at=timezone.now() - datetime.timedelta(days=3)
+    )
+    supervisor = make_user(Role.SUPERVISOR)
+    accounts_services.add_to_team(team=case.team, user=supervisor, is_supervisor=True)
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(supervisor.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Compliance").click()
+    page.wait_for_url("**/compliance/")
+    assert_accessible(page)
+    page.get_by_role("link", name="1 missed, show the cases").first.click()
+    page.wait_for_url("**/compliance/duties/**")
+    assert case.crime_reference in page.locator("main").inner_text()
+    assert_accessible(page)
