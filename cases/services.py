@@ -915,3 +915,15 @@ def assign_witness_care_officer(
     case.version += 1
     duties.on_case_record(case, MetBy.WCO_ASSIGNED, at=now, by=by, record=f"{officer} assigned")
     return case
+
+
+@transaction.atomic
+def reassign_officer(*, cases: Iterable[Case], officer: User, by: User) -> int:
+    """Give cases a new officer in the case; their duties and reminders follow the case."""
+    _check_case_fields({"officer": officer})
+    ids = [case.pk for case in cases]
+    return (
+        Case.objects.filter(pk__in=ids)
+        .exclude(officer=officer)
+        .update(officer=officer, version=F("version") + 1, updated_at=timezone.now())
+    )

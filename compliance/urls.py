@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="compliance-dashboard"),
     path("duties/", views.DrillDownView.as_view(), name="compliance-drill-down"),
+    path("overdue/", views.OverdueWorklistView.as_view(), name="compliance-overdue"),
 ]

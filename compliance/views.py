@@ -1,13 +1,17 @@
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
 from accounts.access import ActionRequiredMixin
-from accounts.models import Team
+from accounts.models import Team, TeamMembership
+from cases import services as case_services
+from cases.permissions import access_case
+from cases.views import apply_service
 from entitlements.models import Duty
 
 from . import services
@@ -84,3 +88,66 @@ class DrillDownView(ActionRequiredMixin, View):
                 "outcome": request.GET.get("outcome", ""),
             },
         )
+
+
+class ReassignForm(forms.Form):
+    officer = forms.ModelChoiceField(queryset=None, label="Give the chosen cases to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Role, User
+
+        self.fields["officer"].queryset = User.objects.holding(Role.OFFICER).filter(is_active=True)
+
+
+SORTS = {"due": "due_at", "officer": "case__officer__last_name", "team": "case__team__name"}
+
+
+class OverdueWorklistView(ActionRequiredMixin, View):
+    """Overdue duties on the supervisor's teams' cases, with bulk reassignment of the cases."""
+
+    action = "compliance.view"
+
+    def _duties(self, request):
+        teams = TeamMembership.objects.filter(user=request.user, is_supervisor=True).values(
+            "team_id"
+        )
+        sort = SORTS.get(request.GET.get("sort", "due"), "due_at")
+        return (
+            Duty.objects.visible_to(request.user)
+            .overdue(on=timezone.now())
+            .filter(case__team_id__in=teams)
+            .select_related("case__officer", "case__team", "rule", "party__person")
+            .order_by(sort, "due_at", "id")
+        )
+
+    def get(self, request, form=None):
+        page = Paginator(self._duties(request), 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "compliance/overdue.html",
+            {"page": page, "form": form or ReassignForm(), "sort": request.GET.get("sort", "due")},
+        )
+
+    def post(self, request):
+        form = ReassignForm(request.POST)
+        ids = request.POST.getlist("case")
+        if not ids:
+            form.add_error(None, "Tick at least one case to reassign.")
+        if form.is_valid() and ids:
+            cases = [access_case(request.user, case_id, "cases.edit") for case_id in ids]
+            done = apply_service(
+                form,
+                lambda: (
+                    case_services.reassign_officer(
+                        cases=cases, officer=form.cleaned_data["officer"], by=request.user
+                    )
+                    or True
+                ),
+            )
+            if done is not None and not form.errors:
+                messages.success(
+                    request, f"{len(cases)} case(s) given to {form.cleaned_data['officer']}."
+                )
+                return redirect("compliance-overdue")
+        return self.get(request, form=form)

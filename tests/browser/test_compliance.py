@@ -34,3 +34,13 @@ def test_supervisor_drills_from_a_missed_figure_to_the_case(page, live_server, a
     page.wait_for_url("**/compliance/duties/**")
     assert case.crime_reference in page.locator("main").inner_text()
     assert_accessible(page)
+
+    newcomer = make_user(Role.OFFICER, first_name="Nia", last_name="Evans")
+    page.goto(live_server.url + reverse("compliance-overdue"))
+    assert_accessible(page)
+    page.get_by_label(f"Choose case {case.crime_reference}").first.check()
+    page.get_by_label("Give the chosen cases to").select_option(label="Nia Evans")
+    page.get_by_role("button", name="Reassign the chosen cases").click()
+    page.get_by_text("given to Nia Evans").wait_for()
+    case.refresh_from_db()
+    assert case.officer == newcomer

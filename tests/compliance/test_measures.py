@@ -109,3 +109,23 @@ def test_the_dashboard_is_for_supervisors_and_drills_down_to_cases(client, dutie
         },
     )
     assert duties.crime_reference in drill.content.decode()
+
+
+def test_the_overdue_worklist_reassigns_cases_to_another_officer(client):
+    case = CaseFactory()
+    supervisor = make_user(Role.SUPERVISOR)
+    accounts_services.add_to_team(team=case.team, user=supervisor, is_supervisor=True)
+    Duty.objects.filter(case=case, rule__code="R2").update(
+        due_at=datetime.datetime(2026, 1, 5, 12, 0, tzinfo=UTC), status=DutyStatus.MISSED
+    )
+    newcomer = make_user(Role.OFFICER)
+    client.force_login(supervisor)
+    url = reverse("compliance-overdue")
+    assert case.crime_reference in client.get(url).content.decode()
+    assert "Tick at least one case" in client.post(url, {"officer": newcomer.pk}).content.decode()
+    agency = make_user(Role.AGENCY)
+    refused = client.post(url, {"officer": agency.pk, "case": [case.pk]})
+    assert refused.status_code == 200
+    client.post(url, {"officer": newcomer.pk, "case": [case.pk]})
+    case.refresh_from_db()
+    assert case.officer == newcomer
