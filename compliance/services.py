@@ -136,3 +136,100 @@ def drill_down(
         "total": Q(),
     }
     return due.filter(filters.get(outcome, Q(pk__in=[])))
+
+
+# --- other measures ------------------------------------------------------------------------------
+
+
+def _median(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return round(ordered[middle], 1)
+    return round((ordered[middle - 1] + ordered[middle]) / 2, 1)
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def service_measures(cases: QuerySet, period: Period) -> dict:
+    """Needs assessments, enhanced status, special measures, risk and MARAC, referrals, surveys
+    and mental-health demand, for cases reported in the period (referrals: sent in it)."""
+    from django.db.models import Exists, Min, OuterRef
+
+    from cases.models import Basis, Party, PartyRole, RiskAssessment, SpecialMeasuresRecord
+    from referrals.models import AgencyKind, Referral, ReferralStatus
+    from surveys import services as surveys
+    from surveys.models import Invitation
+
+    reported = cases.filter(reported_at__gt=period.start_at, reported_at__lte=period.end_at)
+    victims = Party.objects.filter(case__in=reported, role=PartyRole.VICTIM)
+    rows = list(
+        victims.annotate(first_na=Min("needs_assessments__assessed_at")).values_list(
+            "first_na", "case__reported_at", "enhanced"
+        )
+    )
+    assessed = [(na - rep).total_seconds() / 3600 for na, rep, _ in rows if na is not None]
+    vulnerable = Party.objects.filter(
+        case__in=reported,
+        bases__applies=True,
+        bases__basis__in=[
+            Basis.UNDER_18,
+            Basis.MENTAL_DISORDER,
+            Basis.IMPAIRMENT,
+            Basis.PHYSICAL,
+            Basis.INTIMIDATED,
+        ],
+    ).distinct()
+    considered = vulnerable.filter(
+        Exists(SpecialMeasuresRecord.objects.filter(party=OuterRef("pk")))
+    )
+    da_victims = victims.filter(case__offence__in=_domestic_abuse_offences())
+    risk = RiskAssessment.objects.filter(party__in=da_victims)
+    sent = Referral.objects.filter(
+        case__in=cases, sent_at__gt=period.start_at, sent_at__lte=period.end_at
+    )
+    answered = list(
+        sent.filter(responded_at__isnull=False).values_list("sent_at", "responded_at", "status")
+    )
+    accepted = sum(
+        1 for _, _, s in answered if s not in (ReferralStatus.DECLINED, ReferralStatus.RETURNED)
+    )
+    invitations = Invitation.objects.filter(
+        case__in=cases, created_at__gt=period.start_at, created_at__lte=period.end_at
+    )
+    total_cases = reported.count()
+    return {
+        "victims": len(rows),
+        "needs_assessed": _percent(len(assessed), len(rows)),
+        "needs_median_hours": _median(assessed),
+        "enhanced": _percent(sum(1 for *_, e in rows if e), len(rows)),
+        "vulnerable_or_intimidated": vulnerable.count(),
+        "special_measures_considered": _percent(considered.count(), vulnerable.count()),
+        "da_victims": da_victims.count(),
+        "da_risk_assessed": _percent(
+            da_victims.filter(Exists(risk.filter(party=OuterRef("pk")))).count(),
+            da_victims.count(),
+        ),
+        "marac_flagged": risk.filter(marac_referral=True).values("party").distinct().count(),
+        "marac_referred": sent.filter(agency__kind=AgencyKind.MARAC).count(),
+        "referrals_sent": sent.count(),
+        "referrals_accepted": _percent(accepted, len(answered)),
+        "agency_median_response_hours": _median(
+            [(r - s).total_seconds() / 3600 for s, r, _ in answered]
+        ),
+        "surveys": surveys.results(invitations),
+        "cases": total_cases,
+        "mental_health_demand": _percent(
+            reported.filter(mental_health_demand=True).count(), total_cases
+        ),
+    }
+
+
+def _domestic_abuse_offences() -> list[int]:
+    from cases.models import OffenceCategory, OffenceFlag
+
+    return [o.pk for o in OffenceCategory.objects.all() if OffenceFlag.DOMESTIC_ABUSE in o.flags]

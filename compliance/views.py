@@ -10,6 +10,7 @@ from django.views import View
 from accounts.access import ActionRequiredMixin
 from accounts.models import Team, TeamMembership
 from cases import services as case_services
+from cases.models import Case
 from cases.permissions import access_case
 from cases.views import apply_service
 from entitlements.models import Duty
@@ -39,6 +40,13 @@ def _scope(request, form):
     return duties
 
 
+def _case_scope(request, form):
+    cases = Case.objects.visible_to(request.user)
+    if form.is_valid() and form.cleaned_data.get("team"):
+        cases = cases.filter(team=form.cleaned_data["team"])
+    return cases
+
+
 class DashboardView(ActionRequiredMixin, View):
     action = "compliance.view"
 
@@ -58,6 +66,7 @@ class DashboardView(ActionRequiredMixin, View):
                 "period": period,
                 "rows": rows,
                 "key": services.key_entitlements(duties, period),
+                "service": services.service_measures(_case_scope(request, form), period),
                 "query": request.GET.urlencode(),
             },
         )

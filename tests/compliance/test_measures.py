@@ -129,3 +129,31 @@ def test_the_overdue_worklist_reassigns_cases_to_another_officer(client):
     client.post(url, {"officer": newcomer.pk, "case": [case.pk]})
     case.refresh_from_db()
     assert case.officer == newcomer
+
+
+def test_service_measures_on_a_small_set():
+    from cases import services as case_services
+    from cases.models import Case
+    from tests.cases.factories import offence
+
+    reported = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
+    burglary = CaseFactory(
+        occurred_at=reported - datetime.timedelta(hours=2), reported_at=reported, now=reported
+    )
+    abuse = CaseFactory(
+        offence=offence("abh_domestic"),
+        occurred_at=reported,
+        reported_at=reported + datetime.timedelta(hours=1),
+        now=reported + datetime.timedelta(hours=1),
+    )
+    case_services.record_needs_assessment(
+        party=victim_of(burglary), by=burglary.officer, now=reported + datetime.timedelta(hours=6)
+    )
+    Case.objects.filter(pk=abuse.pk).update(mental_health_demand=True)
+    figures = services.service_measures(Case.objects.all(), JUNE)
+    assert figures["cases"] == 2 and figures["victims"] == 2
+    assert figures["needs_assessed"] == 50.0 and figures["needs_median_hours"] == 6.0
+    assert figures["enhanced"] == 50.0  # the domestic abuse victim
+    assert figures["da_victims"] == 1 and figures["da_risk_assessed"] == 0.0
+    assert figures["mental_health_demand"] == 50.0
+    assert figures["referrals_sent"] == 0 and figures["referrals_accepted"] is None
