@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, TeamKind, User
 from entitlements import services as duties
 from entitlements.models import MetBy
 from referrals import services as referrals
@@ -126,6 +126,9 @@ def _check_case_fields(fields: dict) -> None:
     officer = fields.get("officer")
     if officer is not None and not (officer.is_active and Role.OFFICER in officer.roles):
         errors["officer"] = "Choose an active officer."
+    team = fields.get("team")
+    if team is not None and team.kind == TeamKind.WITNESS_CARE_UNIT:
+        errors["team"] = "A Witness Care Unit cannot own a case: choose the investigating team."
     offence = fields.get("offence")
     if offence is not None and not offence.is_active:
         errors["offence"] = "This offence category is no longer in use."
@@ -554,6 +557,8 @@ def record_event(
         errors["party"] = "Choose the witness this concerns."
     if party is not None and party.case_id != case.pk:
         errors["party"] = "This person is not part of this case."
+    if wcu_team is not None and wcu_team.kind != TeamKind.WITNESS_CARE_UNIT:
+        errors["wcu_team"] = "Choose a Witness Care Unit."
     if kind == EventKind.PASSED_TO_WCU and wcu_team is None and case.wcu_team_id is None:
         errors["wcu_team"] = "Choose the Witness Care Unit."
     if case.status == CaseStatus.CLOSED:

@@ -440,8 +440,13 @@ def mark_not_applicable(*, duty: Duty, by: User, reason: str, now=None) -> Duty:
 
 @transaction.atomic
 def waive_duty(*, duty: Duty, by: User, reason: str, now=None) -> Duty:
-    if Role.SUPERVISOR not in by.roles:
-        raise PermissionDenied("Only a supervisor can waive a duty.")
+    from accounts.models import TeamMembership
+
+    supervises = TeamMembership.objects.filter(
+        user=by, team_id=duty.case.team_id, is_supervisor=True
+    ).exists()
+    if Role.SUPERVISOR not in by.roles or not supervises:
+        raise PermissionDenied("Only a supervisor of the case's team can waive its duties.")
     return _resolve(duty, status=DutyStatus.WAIVED, by=by, reason=reason, now=now)
 
 

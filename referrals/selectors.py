@@ -27,9 +27,29 @@ def with_history(queryset: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
+def agency_sees_person(referral: Referral) -> bool:
+    """Personal details reach the agency only while the referral stands and consent (where it
+    is the basis) is in force: a withdrawn referral may have gone to the wrong agency."""
+    if referral.status == ReferralStatus.WITHDRAWN or referral.consent_withdrawn_at is not None:
+        return False
+    return referral.consent_active or referral.lawful_basis not in ("consent", "explicit_consent")
+
+
+def agency_history(referral: Referral) -> list[ReferralEvent]:
+    """What an agency may read of the history: moves and updates since it was sent. Never the
+    proposal or consent notes, which can hold what the consent does not cover (a DASH score)."""
+    if referral.sent_at is None:
+        return []
+    return [
+        event
+        for event in referral.history.all()
+        if event.kind in ("move", "update") and event.at >= referral.sent_at
+    ]
+
+
 def agency_summary(referral: Referral) -> dict:
     """The fields an agency may see, by consent scope."""
-    if not referral.consent_active and referral.consent_withdrawn_at is not None:
+    if not agency_sees_person(referral):
         return {"withdrawn": True}
     person = referral.party.person
     scope = set(referral.consent_scope)

@@ -216,6 +216,7 @@ class AgencyReferralView(_ActionView):
     def context(self):
         return {
             "referral": self.referral,
+            "history": selectors.agency_history(self.referral),
             "summary": selectors.agency_summary(self.referral),
             "transitions": services.TRANSITIONS.get(self.referral.status, {}),
         }

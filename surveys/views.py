@@ -255,5 +255,5 @@ class OptOutView(ActionRequiredMixin, View):
             person=party.person,
             defaults={"recorded_at": timezone.now(), "recorded_by": request.user},
         )
-        messages.success(request, f"{party.person} will not be sent surveys.")
+        messages.success(request, "Recorded: this person will not be sent surveys.")
         return redirect("case-detail", pk=case.pk)

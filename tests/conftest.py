@@ -57,6 +57,10 @@ def _empty_filesystem_broker():
     if queue:
         for message in Path(queue).glob("*"):
             message.unlink()
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        from victimcare.celery import app
+
+        app.control.purge()  # an aborted earlier run may have left messages in Redis
 
 
 @pytest.fixture(autouse=True)

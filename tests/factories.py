@@ -31,8 +31,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
+    # Fixed, unmistakable staff names: a random one could match a victim's name that a test
+    # looks for (or looks to be absent) on a page that also shows the signed-in user.
+    first_name = factory.Sequence(lambda n: f"Staffer{n}")
+    last_name = "Testperson"
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.police.uk")
     password = factory.django.Password(TEST_PASSWORD)
 

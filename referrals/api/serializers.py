@@ -26,6 +26,7 @@ from referrals.models import (
     ShareItem,
     SupportAgency,
 )
+from referrals.selectors import agency_history, agency_sees_person
 
 
 def shares(referral: Referral, item: str) -> bool:
@@ -60,7 +61,6 @@ class SharedContactSerializer(serializers.Serializer):
     email = serializers.CharField(allow_null=True)
     address = serializers.CharField(allow_null=True)
     postcode = serializers.CharField(allow_null=True)
-    date_of_birth = serializers.DateField(allow_null=True)
 
 
 class SharedCommunicationSerializer(serializers.Serializer):
@@ -99,12 +99,11 @@ def _contact(person) -> dict:
         "email": person.email if channels["email"] else None,
         "address": person.address if by_post else None,
         "postcode": person.postcode if by_post else None,
-        "date_of_birth": person.date_of_birth,
     }
 
 
 def shared_person(referral: Referral) -> dict | None:
-    if not referral.consent_active:
+    if not agency_sees_person(referral):
         return None
     person = referral.party.person
     communication = None
@@ -192,6 +191,8 @@ class ReferralEventSerializer(serializers.ModelSerializer):
         return event.note
 
     def get_by_name(self, event: ReferralEvent) -> str:
+        if _agency_view(self.context):
+            return "" if event.by_id is None or event.by.agency_id is None else str(event.by)
         return str(event.by) if event.by_id else "VictimCare"
 
 
@@ -255,7 +256,7 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     def _redacted(self, referral: Referral) -> bool:
         """Personal details stop with consent; for an agency, so do the free-text notes."""
-        return _agency_view(self.context) and not referral.consent_active
+        return _agency_view(self.context) and not agency_sees_person(referral)
 
     @extend_schema_field(ReferralCaseSerializer(allow_null=True))
     def get_case(self, referral: Referral) -> dict | None:
@@ -312,7 +313,8 @@ class ReferralDetailSerializer(ReferralSerializer):
     @extend_schema_field(ReferralEventSerializer(many=True))
     def get_history(self, referral: Referral) -> list[dict]:
         context = {**self.context, "redact_notes": self._redacted(referral)}
-        return ReferralEventSerializer(referral.history.all(), many=True, context=context).data
+        events = agency_history(referral) if _agency_view(self.context) else referral.history.all()
+        return ReferralEventSerializer(events, many=True, context=context).data
 
 
 # --- making and moving a referral --------------------------------------------------------------

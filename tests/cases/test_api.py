@@ -239,7 +239,7 @@ def test_anonymous_visitor_is_refused(team):
 
 
 def test_witness_care_officer_sees_their_units_cases_but_cannot_open_or_edit_one(api, team):
-    wcu = TeamFactory()
+    wcu = TeamFactory(kind="witness_care_unit")
     wco = make_user(Role.WITNESS_CARE)
     account_services.add_to_team(team=wcu, user=wco)
     theirs = CaseFactory()

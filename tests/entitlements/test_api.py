@@ -446,7 +446,7 @@ def test_anonymous_visitor_is_refused():
 
 
 def test_witness_care_officer_sees_their_units_cases_duties_only(api):
-    unit = TeamFactory()
+    unit = TeamFactory(kind="witness_care_unit")
     wco = make_user(Role.WITNESS_CARE)
     account_services.add_to_team(team=unit, user=wco)
     theirs = CaseFactory()

@@ -467,6 +467,11 @@ def test_only_a_supervisor_can_waive_a_duty_and_only_with_a_reason():
     with pytest.raises(PermissionDenied):
         engine.waive_duty(duty=r7, by=case.officer, reason="Busy", now=FRIDAY)
     supervisor = make_user(Role.SUPERVISOR)
+    with pytest.raises(PermissionDenied):  # a supervisor, but not of this case's team
+        engine.waive_duty(duty=r7, by=supervisor, reason="Not mine", now=FRIDAY)
+    from accounts import services as accounts_services
+
+    accounts_services.add_to_team(team=case.team, user=supervisor, is_supervisor=True)
     with pytest.raises(ValidationError):
         engine.waive_duty(duty=r7, by=supervisor, reason=" ", now=FRIDAY)
     engine.waive_duty(duty=r7, by=supervisor, reason="Victim died; family told", now=FRIDAY)
