@@ -1,6 +1,9 @@
 """Forms validate shape only; the services apply the rules."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Role, Team, TeamKind, User
@@ -44,6 +47,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock time in London. In the hour repeated when the clocks go back, the first
+    (summer time) reading is taken, and a time in the hour skipped in spring moves forward,
+    rather than refusing the form: staff must be able to log a contact at any hour."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "ambiguous_timezone":
+                raise
+            local = error.params["datetime"].replace(tzinfo=timezone.get_current_timezone())
+            # In UTC at once: a London time in the repeated hour compares unequal to any
+            # other zone's (PEP 495), which would surprise every caller.
+            return local.astimezone(datetime.UTC)
+
+
 def _now_local():
     return timezone.localtime().replace(second=0, microsecond=0)
 
@@ -58,9 +78,9 @@ class CaseFields(forms.Form):
     crime_reference = forms.CharField(max_length=50, help_text="For example NS/012345/26.")
     offence = forms.ModelChoiceField(queryset=OffenceCategory.objects.filter(is_active=True))
     offence_summary = forms.CharField(max_length=300, required=False, label="Short summary")
-    occurred_at = forms.DateTimeField(label="When did it happen?", widget=DateTimeInput())
-    reported_at = forms.DateTimeField(label="When was it reported?", widget=DateTimeInput())
-    recorded_at = forms.DateTimeField(
+    occurred_at = LocalDateTimeField(label="When did it happen?", widget=DateTimeInput())
+    reported_at = LocalDateTimeField(label="When was it reported?", widget=DateTimeInput())
+    recorded_at = LocalDateTimeField(
         label="When was the crime recorded?",
         required=False,
         widget=DateTimeInput(),
@@ -153,7 +173,7 @@ class SafeContactForm(forms.ModelForm):
 
 class ContactForm(forms.Form):
     party = forms.ModelChoiceField(queryset=None, label="Who")
-    occurred_at = forms.DateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
+    occurred_at = LocalDateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
     method = forms.ChoiceField(choices=ContactMethod.choices)
     direction = forms.ChoiceField(choices=ContactDirection.choices)
     purpose = forms.ChoiceField(choices=ContactPurpose.choices, initial=ContactPurpose.UPDATE)
@@ -186,8 +206,8 @@ class ContactForm(forms.Form):
 
 class EventForm(forms.Form):
     kind = forms.ChoiceField(choices=EventKind.choices, label="What happened")
-    occurred_at = forms.DateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
-    received_at = forms.DateTimeField(
+    occurred_at = LocalDateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
+    received_at = LocalDateTimeField(
         required=False,
         widget=DateTimeInput(),
         label="Received by the Witness Care Unit",
@@ -196,7 +216,7 @@ class EventForm(forms.Form):
     party = forms.ModelChoiceField(
         queryset=None, required=False, label="Witness it concerns", help_text="If it concerns one."
     )
-    hearing_at = forms.DateTimeField(
+    hearing_at = LocalDateTimeField(
         required=False, widget=DateTimeInput(), label="Hearing date and time"
     )
     venue = forms.CharField(max_length=200, required=False)
@@ -355,10 +375,10 @@ class SpecialMeasuresForm(forms.Form):
         label="Measures considered",
     )
     status = forms.ChoiceField(choices=SpecialMeasuresStatus.choices)
-    mg2_submitted_at = forms.DateTimeField(
+    mg2_submitted_at = LocalDateTimeField(
         required=False, widget=DateTimeInput(), label="MG2 submitted"
     )
-    decision_at = forms.DateTimeField(required=False, widget=DateTimeInput(), label="Decision")
+    decision_at = LocalDateTimeField(required=False, widget=DateTimeInput(), label="Decision")
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.forms import DateTimeInput
+from cases.forms import DateTimeInput, LocalDateTimeField
 
 
 class DutyResolveForm(forms.Form):
@@ -17,7 +17,7 @@ class DutyResolveForm(forms.Form):
         label="The contact that met it",
         help_text="If it was met by a contact you have logged.",
     )
-    met_at = forms.DateTimeField(required=False, widget=DateTimeInput(), label="When it was done")
+    met_at = LocalDateTimeField(required=False, widget=DateTimeInput(), label="When it was done")
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

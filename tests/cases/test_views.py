@@ -341,3 +341,15 @@ def test_witness_care_unit_assigns_a_named_officer_from_the_unit(client):
     assert client.post(url, {"officer": wco.pk}).status_code == 302
     case.refresh_from_db()
     assert case.witness_care_officer == wco
+
+
+def test_a_time_in_the_hour_repeated_when_the_clocks_go_back_is_accepted():
+    from cases.forms import LocalDateTimeField
+
+    field = LocalDateTimeField()
+    repeated = field.clean("2027-10-31T01:30")  # happens twice in London that night
+    assert repeated == datetime.datetime(2027, 10, 31, 0, 30, tzinfo=datetime.UTC)  # first: BST
+    skipped = field.clean("2027-03-28T01:30")  # never happens: clocks jump from 01:00 to 02:00
+    assert skipped.utcoffset() is not None
+    with pytest.raises(Exception, match="valid date"):
+        field.clean("not a time")
