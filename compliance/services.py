@@ -4,18 +4,28 @@ enhanced side by side, for duties that fell due in a period (London dates, whole
 On time = met by the deadline. The base for the percentage is every duty that fell due and was
 not withdrawn, not applicable, declined or waived: met on time, met late, missed, and still
 open past its deadline. Declined and waived are counted and shown, but do not count against.
+
+Every duty-outcome figure (by rule, key entitlements, trend by month, by team) is one call to
+`outcome_counts`, a single grouped query over `fell_due(...)`: the one place a summary table can
+later answer instead. Every query starts from `Duty.objects.visible_to(user)` or
+`Case.objects.visible_to(user)`, handed in by the caller, so a restricted case is never counted for
+someone who cannot see it. `Filters` (team, officer, offence group, rights, and the victim's age
+band, sex and ethnicity) are applied by `filter_duties`, `filter_cases` and `filter_parties` only.
 """
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
 from entitlements import calendar
-from entitlements.models import Duty, DutyStatus
+from entitlements.models import Duty, DutyRule, DutyStatus
 
 S = DutyStatus
+LONDON = calendar.LONDON
 # The entitlements forces report quarterly, mapped to the rules that deliver them.
 KEY_ENTITLEMENTS = [
     ("Written acknowledgement", ["R2"]),
@@ -24,6 +34,21 @@ KEY_ENTITLEMENTS = [
     ("Opportunity to make a Victim Personal Statement", ["R14"]),
 ]
 NOT_HELD = "Advance notice of the offender's release"  # Held by Probation, not the force.
+
+# Equality monitoring: age at the date the crime was reported, in whole years.
+# (code, label, from age, up to but not including age)
+AGE_BANDS = [
+    ("under-18", "Under 18", 0, 18),
+    ("18-24", "18 to 24", 18, 25),
+    ("25-34", "25 to 34", 25, 35),
+    ("35-44", "35 to 44", 35, 45),
+    ("45-54", "45 to 54", 45, 55),
+    ("55-64", "55 to 64", 55, 65),
+    ("65-plus", "65 and over", 65, None),
+]
+NOT_RECORDED = "not-recorded"
+NOT_RECORDED_LABEL = "Not recorded"
+TREND_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -43,6 +68,129 @@ class Period:
         length = self.end - self.start + datetime.timedelta(days=1)
         return Period(self.start - length, self.start - datetime.timedelta(days=1))
 
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        first = datetime.date(year, month, 1)
+        return cls(first, _add_months(first, 1) - datetime.timedelta(days=1))
+
+    def previous_month(self) -> "Period":
+        """The whole London month before the one this period starts in."""
+        before = self.start.replace(day=1) - datetime.timedelta(days=1)
+        return Period.month(before.year, before.month)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which duties and cases a figure counts, besides the period. Ids, never names: these go
+    into URLs. Empty values mean "all"."""
+
+    team: int | None = None
+    officer: int | None = None
+    offence_group: str = ""
+    enhanced: bool | None = None  # Duty.enhanced for duties, Party.enhanced for victims
+    age_band: str = ""  # an AGE_BANDS code or NOT_RECORDED
+    sex: str = ""  # a recorded value or NOT_RECORDED
+    ethnicity: str = ""  # a recorded value or NOT_RECORDED
+
+    @property
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) in (None, "") for f in fields(self))
+
+    @property
+    def about_people(self) -> bool:
+        return bool(self.age_band or self.sex or self.ethnicity)
+
+
+NO_FILTERS = Filters()
+
+
+def _age_key(date_of_birth: str, reported_at: str):
+    """YYYYMMDD of the report (London) less YYYYMMDD of birth: at least N * 10000 exactly when
+    the person was N or older on the day the crime was reported."""
+
+    def stamp(year, month, day):
+        return year * 10000 + month * 100 + day
+
+    reported = stamp(
+        ExtractYear(reported_at, tzinfo=LONDON),
+        ExtractMonth(reported_at, tzinfo=LONDON),
+        ExtractDay(reported_at, tzinfo=LONDON),
+    )
+    born = stamp(ExtractYear(date_of_birth), ExtractMonth(date_of_birth), ExtractDay(date_of_birth))
+    return reported - born
+
+
+def _recorded(path: str, value: str) -> Q:
+    if value == NOT_RECORDED:
+        return Q(**{path: ""})
+    return Q(**{path: value})
+
+
+def _person_filtered(qs: QuerySet, filters: Filters, *, person: str, reported_at: str):
+    """Age band (at the report date), sex and ethnicity of the person at `person`."""
+    if filters.sex:
+        qs = qs.filter(_recorded(f"{person}__sex", filters.sex))
+    if filters.ethnicity:
+        qs = qs.filter(_recorded(f"{person}__ethnicity", filters.ethnicity))
+    if filters.age_band == NOT_RECORDED:
+        qs = qs.filter(**{f"{person}__date_of_birth__isnull": True})
+    elif filters.age_band:
+        _, _, low, high = next(b for b in AGE_BANDS if b[0] == filters.age_band)
+        qs = qs.alias(age_key=_age_key(f"{person}__date_of_birth", reported_at)).filter(
+            age_key__gte=low * 10000
+        )
+        if high is not None:
+            qs = qs.filter(age_key__lt=high * 10000)
+    return qs
+
+
+def _case_filtered(qs: QuerySet, filters: Filters, *, case: str) -> QuerySet:
+    prefix = f"{case}__" if case else ""
+    if filters.team:
+        qs = qs.filter(**{f"{prefix}team_id": filters.team})
+    if filters.officer:
+        qs = qs.filter(**{f"{prefix}officer_id": filters.officer})
+    if filters.offence_group:
+        qs = qs.filter(**{f"{prefix}offence__offence_group": filters.offence_group})
+    return qs
+
+
+def filter_duties(duties: QuerySet[Duty], filters: Filters) -> QuerySet[Duty]:
+    """Duties of the chosen cases, timed for the chosen rights, owed to the chosen people (the
+    equality filters are about the person the duty is owed to, at the case's report date)."""
+    duties = _case_filtered(duties, filters, case="case")
+    if filters.enhanced is not None:
+        duties = duties.filter(enhanced=filters.enhanced)
+    return _person_filtered(
+        duties, filters, person="party__person", reported_at="case__reported_at"
+    )
+
+
+def filter_parties(parties: QuerySet, filters: Filters) -> QuerySet:
+    """People in cases (victims, witnesses) with the chosen rights status and characteristics."""
+    if filters.enhanced is not None:
+        parties = parties.filter(enhanced=filters.enhanced)
+    return _person_filtered(parties, filters, person="person", reported_at="case__reported_at")
+
+
+def filter_cases(cases: QuerySet, filters: Filters) -> QuerySet:
+    """The chosen cases: by team, officer and offence group, and, when a filter is about
+    people, cases with at least one victim who matches it."""
+    from cases.models import Party, PartyRole
+
+    cases = _case_filtered(cases, filters, case="")
+    if filters.enhanced is not None or filters.about_people:
+        victims = filter_parties(
+            Party.objects.filter(case=OuterRef("pk"), role=PartyRole.VICTIM), filters
+        )
+        cases = cases.filter(Exists(victims))
+    return cases
+
 
 def fell_due(duties: QuerySet[Duty], period: Period) -> QuerySet[Duty]:
     """Duties whose deadline fell in the period: after the end of the day before it starts, up
@@ -50,6 +198,9 @@ def fell_due(duties: QuerySet[Duty], period: Period) -> QuerySet[Duty]:
     return duties.filter(due_at__gt=period.start_at, due_at__lte=period.end_at).exclude(
         status__in=[S.WITHDRAWN, S.NOT_APPLICABLE]
     )
+
+
+COUNTS = ("total", "met", "met_late", "missed", "declined", "waived", "open")
 
 
 def _counts(now: datetime.datetime) -> dict:
@@ -70,60 +221,183 @@ def on_time_percent(row: dict) -> float | None:
     return round(100 * row["met"] / base, 1) if base else None
 
 
-def by_rule(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
-    """One row per rule and status (standard or enhanced), in one grouped query."""
+# What `outcome_counts` can group by: name -> expression. "month" is the London month the
+# duty fell due in (a date, the 1st).
+DIMENSIONS = {
+    "rule": F("rule__code"),
+    "enhanced": F("enhanced"),
+    "team": F("case__team_id"),
+    "month": TruncMonth("due_at", tzinfo=LONDON),
+}
+
+
+def outcome_counts(
+    duties: QuerySet[Duty],
+    period: Period,
+    *,
+    group_by: Sequence[str] = (),
+    now: datetime.datetime | None = None,
+) -> list[dict]:
+    """Outcome counts (COUNTS) of the duties that fell due in the period, one row per group of
+    DIMENSIONS named in `group_by`, in one query. Each row also has `on_time`."""
     now = now or timezone.now()
+    names = {f"by_{name}": DIMENSIONS[name] for name in group_by}
     rows = (
-        fell_due(duties, period)
-        .values(
-            "rule__right__scheme", "rule__right__number", "rule__code", "rule__title", "enhanced"
-        )
-        .annotate(**_counts(now))
-        .order_by("rule__right__scheme", "rule__right__number", "rule__code", "enhanced")
+        fell_due(duties, period).values(**names).annotate(**_counts(now)).order_by(*names)
+        if names
+        else [fell_due(duties, period).aggregate(**_counts(now))]
     )
-    merged: dict[str, dict] = {}
+    result = []
     for row in rows:
+        entry = {name: row[f"by_{name}"] for name in group_by}
+        if "month" in entry:
+            entry["month"] = _as_london_date(entry["month"])
+        entry.update({k: row[k] for k in COUNTS})
+        entry["on_time"] = on_time_percent(entry)
+        result.append(entry)
+    return result
+
+
+def _as_london_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(LONDON)
+        return value.date()
+    return value
+
+
+def _rule_labels(codes) -> dict[str, dict]:
+    """Title, Right and scheme of each rule code (its latest edition)."""
+    labels: dict[str, dict] = {}
+    for rule in (
+        DutyRule.objects.filter(code__in=list(codes))
+        .order_by("code", "-effective_from")
+        .values("code", "title", "right__number", "right__scheme")
+    ):
+        labels.setdefault(rule["code"], rule)
+    return labels
+
+
+def by_rule(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
+    """One row per rule, standard and enhanced figures side by side."""
+    counts = outcome_counts(duties, period, group_by=("rule", "enhanced"), now=now)
+    labels = _rule_labels({row["rule"] for row in counts})
+    merged: dict[str, dict] = {}
+    for row in counts:
+        label = labels.get(row["rule"], {})
         entry = merged.setdefault(
-            row["rule__code"],
+            row["rule"],
             {
-                "code": row["rule__code"],
-                "title": row["rule__title"],
-                "right": row["rule__right__number"],
-                "scheme": row["rule__right__scheme"],
+                "code": row["rule"],
+                "title": label.get("title", ""),
+                "right": label.get("right__number"),
+                "scheme": label.get("right__scheme", ""),
                 "standard": None,
                 "enhanced": None,
             },
         )
-        figures = {k: row[k] for k in _counts(now)}
-        figures["on_time"] = on_time_percent(figures)
+        figures = {k: row[k] for k in (*COUNTS, "on_time")}
         entry["enhanced" if row["enhanced"] else "standard"] = figures
-    return list(merged.values())
+    return sorted(merged.values(), key=lambda r: (r["scheme"], r["right"] or 0, r["code"]))
 
 
-def key_entitlements(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
-    now = now or timezone.now()
-    due = fell_due(duties, period)
+def by_rule_compared(
+    duties: QuerySet[Duty], period: Period, previous: Period, *, now=None
+) -> list[dict]:
+    """`by_rule` with each rule's previous-period figures and the change in % on time."""
+    before = {row["code"]: row for row in by_rule(duties, previous, now=now)}
+    rows = by_rule(duties, period, now=now)
+    for row in rows:
+        earlier = before.get(row["code"]) or {"standard": None, "enhanced": None}
+        row["previous"] = earlier
+        for side in ("standard", "enhanced"):
+            now_pct = (row[side] or {}).get("on_time")
+            then_pct = (earlier[side] or {}).get("on_time")
+            row[f"{side}_change"] = change(now_pct, then_pct, unit="%")
+    return rows
+
+
+def key_entitlements(
+    duties: QuerySet[Duty], period: Period, *, previous: Period | None = None, now=None
+) -> list[dict]:
+    """The five key entitlements (the last not held by the force), each with the previous
+    period's % on time and the change when `previous` is given."""
+    current = _sum_by_entitlement(outcome_counts(duties, period, group_by=("rule",), now=now))
+    before = (
+        _sum_by_entitlement(outcome_counts(duties, previous, group_by=("rule",), now=now))
+        if previous
+        else None
+    )
     result = []
-    for label, codes in KEY_ENTITLEMENTS:
-        figures = due.filter(rule__code__in=codes).aggregate(**_counts(now))
-        figures["on_time"] = on_time_percent(figures)
-        result.append({"label": label, "codes": codes, **figures})
+    for index, (label, codes) in enumerate(KEY_ENTITLEMENTS):
+        figures = current[index]
+        entry = {"label": label, "codes": codes, **figures}
+        if before is not None:
+            entry["previous_on_time"] = before[index]["on_time"]
+            entry["change"] = change(figures["on_time"], before[index]["on_time"], unit="%")
+        result.append(entry)
     result.append({"label": NOT_HELD, "codes": [], "not_held": True})
     return result
+
+
+def _sum_by_entitlement(rows: list[dict]) -> list[dict]:
+    by_code = {row["rule"]: row for row in rows}
+    summed = []
+    for _, codes in KEY_ENTITLEMENTS:
+        figures = {k: sum(by_code[c][k] for c in codes if c in by_code) for k in COUNTS}
+        figures["on_time"] = on_time_percent(figures)
+        summed.append(figures)
+    return summed
+
+
+def trend_period(period: Period) -> Period:
+    """The months a trend covers: the chosen period, widened to at least the TREND_MONTHS
+    London months up to its end."""
+    earliest = _add_months(period.end.replace(day=1), -(TREND_MONTHS - 1))
+    return Period(min(period.start.replace(day=1), earliest), period.end)
+
+
+def monthly_trend(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
+    """% on time by the London month duties fell due in, for every month of the trend period
+    (a month with no duties has on_time None)."""
+    window = trend_period(period)
+    counts = {
+        row["month"]: row for row in outcome_counts(duties, window, group_by=("month",), now=now)
+    }
+    months = []
+    month = window.start.replace(day=1)
+    while month <= window.end:
+        row = counts.get(month) or {k: 0 for k in COUNTS} | {"on_time": None}
+        months.append({"month": month, "label": month.strftime("%b %Y"), **row})
+        month = _add_months(month, 1)
+    return months
+
+
+def by_team(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
+    """% on time for each team's cases in the period, teams by name."""
+    from accounts.models import Team
+
+    counts = outcome_counts(duties, period, group_by=("team",), now=now)
+    names = dict(
+        Team.objects.filter(pk__in=[row["team"] for row in counts]).values_list("pk", "name")
+    )
+    rows = [{**row, "label": names.get(row["team"], "")} for row in counts]
+    return sorted(rows, key=lambda row: row["label"])
 
 
 def drill_down(
     duties: QuerySet[Duty],
     period: Period,
     *,
-    code: str,
+    code: str | Sequence[str],
     outcome: str,
     enhanced: bool | None,
     now=None,
 ) -> QuerySet[Duty]:
-    """The duties behind one figure."""
+    """The duties behind one figure (one rule, or the rules of a key entitlement)."""
     now = now or timezone.now()
-    due = fell_due(duties, period).filter(rule__code=code)
+    codes = [code] if isinstance(code, str) else list(code)
+    due = fell_due(duties, period).filter(rule__code__in=codes)
     if enhanced is not None:
         due = due.filter(enhanced=enhanced)
     filters = {
@@ -136,6 +410,28 @@ def drill_down(
         "total": Q(),
     }
     return due.filter(filters.get(outcome, Q(pk__in=[])))
+
+
+# --- comparison ----------------------------------------------------------------------------------
+
+UNITS = {"%": "percentage points", "hours": "hours", "": ""}
+
+
+def change(current: float | None, previous: float | None, *, unit: str = "") -> dict:
+    """The change from the previous period, as an arrow and words (never colour alone)."""
+    if current is None or previous is None:
+        return {"direction": "none", "arrow": "", "text": "no comparison", "difference": None}
+    difference = round(current - previous, 1)
+    if difference == 0:
+        return {"direction": "same", "arrow": "=", "text": "no change", "difference": 0}
+    up = difference > 0
+    amount = f"{abs(difference):g}" + (f" {UNITS[unit]}" if UNITS[unit] else "")
+    return {
+        "direction": "up" if up else "down",
+        "arrow": "\u25b2" if up else "\u25bc",
+        "text": f"{'up' if up else 'down'} {amount}",
+        "difference": difference,
+    }
 
 
 # --- other measures ------------------------------------------------------------------------------
@@ -155,42 +451,64 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def service_measures(cases: QuerySet, period: Period) -> dict:
+def service_measures(cases: QuerySet, period: Period, *, filters: Filters = NO_FILTERS) -> dict:
     """Needs assessments, enhanced status, special measures, risk and MARAC, referrals, surveys
-    and mental-health demand, for cases reported in the period (referrals: sent in it)."""
-    from django.db.models import Exists, Min, OuterRef
+    and mental-health demand, for cases reported in the period (referrals: sent in it).
+    `cases` should already be `filter_cases(...)`; `filters` also narrows the people counted."""
+    from django.db.models import Min
 
-    from cases.models import Basis, Party, PartyRole, RiskAssessment, SpecialMeasuresRecord
+    from cases.models import (
+        Basis,
+        EligibilityBasis,
+        Party,
+        PartyRole,
+        RiskAssessment,
+        SpecialMeasuresRecord,
+    )
     from referrals.models import AgencyKind, Referral, ReferralStatus
     from surveys import services as surveys
     from surveys.models import Invitation
 
     reported = cases.filter(reported_at__gt=period.start_at, reported_at__lte=period.end_at)
-    victims = Party.objects.filter(case__in=reported, role=PartyRole.VICTIM)
+    parties = filter_parties(Party.objects.filter(case__in=reported), filters)
+    victims = parties.filter(role=PartyRole.VICTIM)
     rows = list(
         victims.annotate(first_na=Min("needs_assessments__assessed_at")).values_list(
             "first_na", "case__reported_at", "enhanced"
         )
     )
     assessed = [(na - rep).total_seconds() / 3600 for na, rep, _ in rows if na is not None]
-    vulnerable = Party.objects.filter(
-        case__in=reported,
-        bases__applies=True,
-        bases__basis__in=[
-            Basis.UNDER_18,
-            Basis.MENTAL_DISORDER,
-            Basis.IMPAIRMENT,
-            Basis.PHYSICAL,
-            Basis.INTIMIDATED,
-        ],
-    ).distinct()
-    considered = vulnerable.filter(
-        Exists(SpecialMeasuresRecord.objects.filter(party=OuterRef("pk")))
+    vulnerable = parties.filter(
+        Exists(
+            EligibilityBasis.objects.filter(
+                party=OuterRef("pk"),
+                applies=True,
+                basis__in=[
+                    Basis.UNDER_18,
+                    Basis.MENTAL_DISORDER,
+                    Basis.IMPAIRMENT,
+                    Basis.PHYSICAL,
+                    Basis.INTIMIDATED,
+                ],
+            )
+        )
+    ).aggregate(
+        total=Count("id"),
+        considered=Count(
+            "id", filter=Q(Exists(SpecialMeasuresRecord.objects.filter(party=OuterRef("pk"))))
+        ),
     )
     da_victims = victims.filter(case__offence__in=_domestic_abuse_offences())
     risk = RiskAssessment.objects.filter(party__in=da_victims)
+    da = da_victims.aggregate(
+        total=Count("id"),
+        assessed=Count("id", filter=Q(Exists(RiskAssessment.objects.filter(party=OuterRef("pk"))))),
+    )
     sent = Referral.objects.filter(
         case__in=cases, sent_at__gt=period.start_at, sent_at__lte=period.end_at
+    )
+    referrals = sent.aggregate(
+        total=Count("id"), marac=Count("id", filter=Q(agency__kind=AgencyKind.MARAC))
     )
     answered = list(
         sent.filter(responded_at__isnull=False).values_list("sent_at", "responded_at", "status")
@@ -201,35 +519,249 @@ def service_measures(cases: QuerySet, period: Period) -> dict:
     invitations = Invitation.objects.filter(
         case__in=cases, created_at__gt=period.start_at, created_at__lte=period.end_at
     )
-    total_cases = reported.count()
+    reports = reported.aggregate(
+        total=Count("id"), mental_health=Count("id", filter=Q(mental_health_demand=True))
+    )
     return {
         "victims": len(rows),
         "needs_assessed": _percent(len(assessed), len(rows)),
         "needs_median_hours": _median(assessed),
         "enhanced": _percent(sum(1 for *_, e in rows if e), len(rows)),
-        "vulnerable_or_intimidated": vulnerable.count(),
-        "special_measures_considered": _percent(considered.count(), vulnerable.count()),
-        "da_victims": da_victims.count(),
-        "da_risk_assessed": _percent(
-            da_victims.filter(Exists(risk.filter(party=OuterRef("pk")))).count(),
-            da_victims.count(),
-        ),
+        "vulnerable_or_intimidated": vulnerable["total"],
+        "special_measures_considered": _percent(vulnerable["considered"], vulnerable["total"]),
+        "da_victims": da["total"],
+        "da_risk_assessed": _percent(da["assessed"], da["total"]),
         "marac_flagged": risk.filter(marac_referral=True).values("party").distinct().count(),
-        "marac_referred": sent.filter(agency__kind=AgencyKind.MARAC).count(),
-        "referrals_sent": sent.count(),
+        "marac_referred": referrals["marac"],
+        "referrals_sent": referrals["total"],
         "referrals_accepted": _percent(accepted, len(answered)),
         "agency_median_response_hours": _median(
             [(r - s).total_seconds() / 3600 for s, r, _ in answered]
         ),
         "surveys": surveys.results(invitations),
-        "cases": total_cases,
-        "mental_health_demand": _percent(
-            reported.filter(mental_health_demand=True).count(), total_cases
-        ),
+        "cases": reports["total"],
+        "mental_health_demand": _percent(reports["mental_health"], reports["total"]),
     }
+
+
+# (key, label, unit, key of the base it is a share of). Unit "%" is compared in points.
+SERVICE_ROWS = [
+    ("cases", "Cases reported", "", None),
+    ("victims", "Victims in those cases", "", None),
+    ("needs_assessed", "Victims with a needs assessment", "%", "victims"),
+    ("needs_median_hours", "Median hours from report to needs assessment", "hours", None),
+    ("enhanced", "Victims identified for enhanced rights", "%", "victims"),
+    ("vulnerable_or_intimidated", "Vulnerable or intimidated people", "", None),
+    (
+        "special_measures_considered",
+        "Special measures considered for vulnerable or intimidated people",
+        "%",
+        "vulnerable_or_intimidated",
+    ),
+    ("da_victims", "Domestic abuse victims", "", None),
+    ("da_risk_assessed", "Domestic abuse victims with a risk assessment", "%", "da_victims"),
+    ("marac_flagged", "Victims meeting the MARAC criteria", "", None),
+    ("marac_referred", "Referrals to MARAC", "", None),
+    ("referrals_sent", "Referrals sent to support services", "", None),
+    ("referrals_accepted", "Referrals accepted, of those answered", "%", None),
+    ("agency_median_response_hours", "Median hours for an agency to answer", "hours", None),
+    ("survey_response_rate", "Survey response rate", "%", None),
+    ("mental_health_demand", "Mental-health-related demand", "%", "cases"),
+]
+
+
+def service_rows(current: dict, previous: dict) -> list[dict]:
+    """Service measures as rows with the previous period's value and the change, then survey
+    satisfaction by stage. The one list the dashboard, pack page and pack CSV all show."""
+
+    def value(figures: dict, key: str):
+        if key == "survey_response_rate":
+            return figures["surveys"]["response_rate"]
+        return figures[key]
+
+    rows = []
+    for key, label, unit, base in SERVICE_ROWS:
+        rows.append(
+            _service_row(
+                key,
+                label,
+                unit,
+                value(current, key),
+                value(previous, key),
+                current[base] if base else None,
+            )
+        )
+    stages = list(current["surveys"]["stages"])
+    stages += [s for s in previous["surveys"]["stages"] if s not in stages]
+    for stage in stages:
+        now_row = current["surveys"]["stages"].get(stage) or {"answers": 0, "satisfied": None}
+        then_row = previous["surveys"]["stages"].get(stage) or {"answers": 0, "satisfied": None}
+        rows.append(
+            _service_row(
+                f"satisfied:{stage}",
+                f"Satisfied: {stage.lower()}",
+                "%",
+                now_row["satisfied"],
+                then_row["satisfied"],
+                now_row["answers"],
+            )
+        )
+    return rows
+
+
+def _service_row(key, label, unit, value, previous, base) -> dict:
+    return {
+        "key": key,
+        "label": label,
+        "unit": unit,
+        "value": value,
+        "shown": shown(value, unit),
+        "base": base,
+        "previous": previous,
+        "previous_shown": shown(previous, unit),
+        "change": change(value, previous, unit=unit),
+    }
+
+
+def shown(value: float | None, unit: str = "") -> str:
+    """A figure as the pages write it."""
+    if value is None:
+        return "-"
+    if unit == "%":
+        return f"{value:g}%"
+    if unit == "hours":
+        return f"{value:g} hours"
+    return f"{value:g}"
 
 
 def _domestic_abuse_offences() -> list[int]:
     from cases.models import OffenceCategory, OffenceFlag
 
     return [o.pk for o in OffenceCategory.objects.all() if OffenceFlag.DOMESTIC_ABUSE in o.flags]
+
+
+# --- what the dashboard and the pack show --------------------------------------------------------
+
+
+def compliance_figures(
+    duties: QuerySet[Duty],
+    cases: QuerySet,
+    period: Period,
+    *,
+    previous: Period,
+    filters: Filters = NO_FILTERS,
+    now: datetime.datetime | None = None,
+) -> dict:
+    """Every figure of the dashboard and the monthly pack, each with the previous period's.
+    `duties` and `cases` must start from `.visible_to(user)` and already be filtered."""
+    now = now or timezone.now()
+    return {
+        "period": period,
+        "previous": previous,
+        "rows": by_rule_compared(duties, period, previous, now=now),
+        "key": key_entitlements(duties, period, previous=previous, now=now),
+        "service": service_rows(
+            service_measures(cases, period, filters=filters),
+            service_measures(cases, previous, filters=filters),
+        ),
+    }
+
+
+def recorded_values(field: str) -> list[str]:
+    """The distinct values recorded for a person's sex or ethnicity (free text), for the
+    equality filters. Not personal data on their own; cached briefly, as they change rarely."""
+    from django.core.cache import cache
+
+    from cases.models import Person
+
+    if field not in ("sex", "ethnicity"):
+        raise ValueError(field)
+
+    def load() -> list[str]:
+        return list(
+            Person.objects.exclude(**{field: ""})
+            .order_by(field)
+            .values_list(field, flat=True)
+            .distinct()
+        )
+
+    return cache.get_or_set(f"compliance:recorded:{field}", load, timeout=600)
+
+
+PACK_COLUMNS = ["section", "item", "rights", "measure", "this period", "previous period", "change"]
+OUTCOMES = [
+    ("total", "fell due"),
+    ("met", "met on time"),
+    ("met_late", "met late"),
+    ("missed", "missed"),
+    ("declined", "declined"),
+    ("waived", "waived"),
+    ("on_time", "% on time"),
+]
+
+
+def pack_table(figures: dict) -> list[list]:
+    """The monthly pack's figures as rows of PACK_COLUMNS: counts and percentages only, no
+    names or other personal data."""
+
+    def difference(value, before):
+        return "" if value is None or before is None else round(value - before, 1)
+
+    def blank(value):
+        return "" if value is None else value
+
+    table = []
+    for row in figures["rows"]:
+        item = f"{row['code']} {row['title']}"
+        for side in ("standard", "enhanced"):
+            now_figures = row[side] or {}
+            then_figures = (row.get("previous") or {}).get(side) or {}
+            if not now_figures and not then_figures:
+                continue
+            for key, measure in OUTCOMES:
+                value, before = now_figures.get(key), then_figures.get(key)
+                table.append(
+                    [
+                        "Duties by rule",
+                        item,
+                        side,
+                        measure,
+                        blank(value),
+                        blank(before),
+                        difference(value, before),
+                    ]
+                )
+    for entry in figures["key"]:
+        if entry.get("not_held"):
+            table.append(
+                ["Key entitlements", entry["label"], "all", "not held by the force", "", "", ""]
+            )
+            continue
+        for key, measure in OUTCOMES[:4] + OUTCOMES[-1:]:
+            value = entry[key]
+            before = entry.get("previous_on_time") if key == "on_time" else None
+            table.append(
+                [
+                    "Key entitlements",
+                    entry["label"],
+                    "all",
+                    measure,
+                    blank(value),
+                    blank(before),
+                    difference(value, before),
+                ]
+            )
+    for row in figures["service"]:
+        measure = {"%": "percent", "hours": "hours", "": "count"}[row["unit"]]
+        table.append(
+            [
+                "Service to victims",
+                row["label"],
+                "all",
+                measure,
+                blank(row["value"]),
+                blank(row["previous"]),
+                blank(row["change"]["difference"]),
+            ]
+        )
+    return table

@@ -1,73 +1,58 @@
-import datetime
+import csv
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
 from accounts.access import ActionRequiredMixin
-from accounts.models import Team, TeamMembership
+from accounts.models import TeamMembership
 from cases import services as case_services
 from cases.models import Case
 from cases.permissions import access_case
 from cases.views import apply_service
 from entitlements.models import Duty
 
-from . import services
+from . import charts, services
+from .forms import FilterForm, MonthForm, ReassignForm
 
 
-class PeriodForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False)
-
-    def period(self) -> services.Period:
-        today = timezone.localdate()
-        data = self.cleaned_data if self.is_valid() else {}
-        end = data.get("end") or today
-        start = data.get("start") or end - datetime.timedelta(days=29)
-        if start > end:
-            start, end = end, start
-        return services.Period(start, end)
-
-
-def _scope(request, form):
-    duties = Duty.objects.visible_to(request.user)
-    if form.is_valid() and form.cleaned_data.get("team"):
-        duties = duties.filter(case__team=form.cleaned_data["team"])
-    return duties
-
-
-def _case_scope(request, form):
-    cases = Case.objects.visible_to(request.user)
-    if form.is_valid() and form.cleaned_data.get("team"):
-        cases = cases.filter(team=form.cleaned_data["team"])
-    return cases
+def _scoped(request, filters: services.Filters):
+    """The user's duties and cases (never a case they may not see), filtered."""
+    duties = services.filter_duties(Duty.objects.visible_to(request.user), filters)
+    cases = services.filter_cases(Case.objects.visible_to(request.user), filters)
+    return duties, cases
 
 
 class DashboardView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = PeriodForm(request.GET or None)
-        period = form.period()
-        duties = _scope(request, form)
-        previous = {r["code"]: r for r in services.by_rule(duties, period.previous())}
-        rows = services.by_rule(duties, period)
-        for row in rows:
-            row["previous"] = previous.get(row["code"])
+        form = FilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            return render(request, "compliance/dashboard.html", {"form": form}, status=400)
+        period, filters = form.period(), form.filters()
+        duties, cases = _scoped(request, filters)
+        now = timezone.now()
+        figures = services.compliance_figures(
+            duties, cases, period, previous=period.previous(), filters=filters, now=now
+        )
+        trend = services.monthly_trend(duties, period, now=now)
+        teams = services.by_team(duties, period, now=now)
         return render(
             request,
             "compliance/dashboard.html",
             {
                 "form": form,
-                "period": period,
-                "rows": rows,
-                "key": services.key_entitlements(duties, period),
-                "service": services.service_measures(_case_scope(request, form), period),
-                "query": request.GET.urlencode(),
+                **figures,
+                "trend": trend,
+                "trend_chart": charts.trend_chart(trend),
+                "teams": teams,
+                "team_chart": charts.team_chart(teams),
+                "query": form.query(),
+                "links": True,
             },
         )
 
@@ -76,13 +61,17 @@ class DrillDownView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = PeriodForm(request.GET or None)
+        form = FilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            return render(request, "compliance/drill_down.html", {"form": form}, status=400)
         period = form.period()
+        duties, _ = _scoped(request, form.filters())
         enhanced = {"1": True, "0": False}.get(request.GET.get("enhanced", ""))
+        codes = request.GET.getlist("rule")
         duties = services.drill_down(
-            _scope(request, form),
+            duties,
             period,
-            code=request.GET.get("rule", ""),
+            code=codes,
             outcome=request.GET.get("outcome", ""),
             enhanced=enhanced,
         ).select_related("case__officer", "case__team", "party__person", "rule")
@@ -91,22 +80,76 @@ class DrillDownView(ActionRequiredMixin, View):
             request,
             "compliance/drill_down.html",
             {
+                "form": form,
                 "page": page,
                 "period": period,
-                "rule": request.GET.get("rule", ""),
+                "rule": ", ".join(codes),
                 "outcome": request.GET.get("outcome", ""),
+                "query": form.query(),
             },
         )
 
 
-class ReassignForm(forms.Form):
-    officer = forms.ModelChoiceField(queryset=None, label="Give the chosen cases to")
+def _pack_figures(request, month: services.Period) -> dict:
+    duties, cases = _scoped(request, services.NO_FILTERS)
+    return services.compliance_figures(duties, cases, month, previous=month.previous_month())
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from accounts.models import Role, User
 
-        self.fields["officer"].queryset = User.objects.holding(Role.OFFICER).filter(is_active=True)
+class PackView(ActionRequiredMixin, View):
+    """The monthly performance pack for the victim and witness service delivery group."""
+
+    action = "compliance.view"
+
+    def get(self, request):
+        form = MonthForm(request.GET)
+        if not form.is_valid():
+            return render(
+                request,
+                "compliance/pack.html",
+                {"form": form, "month_value": request.GET.get("month", "")[:7]},
+                status=400,
+            )
+        month = form.cleaned_data["month"]
+        return render(
+            request,
+            "compliance/pack.html",
+            {
+                "form": form,
+                **_pack_figures(request, month),
+                "month_value": month.start.strftime("%Y-%m"),
+                "previous_label": month.previous_month().start.strftime("%B %Y"),
+                "generated_at": timezone.now(),
+            },
+        )
+
+
+class PackCsvView(ActionRequiredMixin, View):
+    action = "compliance.view"
+
+    def get(self, request):
+        form = MonthForm(request.GET)
+        if not form.is_valid():
+            return HttpResponse(
+                "month: " + " ".join(form.errors["month"]),
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            )
+        month = form.cleaned_data["month"]
+        name = f"victims-code-pack-{month.start:%Y-%m}.csv"
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        writer = csv.writer(response)
+        writer.writerow(services.PACK_COLUMNS)
+        for row in services.pack_table(_pack_figures(request, month)):
+            writer.writerow([_safe_cell(cell) for cell in row])
+        return response
+
+
+def _safe_cell(value):
+    """Text a spreadsheet would run as a formula is written as plain text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 SORTS = {"due": "due_at", "officer": "case__officer__last_name", "team": "case__team__name"}

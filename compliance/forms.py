@@ -1,0 +1,179 @@
+"""The dashboard's filters and the pack's month. GET forms: every value is an id or a code, never
+a name, because it ends up in a URL."""
+
+import datetime
+import re
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Role, Team, User
+from cases.models import OffenceCategory
+
+from . import services
+
+MAX_DAYS = 3 * 366
+RIGHTS = {"": None, "standard": False, "enhanced": True}
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+def _select(**attrs):
+    return forms.Select(attrs={"class": "form-select", **attrs})
+
+
+class PeriodForm(forms.Form):
+    """A period of whole London days, by default the last 30 days."""
+
+    start = forms.DateField(
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.initial.setdefault("end", today)
+        self.initial.setdefault("start", today - datetime.timedelta(days=29))
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or timezone.localdate()
+        start = data.get("start") or end - datetime.timedelta(days=29)
+        if start > end:
+            self.add_error("start", "The start of the period must be on or before its end.")
+        elif (end - start).days >= MAX_DAYS:
+            self.add_error("start", "Choose a period of three years or less.")
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self) -> services.Period:
+        """The chosen period (call after is_valid)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        end = data.get("end") or timezone.localdate()
+        return services.Period(data.get("start") or end - datetime.timedelta(days=29), end)
+
+
+class FilterForm(PeriodForm):
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label="All teams",
+        widget=_select(),
+    )
+    officer = OfficerChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="All officers",
+        label="Officer in the case",
+        widget=_select(),
+    )
+    offence_group = forms.ChoiceField(required=False, widget=_select())
+    rights = forms.ChoiceField(
+        required=False,
+        label="Rights",
+        choices=[
+            ("", "Standard and enhanced"),
+            ("standard", "Standard only"),
+            ("enhanced", "Enhanced only"),
+        ],
+        widget=_select(),
+    )
+    age_band = forms.ChoiceField(
+        required=False,
+        label="Victim's age when reported",
+        choices=[("", "All ages")]
+        + [(code, label) for code, label, *_ in services.AGE_BANDS]
+        + [(services.NOT_RECORDED, services.NOT_RECORDED_LABEL)],
+        widget=_select(),
+    )
+    sex = forms.ChoiceField(required=False, label="Victim's sex", widget=_select())
+    ethnicity = forms.ChoiceField(required=False, label="Victim's ethnicity", widget=_select())
+
+    FILTER_FIELDS = ("team", "officer", "offence_group", "rights", "age_band", "sex", "ethnicity")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = (
+            User.objects.holding(Role.OFFICER).filter(is_active=True).distinct()
+        )
+        groups = (
+            OffenceCategory.objects.order_by("offence_group")
+            .values_list("offence_group", flat=True)
+            .distinct()
+        )
+        self.fields["offence_group"].choices = [("", "All offence groups")] + [
+            (g, g) for g in groups
+        ]
+        for field, everyone in (("sex", "All"), ("ethnicity", "All")):
+            self.fields[field].choices = (
+                [("", everyone)]
+                + [(v, v) for v in services.recorded_values(field)]
+                + [(services.NOT_RECORDED, services.NOT_RECORDED_LABEL)]
+            )
+
+    def filters(self) -> services.Filters:
+        """The chosen filters (call after is_valid); none when the form is not valid."""
+        if not (self.is_bound and self.is_valid()):
+            return services.NO_FILTERS
+        data = self.cleaned_data
+        return services.Filters(
+            team=data["team"].pk if data.get("team") else None,
+            officer=data["officer"].pk if data.get("officer") else None,
+            offence_group=data.get("offence_group") or "",
+            enhanced=RIGHTS[data.get("rights") or ""],
+            age_band=data.get("age_band") or "",
+            sex=data.get("sex") or "",
+            ethnicity=data.get("ethnicity") or "",
+        )
+
+    def query(self) -> str:
+        """The chosen period and filters as a query string (ids and codes only), for links."""
+        period = self.period()
+        params = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+        if self.is_bound and self.is_valid():
+            for name in self.FILTER_FIELDS:
+                value = self.cleaned_data.get(name)
+                if value:
+                    params[name] = value.pk if hasattr(value, "pk") else value
+        return urlencode(params)
+
+
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(
+        required=False,
+        label="Month",
+        help_text="As year and month, for example 2026-03.",
+        widget=forms.TextInput(attrs={"type": "month", "class": "form-control"}),
+    )
+
+    def clean_month(self) -> services.Period:
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+            return services.Period.month(last_month.year, last_month.month)
+        match = MONTH.match(value)
+        if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+            raise forms.ValidationError("Give the month as year and month, for example 2026-03.")
+        return services.Period.month(int(match.group(1)), int(match.group(2)))
+
+
+class ReassignForm(forms.Form):
+    officer = forms.ModelChoiceField(queryset=None, label="Give the chosen cases to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = User.objects.holding(Role.OFFICER).filter(is_active=True)
