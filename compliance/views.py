@@ -9,6 +9,7 @@ from django.views import View
 
 from accounts.access import ActionRequiredMixin
 from accounts.models import TeamMembership
+from assurance import services as assurance_services
 from cases import services as case_services
 from cases.models import Case
 from cases.permissions import access_case
@@ -51,6 +52,7 @@ class DashboardView(ActionRequiredMixin, View):
                 "trend_chart": charts.trend_chart(trend),
                 "teams": teams,
                 "team_chart": charts.team_chart(teams),
+                "qa": assurance_services.dashboard_figures(cases, period),
                 "query": form.query(),
                 "links": True,
             },
