@@ -35,3 +35,20 @@ def access_case(user, case_id, action: str, queryset=None):
     if not can(user, action):
         raise PermissionDenied
     return case
+
+
+# A person can be party to several cases. Their own details and safe contact instructions are
+# shared by all of them, so only someone who may see every one of those cases may change them.
+PERSON_ON_HIDDEN_CASE = (
+    "This person is also part of a case you cannot see, so their personal details and safe "
+    "contact instructions can only be changed by someone who can see all of their cases. "
+    "Ask your supervisor."
+)
+
+
+def sees_every_case_of(user, person) -> bool:
+    """True if every case the person is party to is one the user may see."""
+    from .models import Case
+
+    visible = visible_cases(Case.objects.all(), user).values("pk")
+    return not Case.objects.filter(parties__person=person).exclude(pk__in=visible).exists()

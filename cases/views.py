@@ -36,7 +36,7 @@ from .forms import (
     WitnessCareForm,
 )
 from .models import Case, CaseEvent, RiskQuestionSet, SafeContact, WitnessCare
-from .permissions import access_case
+from .permissions import PERSON_ON_HIDDEN_CASE, access_case, sees_every_case_of
 
 
 def apply_service(form, call):
@@ -62,10 +62,27 @@ def _refresh_version(form, current_version: int) -> None:
 
 
 class CaseListView(ActionRequiredMixin, View):
+    """My cases, and the search. Names must never reach a URL (access logs keep URLs), so the
+    search is a POST; its terms are kept in the session and the pages say only their number."""
+
     action = "cases.view"
+    session_key = "case_search"
 
     def get(self, request):
-        search = CaseSearchForm(request.GET or None)
+        search = CaseSearchForm(request.session.get(self.session_key) or None)
+        return self._render(request, search)
+
+    def post(self, request):
+        search = CaseSearchForm(request.POST)
+        if not search.is_valid():
+            return self._render(request, search, status=400)
+        request.session[self.session_key] = {
+            "q": search.cleaned_data["q"].strip(),
+            "scope": search.cleaned_data["scope"] or "mine",
+        }
+        return redirect("case-list")
+
+    def _render(self, request, search, status=200):
         scope, q = "mine", ""
         if search.is_valid():
             scope = search.cleaned_data["scope"] or "mine"
@@ -83,6 +100,7 @@ class CaseListView(ActionRequiredMixin, View):
                 "q": q,
                 "can_create": can(request.user, "cases.create"),
             },
+            status=status,
         )
 
 
@@ -154,6 +172,8 @@ class CaseFormView(ActionRequiredMixin, View):
     submit = "Save"
     template_name = "cases/form.html"
     party_scoped = False
+    # The form changes the person (shared by all their cases), not just their part in this one.
+    person_wide = False
 
     def dispatch(self, request, pk, party_pk=None, **kwargs):
         if not can(request.user, self.action):
@@ -162,6 +182,9 @@ class CaseFormView(ActionRequiredMixin, View):
         self.party = None
         if self.party_scoped:
             self.party = get_object_or_404(self.case.parties.select_related("person"), pk=party_pk)
+        if self.person_wide and not sees_every_case_of(request.user, self.party.person):
+            context = {"case": self.case, "party": self.party, "message": PERSON_ON_HIDDEN_CASE}
+            return render(request, "cases/person_refused.html", context, status=403)
         return super().dispatch(request, pk, **kwargs)
 
     def get_form_kwargs(self) -> dict:
@@ -322,6 +345,7 @@ class PersonEditView(CaseFormView):
     action = "cases.edit"
     form_class = PersonForm
     party_scoped = True
+    person_wide = True
     title = "Edit personal details"
 
     def get_initial(self):
@@ -347,6 +371,7 @@ class SafeContactView(CaseFormView):
     action = "cases.record"
     form_class = SafeContactForm
     party_scoped = True
+    person_wide = True
     title = "Safe contact instructions"
 
     def _current(self) -> SafeContact:

@@ -5,4 +5,4 @@ def bell(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": Notification.objects.filter(recipient=user).current().count()}
+    return {"unread_notifications": Notification.objects.for_recipient(user).current().count()}

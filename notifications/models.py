@@ -42,6 +42,15 @@ class Delivery(models.TextChoices):
 
 
 class NotificationQuerySet(models.QuerySet):
+    def for_recipient(self, user):
+        """The user's own reminders, less any about a case they may no longer see (it has been
+        restricted, or passed to someone else): the title names the case."""
+        from cases.models import Case
+
+        return self.filter(recipient=user).filter(
+            models.Q(case__isnull=True) | models.Q(case__in=Case.objects.visible_to(user))
+        )
+
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -104,4 +113,5 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Not the title: it names the case, and this shows in the admin and in logs.
+        return f"{self.get_kind_display()} reminder {self.pk}"

@@ -16,7 +16,7 @@ class NotificationListView(ActionRequiredMixin, View):
     action = "notifications.view"
 
     def get(self, request):
-        rows = Notification.objects.filter(recipient=request.user).select_related("duty")
+        rows = Notification.objects.for_recipient(request.user).select_related("duty")
         page = Paginator(rows, 30).get_page(request.GET.get("page"))
         return render(request, "notifications/list.html", {"page": page})
 

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.access import ActionRequiredMixin
 from accounts.models import Team
+from accounts.permissions import can
 from cases.models import Case, SafeContact
 from cases.permissions import access_case, visible_cases
 
@@ -98,8 +99,8 @@ class ResultsFilter(forms.Form):
     offence_group = forms.CharField(required=False)
 
 
-def _filtered(request):
-    form = ResultsFilter(request.GET or None)
+def _filtered(request, data=None):
+    form = ResultsFilter(data if data is not None else (request.GET or None))
     # Results follow case visibility: a restricted case counts only for those who may see it.
     rows = Invitation.objects.filter(case__in=Case.objects.visible_to(request.user))
     if form.is_valid():
@@ -132,10 +133,20 @@ class ResultsView(ActionRequiredMixin, View):
         )
         if request.GET.get("format") == "csv":
             return _csv(rows)
+        # The sample form posts the same filters back, with the seed and size.
+        sample_filters = [
+            (k, request.GET[k]) for k in ResultsFilter.base_fields if request.GET.get(k)
+        ]
         return render(
             request,
             "surveys/results.html",
-            {"form": form, "results": services.results(rows), "comments": comments},
+            {
+                "form": form,
+                "results": services.results(rows),
+                "comments": comments,
+                "may_sample": can(request.user, "surveys.sample"),
+                "sample_filters": sample_filters,
+            },
         )
 
 
@@ -187,20 +198,23 @@ def _csv(rows) -> HttpResponse:
 
 
 class SampleView(ActionRequiredMixin, View):
-    """A reproducible random sample of respondents who agreed to be contacted."""
+    """A reproducible random sample of respondents who agreed to be contacted. It names people,
+    so it is a POST from the results page (with its CSRF token), never a link to follow."""
 
     action = "surveys.sample"
 
-    def get(self, request):
-        _form, rows = _filtered(request)
+    def post(self, request):
+        _form, rows = _filtered(request, request.POST)
         # Names only of people in cases this supervisor may see (restricted ones stay hidden).
         rows = rows.filter(case__in=visible_cases(Case.objects.all(), request.user))
-        seed = request.GET.get("seed") or timezone.localdate().isoformat()
+        seed = request.POST.get("seed") or timezone.localdate().isoformat()
         try:
-            size = max(0, min(int(request.GET.get("size") or 10), 200))
+            size = max(0, min(int(request.POST.get("size") or 10), 200))
         except ValueError:
             size = 10
         ids = services.contact_consenting_sample(rows, size=size, seed=seed)
+        # Audit of exports goes here, once the audit app exists, e.g.:
+        # audit.services.record(request, "export", detail=f"survey sample of {len(ids)}")
         response = HttpResponse(content_type="text/csv")
         label = re.sub(r"[^\w.-]", "", seed)[:40]  # the seed is typed in: keep the header clean
         response["Content-Disposition"] = f'attachment; filename="survey-sample-{label}.csv"'

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -27,7 +27,7 @@ from cases.models import (
     RiskAssessment,
     UpdateAgreement,
 )
-from cases.permissions import access_case
+from cases.permissions import PERSON_ON_HIDDEN_CASE, access_case, sees_every_case_of
 
 from . import serializers as s
 from .filters import CaseFilter, EventFilter, PartyRecordFilter
@@ -223,9 +223,19 @@ class PersonDetailView(ActionByMethod, generics.GenericAPIView):
     def get_object(self):
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
-    @extend_schema(responses={200: s.PersonSerializer, 403: FORBIDDEN, 404: NOT_FOUND})
+    @extend_schema(
+        description=(
+            "Safe contact `notes` are blank when the person is also party to a case you cannot "
+            "see: they may have been written for that case."
+        ),
+        responses={200: s.PersonSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
     def get(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self.get_object()).data)
+        person = self.get_object()
+        data = self.get_serializer(person).data
+        if data.get("safe_contact") and not sees_every_case_of(request.user, person):
+            data["safe_contact"]["notes"] = ""
+        return Response(data)
 
     @extend_schema(
         summary="Change a person's details",
@@ -240,6 +250,8 @@ class PersonDetailView(ActionByMethod, generics.GenericAPIView):
     )
     def patch(self, request, *args, **kwargs):
         person = self.get_object()
+        if not sees_every_case_of(request.user, person):
+            raise PermissionDenied(PERSON_ON_HIDDEN_CASE)
         serializer = s.PersonUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)

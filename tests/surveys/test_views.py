@@ -354,9 +354,9 @@ def test_the_sample_is_for_supervisors_only(client, administrator, officer):
     url = reverse("survey-sample")
     for user in [administrator, officer, make_user(Role.WITNESS_CARE)]:
         client.force_login(user)
-        assert client.get(url).status_code == 403
+        assert client.post(url).status_code == 403
     client.logout()
-    assert client.get(url).status_code == 302
+    assert client.post(url).status_code == 302
 
 
 def test_the_sample_is_reproducible_and_only_of_consenting_respondents(client, supervisor):
@@ -366,13 +366,13 @@ def test_the_sample_is_reproducible_and_only_of_consenting_respondents(client, s
     )
     client.force_login(supervisor)
     url = reverse("survey-sample")
-    first = client.get(url, {"seed": "2025-Q2", "size": "3"})
-    assert first.content == client.get(url, {"seed": "2025-Q2", "size": "3"}).content
+    first = client.post(url, {"seed": "2025-Q2", "size": "3"})
+    assert first.content == client.post(url, {"seed": "2025-Q2", "size": "3"}).content
     rows = _rows(first)
     assert rows[0] == ["response", "name", "email", "phone", "team"]
     assert len(rows) == 4
     assert {int(r[0]) for r in rows[1:]} <= {i.pk for i in consenting}
-    everyone = _rows(client.get(url, {"seed": "2025-Q2", "size": "50"}))
+    everyone = _rows(client.post(url, {"seed": "2025-Q2", "size": "50"}))
     assert {int(r[0]) for r in everyone[1:]} == {i.pk for i in consenting}
     assert str(refused.pk) not in {r[0] for r in everyone[1:]}
     assert all(r[1].endswith("Okafor") for r in everyone[1:])
@@ -382,7 +382,7 @@ def test_the_sample_is_reproducible_and_only_of_consenting_respondents(client, s
 def test_the_sample_size_is_checked(client, supervisor, size):
     _consenting(4)
     client.force_login(supervisor)
-    response = client.get(reverse("survey-sample"), {"seed": "s", "size": size})
+    response = client.post(reverse("survey-sample"), {"seed": "s", "size": size})
     assert response.status_code == 200
     rows = _rows(response)[1:]
     assert len(rows) <= 4
@@ -395,7 +395,7 @@ def test_the_sample_leaves_out_unsafe_contact_details(client, supervisor):
     set_safe(no_email.party.person, email_safe=False)
     set_safe(no_phone.party.person, phone_safe=False, text_safe=False)
     client.force_login(supervisor)
-    rows = {int(r[0]): r for r in _rows(client.get(reverse("survey-sample"), {"size": "9"}))[1:]}
+    rows = {int(r[0]): r for r in _rows(client.post(reverse("survey-sample"), {"size": "9"}))[1:]}
     assert rows[kept.pk][2] and rows[kept.pk][3]
     assert rows[no_email.pk][2] == "" and rows[no_email.pk][3]
     assert rows[no_phone.pk][2] and rows[no_phone.pk][3] == ""
@@ -411,7 +411,7 @@ def test_the_sample_never_names_people_in_a_restricted_case_the_supervisor_canno
         type(inv.case).objects.filter(pk=inv.case_id).update(restricted=True)
     [open_case] = _consenting(1)
     client.force_login(supervisor)
-    rows = _rows(client.get(reverse("survey-sample"), {"size": "9"}))[1:]
+    rows = _rows(client.post(reverse("survey-sample"), {"size": "9"}))[1:]
     assert {int(r[0]) for r in rows} == {visible.pk, open_case.pk}
 
 
@@ -469,8 +469,26 @@ def test_opting_out_someone_not_in_the_case_is_not_found(client):
     assert not SurveyOptOut.objects.exists()
 
 
+def test_the_sample_is_a_post_with_a_csrf_token_from_the_results_page(supervisor):
+    from django.test import Client
+
+    _consenting(2)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(supervisor)
+    url = reverse("survey-sample")
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"size": "9"}).status_code == 403  # no CSRF token
+    page = client.get(reverse("survey-results"), {"team": ""})
+    html = page.content.decode()
+    assert f'action="{url}"' in html and 'name="csrfmiddlewaretoken"' in html
+    token = client.cookies["csrftoken"].value
+    response = client.post(url, {"size": "9", "csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert len(_rows(response)) == 3
+
+
 def test_a_typed_seed_cannot_break_the_download_header(client, supervisor):
     client.force_login(supervisor)
-    response = client.get(reverse("survey-sample"), {"seed": 'a"b\r\nX-Evil: 1'})
+    response = client.post(reverse("survey-sample"), {"seed": 'a"b\r\nX-Evil: 1'})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="survey-sample-abX-Evil1.csv"'

@@ -1,0 +1,97 @@
+"""A small force for the security tests: one user per role, each placed so that the shared case
+is one they may reach (the officer's own case, the supervisor's team, the witness care officer's
+unit), and a referral sent to the agency user's agency."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from accounts.models import Role, Team, TeamKind, TeamMembership, User
+from cases import services as case_services
+from cases.models import Case, CaseEvent, EventKind, Party, Person
+from entitlements.models import Duty
+from referrals import services as referral_services
+from referrals.models import Referral, SupportAgency
+from tests.cases.factories import CaseFactory, victim_of
+from tests.factories import AgencyFactory, TeamFactory, make_user
+
+
+@dataclass
+class World:
+    team: Team
+    wcu: Team
+    agency: SupportAgency
+    users: dict[str, User]
+    case: Case
+    party: Party
+    person: Person
+    duty: Duty
+    event: CaseEvent
+    referral: Referral
+    extra: dict = field(default_factory=dict)
+
+
+def join(user: User, team: Team, *, supervisor: bool = False) -> User:
+    TeamMembership.objects.create(team=team, user=user, is_supervisor=supervisor)
+    return user
+
+
+def refer(party: Party, agency: SupportAgency, by: User) -> Referral:
+    """Send the victim to the agency, confirming the service's own proposal if it made one."""
+    answer = {
+        "support_requested": "Emotional support",
+        "lawful_basis": "consent",
+        "scope": ["contact", "offence"],
+        "method": "in_person",
+    }
+    referral = Referral.objects.filter(party=party, agency=agency, sent_at__isnull=True).first()
+    if referral is None:
+        referral = referral_services.create_referral(party=party, agency=agency, by=by, **answer)
+    else:
+        referral_services.record_consent(referral=referral, by=by, **answer)
+    referral_services.send_referral(referral=referral, by=by)
+    return referral
+
+
+def pass_to_unit(case: Case, unit: Team, by: User) -> CaseEvent:
+    return case_services.record_event(
+        case=case,
+        by=by,
+        kind=EventKind.PASSED_TO_WCU,
+        occurred_at=timezone.now() - datetime.timedelta(hours=1),
+        received_at=timezone.now() - datetime.timedelta(minutes=30),
+        wcu_team=unit,
+    )
+
+
+def build_world() -> World:
+    team = TeamFactory(kind=TeamKind.VICTIM_BASED_CRIME)
+    wcu = TeamFactory(kind=TeamKind.WITNESS_CARE_UNIT)
+    agency = AgencyFactory()
+    users = {
+        Role.OFFICER: join(make_user(Role.OFFICER), team),
+        Role.SUPERVISOR: join(make_user(Role.SUPERVISOR), team, supervisor=True),
+        Role.WITNESS_CARE: join(make_user(Role.WITNESS_CARE), wcu),
+        Role.AGENCY: make_user(Role.AGENCY, agency=agency),
+        Role.ADMIN: make_user(Role.ADMIN),
+    }
+    for role in Role.values:  # any other role: a plain account holding it
+        users.setdefault(role, make_user(role))
+    officer = users[Role.OFFICER]
+    case = CaseFactory(officer=officer, team=team)
+    event = pass_to_unit(case, wcu, officer)
+    party = victim_of(case)
+    referral = refer(party, agency, officer)
+    return World(
+        team=team,
+        wcu=wcu,
+        agency=agency,
+        users=users,
+        case=case,
+        party=party,
+        person=party.person,
+        duty=Duty.objects.filter(case=case).order_by("id").first(),
+        event=event,
+        referral=referral,
+    )
