@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .two_factor import views as two_factor_views
+from .two_factor.middleware import second_factor_not_required
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +20,26 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/logout/",
+        second_factor_not_required(auth_views.LogoutView.as_view()),
+        name="logout",
+    ),
+    path(
+        "account/two-factor/",
+        two_factor_views.VerifyView.as_view(),
+        name="two-factor-verify",
+    ),
+    path(
+        "account/two-factor/set-up/",
+        two_factor_views.EnrolView.as_view(),
+        name="two-factor-enrol",
+    ),
+    path(
+        "account/two-factor/recovery-codes/",
+        two_factor_views.RecoveryCodesView.as_view(),
+        name="two-factor-recovery-codes",
+    ),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(),

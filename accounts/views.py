@@ -10,6 +10,7 @@ from . import selectors
 from .access import ActionRequiredMixin
 from .models import Role, Team, UserRole
 from .permissions import home_url_name
+from .two_factor import services as two_factor
 
 
 def home(request):
@@ -106,4 +107,10 @@ class ProfileView(ActionRequiredMixin, TemplateView):
     template_name = "accounts/profile.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(teams=selectors.teams_of(self.request.user), **kwargs)
+        user = self.request.user
+        return super().get_context_data(
+            teams=selectors.teams_of(user),
+            two_factor_enrolled=two_factor.is_enrolled(user),
+            recovery_codes_left=two_factor.recovery_codes_left(user),
+            **kwargs,
+        )

@@ -21,11 +21,14 @@ class SupportAgencyAdmin(admin.ModelAdmin):
 # The raw token is rendered straight into this one response: it is never put in a message, the
 # session, a log or the database, and the page is not cached.
 ISSUED_PAGE = """{% extends "admin/base_site.html" %}
+{% load static %}
+{% block extrastyle %}{{ block.super }}
+<link rel="stylesheet" href="{% static 'referrals/css/token_admin.css' %}">{% endblock %}
 {% block content %}
 <h1>API token issued for {{ token.agency }}</h1>
 <p><strong>Copy this token now. It is shown once and cannot be shown again.</strong>
 If it is lost, revoke it and issue another.</p>
-<p><code style="font-size: 1.2em; user-select: all;">{{ raw }}</code></p>
+<p><code class="issued-token">{{ raw }}</code></p>
 <p>The agency's system sends it with every request as
 <code>Authorization: Token &lt;token&gt;</code>.</p>
 <p><a href="{{ list_url }}">Back to the API tokens</a></p>

@@ -53,29 +53,53 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "accounts",
     "cases",
     "entitlements",
     "notifications",
     "surveys",
     "compliance",
+    "assurance",
     "referrals",
     "health",
+    "simple_history",
+    "audit",
+    "retention",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content Security Policy on every page (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a logged-in user unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Then, when VICTIMCARE_REQUIRE_2FA is on, every page needs the second factor too.
+    "accounts.two_factor.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made each change, for the record histories (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Records views, searches and exports, and asks why before a restricted case is opened.
+    "audit.middleware.AuditMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Take the client address from X-Forwarded-For only behind a proxy that sets it (the audit trail).
+AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
 
 ROOT_URLCONF = "victimcare.urls"
 WSGI_APPLICATION = "victimcare.wsgi.application"
@@ -128,6 +152,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failed sign-ins (django-axes), counted per user name *and* address:
+# the force's staff reach us through a few shared egress addresses, so counting by address
+# alone would let one person's typos (or an attacker on the same network) lock out a whole
+# station, and counting by user name alone would let anyone on the internet lock out any
+# officer whose user name they know. Guessing one password from many addresses is slowed by
+# this too, and defeated by the second factor and the password rules.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)  # off only in the test settings
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_MINUTES", default=30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Axes logs every failure; never with the user name or address in the clear (personal data).
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "accounts.lockout.client_description"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+# The same client address as the audit trail (X-Forwarded-For only behind a trusted proxy).
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+
+# Two-factor authentication (django-otp): an authenticator app plus one-time recovery codes.
+# Required for every account in production; the demo (DJANGO_DEBUG) goes without.
+VICTIMCARE_REQUIRE_2FA = env.bool("VICTIMCARE_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = f"VictimCare {FORCE_NAME}"
+# Device secrets are never shown in the admin; an administrator can only reset a device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -174,6 +229,22 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): scripts, styles and images from this site only, so no
+# inline <script>, no on...= handlers and no style="..." (tests/security/test_csp.py scans the
+# templates). data: images are for Bootstrap's and Swagger UI's built-in icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -230,6 +301,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # <id:pk> in the API's URLs (cases/api/converters.py): a 64-bit record id.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    # drf-spectacular's own hook first; then the 400/401/403/404 answers no view declares.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema.document_common_answers",
+    ],
 }
 
 # Flash messages in the server-side session, not a readable cookie: they can mention a case.
@@ -244,7 +322,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            # JsonFormatter that writes no query string, request text or exception message.
+            "()": "victimcare.logs.PrivateJsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         }

@@ -39,8 +39,9 @@ AGENCY_LIST_QUERIES = 5  # + count, page of referrals with agency, case, offence
 # savepoint, the update and its release): 6 before the list's own.
 POLICE_LIST_QUERIES = 8  # + count, page of referrals
 # One referral, the same for 2 history lines as for 20: token, stamp, roles, the referral with
-# everything it shows, its history with who wrote each line.
-AGENCY_DETAIL_QUERIES = 5
+# everything it shows, its history with who wrote each line; and 3 for the audit trail (the
+# referral's case and person, the view event, the person it names).
+AGENCY_DETAIL_QUERIES = 8
 
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def test_the_admin_shows_a_new_token_once_and_can_revoke_it(client, vs):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     token = AgencyToken.objects.get()
-    raw = response.content.decode().split('user-select: all;">')[1].split("<")[0]
+    raw = response.content.decode().split('class="issued-token">')[1].split("<")[0]
     assert token.key_hash == tokens.hash_token(raw)
     assert token.created_by == admin_user
     assert token_client(raw).get(url("list")).status_code == 200
