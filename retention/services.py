@@ -13,7 +13,7 @@ from django.db.models import DateTimeField, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from audit.services import record
 from cases.models import (
     Case,
@@ -32,11 +32,13 @@ from cases.models import (
     VictimPersonalStatement,
     WitnessCare,
 )
+from cases.permissions import sees_every_case_of
 from cases.rules import age_on
 from entitlements.models import Duty
 from referrals.models import Referral, ReferralEvent
 from surveys.models import Answer
 
+from . import selectors
 from .models import (
     CaseRetention,
     Decision,
@@ -408,3 +410,49 @@ def dispose(
         reason=reason.strip(),
     )
     return decision
+
+
+# --- subject access: what is shared by all of a person's cases ---------------------------------
+
+# A person's safe contact record is one for all their cases. Its notes may have been written for
+# a case the requester cannot see, and the staff member who last changed it may be that case's
+# officer: both are withheld unless the requester sees every case of the person. The safety
+# flags (unsafe channels, safe times, messages, the alternative contact) stay: they protect the
+# person, as on the case page.
+SAFE_CONTACT_WITHHELD = {"notes", "updated_by"}
+WITHHELD = (
+    "Withheld: this person is also part of a case you cannot see, which this may have been "
+    "written for. An export by an auditor includes it."
+)
+
+
+def sees_whole_person(user: User, person: Person) -> bool:
+    """True if the user may see what is recorded about the person for all their cases: the
+    auditor (who answers subject access requests, so reaches every case), or someone who sees
+    every case the person is party to."""
+    return Role.AUDITOR in user.roles or sees_every_case_of(user, person)
+
+
+def subject_access(user: User, person: Person) -> dict:
+    """The subject access export of the person for the user (see selectors.subject_access), with
+    the safe contact notes withheld when the person is in a case the user cannot see."""
+    data = selectors.subject_access(user, person)
+    withheld = bool(data["safe_contact"]) and not sees_whole_person(user, person)
+    if withheld:
+        data["safe_contact"] = [
+            selectors.Item(item.name, item.label, None, WITHHELD)
+            if item.name in SAFE_CONTACT_WITHHELD
+            else item
+            for item in data["safe_contact"]
+        ]
+    data["safe_contact_withheld"] = withheld
+    return data
+
+
+def subject_access_json(data: dict, *, generated_by: User, generated_at: datetime.datetime) -> dict:
+    """The export as JSON; a withheld field is null and named in `withheld`, so a reader knows
+    the export is not everything held."""
+    payload = selectors.as_json(data, generated_by=generated_by, generated_at=generated_at)
+    withheld = sorted(SAFE_CONTACT_WITHHELD) if data.get("safe_contact_withheld") else []
+    payload["withheld"] = {"safe_contact": withheld, "reason": WITHHELD if withheld else ""}
+    return payload

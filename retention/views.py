@@ -115,6 +115,9 @@ class PersonView(ActionRequiredMixin, View):
             {
                 "person": person,
                 "parties": list(selectors.visible_parties(request.user, person)),
+                "safe": getattr(person, "safe_contact", None),
+                "sees_whole_person": services.sees_whole_person(request.user, person),
+                "withheld": services.WITHHELD,
                 "may_export": can(request.user, "people.export"),
                 "may_view_cases": can(request.user, "cases.view"),
                 "may_see_consents": can(request.user, "people.consents"),
@@ -132,7 +135,7 @@ class SubjectAccessView(ActionRequiredMixin, View):
         person = selectors.access_person(request.user, pk)
         form = SubjectAccessForm(request.POST)
         fmt = form.cleaned_data["format"] if form.is_valid() else "page"
-        data = selectors.subject_access(request.user, person)
+        data = services.subject_access(request.user, person)
         record(
             request,
             "export",
@@ -141,7 +144,7 @@ class SubjectAccessView(ActionRequiredMixin, View):
             detail=f"Subject access export ({fmt}): {len(data['cases'])} case(s)",
         )
         if fmt == "json":
-            payload = selectors.as_json(
+            payload = services.subject_access_json(
                 data, generated_by=request.user, generated_at=timezone.now()
             )
             response = HttpResponse(

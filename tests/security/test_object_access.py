@@ -8,17 +8,22 @@ import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Role, TeamKind
+from assurance import services as assurance_services
 from cases import services as case_services
 from cases.models import Case, PartyRole, SafeContact
 from cases.permissions import PERSON_ON_HIDDEN_CASE
+from compliance.services import Period
 from entitlements.models import Duty
 from notifications.models import Kind, Notification
 from referrals import tokens
+from retention import services as retention_services
+from retention.models import CaseRetention, RetentionStatus
 from surveys.models import Answer, InvitationStatus
 from tests.cases.factories import CaseFactory, PartyFactory, victim_of
 from tests.factories import AgencyFactory, TeamFactory, make_user
@@ -424,6 +429,95 @@ def test_the_api_hides_safe_contact_notes_and_refuses_changes_for_a_shared_perso
     assert person.first_name == "Rowan"
     owner_view = _api(force["owner"]).get(url).json()
     assert owner_view["safe_contact"]["notes"].startswith("Hiding")
+
+
+def test_the_person_page_and_subject_access_hide_safe_contact_notes_for_a_shared_person(
+    client, force, shared_person
+):
+    # The supervisor of the open case's team sees it, not the restricted one: the notes are
+    # withheld, the flags stay (tests/retention/test_person_wide.py has the rest).
+    person = shared_person["person"]
+    client = as_user(client, force["other_supervisor"])
+    page = client.get(reverse("person-record", args=[person.pk])).content.decode()
+    export = client.post(reverse("subject-access", args=[person.pk]), {"format": "json"})
+    for text in (page, export.content.decode()):
+        assert "Hiding from the suspect" not in text and REF not in text
+    assert retention_services.WITHHELD in page
+    assert export.json()["safe_contact"]["phone_safe"] is False
+    owner = as_user(client, force["owner"])
+    owner_page = owner.get(reverse("person-record", args=[person.pk])).content.decode()
+    assert "Hiding from the suspect" in owner_page
+
+
+# --- retention review and quality assurance ----------------------------------------------------
+# Covered elsewhere: a supervisor of no team (worklist and the review page's 404) in
+# tests/retention/test_views.py, test_worklist_shows_due_cases_the_supervisor_can_see_and_no_
+# restricted_one; a supervisor of another team drawing from this team in
+# tests/assurance/test_sampling.py, test_restricted_cases_the_supervisor_cannot_see_are_never_
+# candidates; a sample's creator who stops supervising in tests/assurance/test_views.py,
+# test_restricted_case_is_hidden_once_the_creator_stops_supervising.
+# Here: the fixture's unnamed supervisors, including a member of the case's own team.
+
+UNNAMED_SUPERVISORS = ["member_supervisor", "other_supervisor"]
+
+
+def _due_for_review(*cases):
+    retention_services.assign_retention()
+    CaseRetention.objects.filter(case__in=cases).update(
+        status=RetentionStatus.DUE, review_due=timezone.localdate()
+    )
+
+
+@pytest.mark.parametrize("name", UNNAMED_SUPERVISORS)
+def test_the_retention_worklist_leaves_out_a_restricted_case(client, force, name):
+    case = force["case"]
+    _due_for_review(case)
+    client = as_user(client, force[name])
+    page = client.get(reverse("retention-worklist"))
+    assert page.status_code == 200
+    assert REF not in page.content.decode()
+    assert client.get(reverse("retention-review", args=[case.pk])).status_code == 404
+    # Once the case is no longer restricted, it is on their worklist.
+    Case.objects.filter(pk=case.pk).update(restricted=False)
+    assert REF in client.get(reverse("retention-worklist")).content.decode()
+
+
+def test_the_team_supervisor_has_the_restricted_case_to_review(client, force):
+    _due_for_review(force["case"])
+    client = as_user(client, force["team_supervisor"])
+    assert REF in client.get(reverse("retention-worklist")).content.decode()
+    assert client.get(reverse("retention-review", args=[force["case"].pk])).status_code == 200
+
+
+def _qa_period() -> Period:
+    today = timezone.localdate()
+    return Period(today - datetime.timedelta(days=30), today)
+
+
+@pytest.mark.parametrize("name", UNNAMED_SUPERVISORS)
+def test_a_qa_draw_leaves_out_a_restricted_case(force, name):
+    ordinary = CaseFactory(team=force["team"], officer=force["teammate"])
+    candidates = assurance_services.candidate_cases(
+        by=force[name], team=force["team"], officer=None, period=_qa_period()
+    )
+    drawn = assurance_services.draw(candidates, seed="s", size=50)
+    assert [case_id for case_id, _ in drawn] == [ordinary.pk]
+    # Neither supervises the case's team, so neither may draw a sample of it at all.
+    with pytest.raises(ValidationError):
+        assurance_services.create_sample(
+            by=force[name], team=force["team"], officer=None, period=_qa_period(), size=5
+        )
+
+
+def test_the_team_supervisors_sample_holds_the_restricted_case_and_stays_theirs(client, force):
+    sample = assurance_services.create_sample(
+        by=force["team_supervisor"], team=force["team"], officer=None, period=_qa_period(), size=5
+    )
+    assert list(sample.sample_cases.values_list("case_id", flat=True)) == [force["case"].pk]
+    for name in UNNAMED_SUPERVISORS:
+        other = as_user(client, force[name])
+        assert other.get(reverse("assurance-sample", args=[sample.pk])).status_code == 404, name
+        assert REF not in other.get(reverse("assurance-samples")).content.decode(), name
 
 
 # --- the admin site -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """A small force for the security tests: one user per role, each placed so that the shared case
 is one they may reach (the officer's own case, the supervisor's team, the witness care officer's
-unit), and a referral sent to the agency user's agency."""
+unit), and a referral sent to the agency user's agency. `add_review_work` adds what the
+supervisor reviews on that case: a retention review due and a QA dip sample."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -8,11 +9,16 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import Role, Team, TeamKind, TeamMembership, User
+from assurance import services as assurance_services
+from assurance.models import Sample
 from cases import services as case_services
 from cases.models import Case, CaseEvent, EventKind, Party, Person
+from compliance.services import Period
 from entitlements.models import Duty
 from referrals import services as referral_services
 from referrals.models import Referral, SupportAgency
+from retention.models import CaseRetention, RetentionRule, RetentionStatus
+from retention.services import rule_for
 from tests.cases.factories import CaseFactory, victim_of
 from tests.factories import AgencyFactory, TeamFactory, make_user
 
@@ -29,6 +35,8 @@ class World:
     duty: Duty
     event: CaseEvent
     referral: Referral
+    retention: CaseRetention | None = None
+    sample: Sample | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -95,3 +103,29 @@ def build_world() -> World:
         event=event,
         referral=referral,
     )
+
+
+def add_review_work(world: World) -> World:
+    """What the supervisor reviews, on the shared case: its retention record, due for review
+    (an open case falls due when it has been inactive for its class's period), and a QA dip
+    sample drawn by the supervisor through the assurance service, which holds the case."""
+    case, supervisor = world.case, world.users[Role.SUPERVISOR]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    rule = rule_for(case.offence, list(RetentionRule.objects.in_force(today)))
+    world.retention = CaseRetention.objects.create(
+        case=case,
+        rule=rule,
+        retention_class_id=rule.retention_class_id,
+        anchor_date=today.replace(year=today.year - rule.minimum_years - 1),
+        review_due=today - datetime.timedelta(days=1),
+        status=RetentionStatus.DUE,
+        assigned_at=now,
+        updated_at=now,
+    )
+    reported = timezone.localdate(case.reported_at)
+    world.sample = assurance_services.create_sample(
+        by=supervisor, team=world.team, officer=None, period=Period(reported, today), size=5
+    )
+    assert world.sample.sample_cases.filter(case=case).exists()
+    return world
