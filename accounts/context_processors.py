@@ -14,6 +14,10 @@ def navigation(request) -> dict:
         "nav_can_view_cases": can(user, "cases.view"),
         "nav_can_view_surveys": can(user, "surveys.results"),
         "nav_can_view_compliance": can(user, "compliance.view"),
+        "nav_can_sample_quality": can(user, "assurance.sample"),
+        "nav_can_view_audit": can(user, "audit.view"),
+        "nav_can_review_retention": can(user, "retention.review"),
+        "nav_can_export_people": can(user, "people.export"),
         "nav_is_agency": can(user, "referrals.answer"),
         "nav_is_admin": can(user, "home.admin"),
     }

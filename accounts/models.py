@@ -8,6 +8,7 @@ class Role(models.TextChoices):
     WITNESS_CARE = "witness_care", "Witness care officer"
     AGENCY = "agency", "Support agency user"
     ADMIN = "admin", "Administrator"
+    AUDITOR = "auditor", "Auditor"
 
 
 class UserQuerySet(models.QuerySet):

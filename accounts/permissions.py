@@ -34,7 +34,19 @@ MATRIX: dict[str, frozenset[str]] = {
     "surveys.allow_restricted": frozenset({Role.SUPERVISOR}),
     "surveys.sample": frozenset({Role.SUPERVISOR}),
     "compliance.view": frozenset({Role.SUPERVISOR}),
+    # Quality assurance: which samples a supervisor reaches is decided by Sample.objects.visible_to.
+    "assurance.sample": frozenset({Role.SUPERVISOR}),
+    "assurance.review": frozenset({Role.SUPERVISOR}),
     "notifications.audit": frozenset({Role.SUPERVISOR}),
+    # The audit trail: a supervisor sees events about cases they can see, an auditor every event.
+    "audit.view": frozenset({Role.SUPERVISOR, Role.AUDITOR}),
+    # Data protection: retention reviews, a person's page, consent history, subject access.
+    # Cases follow Case.objects.visible_to; an auditor (the DPO's role) reaches every person for
+    # subject access (retention.selectors.person_scope), each look-up and export audited.
+    "retention.review": frozenset({Role.SUPERVISOR}),
+    "people.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AUDITOR}),
+    "people.consents": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AUDITOR}),
+    "people.export": frozenset({Role.SUPERVISOR, Role.AUDITOR}),
 }
 
 # Where each role lands after signing in; a user holding several lands on the first of theirs.
@@ -44,6 +56,7 @@ ROLE_HOMES: list[tuple[str, str]] = [
     (Role.WITNESS_CARE, "home-witness-care"),
     (Role.OFFICER, "home-officer"),
     (Role.AGENCY, "home-agency"),
+    (Role.AUDITOR, "audit-events"),
 ]
 
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from audit.history import CaseHistory
+
 # ---------------------------------------------------------------------------------------------
 # Reference data
 # ---------------------------------------------------------------------------------------------
@@ -245,6 +247,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = CaseHistory()
 
     objects = CaseQuerySet.as_manager()
 
@@ -285,6 +288,7 @@ class Person(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = CaseHistory()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -313,6 +317,7 @@ class SafeContact(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    history = CaseHistory()
 
     CHANNELS = [
         ("phone_safe", "phone"),
@@ -346,6 +351,7 @@ class Party(models.Model):
     role = models.CharField(max_length=30, choices=PartyRole.choices)
     enhanced = models.BooleanField(default=False, editable=False)
     added_at = models.DateTimeField(auto_now_add=True)
+    history = CaseHistory()
 
     class Meta:
         ordering = ["case", "role", "id"]
@@ -399,6 +405,7 @@ class EligibilityBasis(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     assessed_at = models.DateTimeField()
+    history = CaseHistory()
 
     class Meta:
         ordering = ["party", "basis"]
@@ -468,6 +475,7 @@ class Contact(models.Model):
     purpose = models.CharField(max_length=20, choices=ContactPurpose.choices)
     summary = models.TextField()
     recorded_at = models.DateTimeField(auto_now_add=True)
+    history = CaseHistory()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -548,6 +556,7 @@ class CaseEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.CharField(max_length=300, blank=True)
+    history = CaseHistory()
 
     objects = EventQuerySet.as_manager()
 
@@ -587,6 +596,7 @@ class NeedsAssessment(models.Model):
     restorative_justice_info_given = models.BooleanField(default=False)
     vps_offered = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    history = CaseHistory()
 
     class Meta:
         ordering = ["party", "-version"]
@@ -618,6 +628,7 @@ class UpdateAgreement(models.Model):
     next_update_due_at = models.DateTimeField(
         null=True, blank=True, help_text="Derived from the frequency and the last update."
     )
+    history = CaseHistory()
 
     class Meta:
         ordering = ["party", "-agreed_at"]
@@ -667,6 +678,7 @@ class RiskAssessment(models.Model):
     marac_referral = models.BooleanField(default=False)
     marac_reasons = models.JSONField(default=list)
     domestic_abuse_incidents_in_window = models.PositiveSmallIntegerField(default=0)
+    history = CaseHistory()
 
     class Meta:
         ordering = ["party", "-assessed_at"]
@@ -697,6 +709,7 @@ class SpecialMeasuresRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     version = models.PositiveIntegerField(default=1)
+    history = CaseHistory()
 
     class Meta:
         ordering = ["party", "-considered_at"]
@@ -728,6 +741,7 @@ class VictimPersonalStatement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    history = CaseHistory()
 
     class Meta:
         ordering = ["party", "-offered_at"]
@@ -747,3 +761,4 @@ class WitnessCare(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    history = CaseHistory()

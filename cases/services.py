@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Role, TeamKind, User
+from audit.history import record_update
 from entitlements import services as duties
 from entitlements.models import MetBy
 from referrals import services as referrals
@@ -82,6 +83,7 @@ def _save_versioned(instance, *, expected_version: int, fields: dict) -> None:
     if not updated:
         raise EditConflict
     instance.version = expected_version + 1
+    record_update(instance)  # no save() ran: keep the change in the record's history
 
 
 # --- reference data ----------------------------------------------------------------------------
@@ -588,6 +590,7 @@ def record_event(
         for name, value in changes.items():
             setattr(case, name, value)
         case.version += 1
+        record_update(case)
     duties.on_event_recorded(event)
     return event
 
@@ -918,6 +921,7 @@ def assign_witness_care_officer(
     )
     case.witness_care_officer = officer
     case.version += 1
+    record_update(case)
     duties.on_case_record(case, MetBy.WCO_ASSIGNED, at=now, by=by, record=f"{officer} assigned")
     return case
 

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from audit.history import CaseHistory
+
 
 class Right(models.Model):
     """One of the Victims' Code's 12 Rights, or a Witness Charter standard, with guidance."""
@@ -209,6 +211,7 @@ class Duty(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = CaseHistory()
 
     objects = DutyQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from audit.history import CaseHistory
 from cases.models import EffectiveQuerySet
 
 
@@ -174,6 +175,8 @@ class Referral(models.Model):
     reason = models.TextField(blank=True, help_text="Why declined, returned or withdrawn.")
     outcome = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Not `history`: that name is the referral's own event log (ReferralEvent.referral).
+    record_history = CaseHistory()
 
     objects = ReferralQuerySet.as_manager()
 

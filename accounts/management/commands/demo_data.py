@@ -90,6 +90,7 @@ USERS = [
     ("agency", "Lucy", "Brennan", "", [Role.AGENCY], "Northshire Victim Services", []),
     ("idva", "Nadia", "Karim", "", [Role.AGENCY], "Northshire IDVA Service", []),
     ("admin", "Alex", "Morgan", "", [Role.ADMIN], None, []),
+    ("auditor", "Ruth", "Ellison", "", [Role.AUDITOR], None, []),
 ]
 
 

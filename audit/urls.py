@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.AuditSearchView.as_view(), name="audit-events"),
+    path(
+        "restricted/<int:pk>/reason/",
+        views.RestrictedReasonView.as_view(),
+        name="audit-reason",
+    ),
+]
