@@ -23,7 +23,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
 class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
-    agency = serializers.CharField(source="agency.name", default=None)
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
     teams = serializers.SerializerMethodField()
 
     class Meta:

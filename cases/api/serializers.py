@@ -1,12 +1,17 @@
 """Shapes of the cases API. These check shape only (types, lengths, choices, which ids exist in
 the case); every rule about what may be recorded lives in cases.services."""
 
+import datetime
+
+from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Team, User
 from cases.models import (
     Case,
     CaseEvent,
+    CaseOutcome,
     Contact,
     NeedsAssessment,
     OffenceCategory,
@@ -20,6 +25,10 @@ from cases.models import (
 )
 
 VERSION_HELP = "The version you last read. Required: a stale version is refused with 409."
+
+# Nothing the force records happened before this. (London's clock before 1847 was offset by
+# minutes and seconds, which an ISO 8601 answer cannot even write.)
+EARLIEST_RECORDED = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 PERSON_INPUT_FIELDS = [
     "first_name",
@@ -35,6 +44,38 @@ PERSON_INPUT_FIELDS = [
     "sex",
     "ethnicity",
 ]
+
+
+class RecordedAtField(serializers.DateTimeField):
+    """A moment on a record: from 1900 on."""
+
+    default_error_messages = {"too_early": "Enter a date and time from 1900 onwards."}
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if moment < EARLIEST_RECORDED:
+            self.fail("too_early")
+        return moment
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "format": "email"}, {"type": "string", "enum": [""]}],
+        "description": "An email address, or empty when none is held.",
+    }
+)
+class OptionalEmailField(serializers.EmailField):
+    """An email address that may be blank: the schema says so, as a plain EmailField does not."""
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """A model shape of this API: moments from 1900 on, emails that may be blank."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: RecordedAtField,
+        models.EmailField: OptionalEmailField,
+    }
 
 
 def _require_version(attrs: dict) -> dict:
@@ -81,7 +122,7 @@ class PersonSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "first_name", "last_name", "date_of_birth"]
 
 
-class PersonInputSerializer(serializers.ModelSerializer):
+class PersonInputSerializer(RecordSerializer):
     """A new person's details."""
 
     class Meta:
@@ -108,7 +149,7 @@ class SafeContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(RecordSerializer):
     safe_contact = SafeContactSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -117,7 +158,7 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PersonUpdateSerializer(serializers.ModelSerializer):
+class PersonUpdateSerializer(RecordSerializer):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
     class Meta:
@@ -208,6 +249,8 @@ class CaseDetailSerializer(serializers.ModelSerializer):
     team_name = serializers.CharField(source="team.name", read_only=True)
     officer_name = serializers.CharField(source="officer", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    # Declared: DRF drops allow_blank from a read-only field, so the schema would refuse "".
+    outcome = serializers.ChoiceField(choices=CaseOutcome.choices, allow_blank=True, read_only=True)
     wcu_team_name = serializers.CharField(source="wcu_team", read_only=True, allow_null=True)
     witness_care_officer_name = serializers.CharField(
         source="witness_care_officer", read_only=True, allow_null=True
@@ -249,7 +292,7 @@ class CaseDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseCreateSerializer(serializers.ModelSerializer):
+class CaseCreateSerializer(RecordSerializer):
     # Declared, so no uniqueness check here: the service owns that rule and its message.
     crime_reference = serializers.CharField(max_length=50)
     offence = serializers.PrimaryKeyRelatedField(queryset=OffenceCategory.objects.all())
@@ -275,7 +318,7 @@ class CaseCreateSerializer(serializers.ModelSerializer):
         ]
 
 
-class CaseUpdateSerializer(serializers.ModelSerializer):
+class CaseUpdateSerializer(RecordSerializer):
     offence = serializers.PrimaryKeyRelatedField(queryset=OffenceCategory.objects.all())
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
     officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
@@ -309,7 +352,7 @@ class CaseConflictSerializer(serializers.Serializer):
 # --- what happens on the case ------------------------------------------------------------------
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(RecordSerializer):
     party = CasePartyField()
     person_name = serializers.CharField(source="party.person", read_only=True)
     by_name = serializers.CharField(source="by", read_only=True)
@@ -333,7 +376,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "case", "by", "recorded_at"]
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(RecordSerializer):
     party = CasePartyField(required=False, allow_null=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     wcu_team = serializers.PrimaryKeyRelatedField(

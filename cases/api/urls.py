@@ -1,44 +1,46 @@
 from django.urls import path
 
+from cases.api import converters  # noqa: F401  (registers <id:...>)
+
 from . import views
 
 urlpatterns = [
     path("cases/", views.CaseListCreateView.as_view(), name="api-case-list"),
-    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
+    path("cases/<id:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
     path(
-        "cases/<int:case_pk>/parties/",
+        "cases/<id:case_pk>/parties/",
         views.PartyListCreateView.as_view(),
         name="api-case-parties",
     ),
     path(
-        "cases/<int:case_pk>/contacts/",
+        "cases/<id:case_pk>/contacts/",
         views.ContactListCreateView.as_view(),
         name="api-case-contacts",
     ),
     path(
-        "cases/<int:case_pk>/events/",
+        "cases/<id:case_pk>/events/",
         views.EventListCreateView.as_view(),
         name="api-case-events",
     ),
     path(
-        "cases/<int:case_pk>/events/<int:pk>/withdraw/",
+        "cases/<id:case_pk>/events/<id:pk>/withdraw/",
         views.EventWithdrawView.as_view(),
         name="api-case-event-withdraw",
     ),
     path(
-        "cases/<int:case_pk>/needs-assessments/",
+        "cases/<id:case_pk>/needs-assessments/",
         views.NeedsAssessmentListCreateView.as_view(),
         name="api-case-needs-assessments",
     ),
     path(
-        "cases/<int:case_pk>/risk-assessments/",
+        "cases/<id:case_pk>/risk-assessments/",
         views.RiskAssessmentListCreateView.as_view(),
         name="api-case-risk-assessments",
     ),
     path(
-        "cases/<int:case_pk>/update-agreements/",
+        "cases/<id:case_pk>/update-agreements/",
         views.UpdateAgreementListCreateView.as_view(),
         name="api-case-update-agreements",
     ),
-    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="api-person-detail"),
+    path("people/<id:pk>/", views.PersonDetailView.as_view(), name="api-person-detail"),
 ]

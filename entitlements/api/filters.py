@@ -4,7 +4,7 @@ the duties the user may see (Duty.objects.visible_to); none of them widens it.""
 import django_filters
 from django.utils import timezone
 
-from cases.api.filters import IdFilter
+from cases.api.filters import IdFilter, MomentFilter
 from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner
 
 
@@ -26,12 +26,12 @@ class CaseDutyFilter(django_filters.FilterSet):
         choices=Owner.choices, label="Who owns the duty (officer, Witness Care Unit, supervisor)"
     )
     party = IdFilter(field_name="party_id", label="Party id")
-    due_before = django_filters.IsoDateTimeFilter(
+    due_before = MomentFilter(
         field_name="due_at",
         lookup_expr="lt",
         label="Due before this moment (ISO 8601; a date alone means its start, London time)",
     )
-    due_after = django_filters.IsoDateTimeFilter(
+    due_after = MomentFilter(
         field_name="due_at",
         lookup_expr="gte",
         label="Due at or after this moment (ISO 8601; a date alone means its start)",

@@ -6,6 +6,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from rest_framework import serializers
 
+from cases.api.serializers import RecordedAtField
 from cases.models import Case, Contact, Person
 from entitlements.calendar import LONDON
 from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner, Right, Trigger
@@ -195,7 +196,7 @@ class DutyMeetSerializer(serializers.Serializer):
         default=None,
         help_text="The id of the contact with the person that met the duty.",
     )
-    at = serializers.DateTimeField(
+    at = RecordedAtField(
         required=False,
         allow_null=True,
         default=None,

@@ -14,7 +14,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 
 from accounts.models import Role
-from cases.api.filters import IdFilter
+from cases.api.filters import IdFilter, MomentFilter
 from cases.api.views import FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, ActionByMethod, run_service
 from referrals import services
 from referrals.models import Referral, ReferralEvent, ReferralStatus
@@ -58,7 +58,7 @@ class ReferralFilter(django_filters.FilterSet):
         label="Support agency id (for the police: an agency sees only its own referrals)",
     )
     case = IdFilter(field_name="case_id", label="Case id")
-    respond_by_before = django_filters.IsoDateTimeFilter(
+    respond_by_before = MomentFilter(
         field_name="respond_by",
         lookup_expr="lt",
         label="The agency's answer is due before this moment (ISO 8601)",

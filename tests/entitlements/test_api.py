@@ -24,7 +24,9 @@ LONDON = ZoneInfo("Europe/London")
 # the user and their role grants and writes the session back (a savepoint, the update and its
 # release): 6 queries before the list's own.
 OBLIGATION_LIST_QUERIES = 8  # + count, page of duties with case, person, rule and right
-CASE_OBLIGATION_LIST_QUERIES = 9  # + the case (access_case), count, page of duties
+# + the case (access_case), count, page of duties, and 3 for the audit trail (the people in
+# the case, the view event, the people it names)
+CASE_OBLIGATION_LIST_QUERIES = 12
 
 
 def _london(*args) -> datetime.datetime:
