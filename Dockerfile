@@ -18,4 +18,4 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input \
 
 USER victimcare
 EXPOSE 8000
-CMD ["gunicorn", "victimcare.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "victimcare.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s"]

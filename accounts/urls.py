@@ -13,7 +13,7 @@ urlpatterns = [
     path("home/agency/", views.AgencyHomeView.as_view(), name="home-agency"),
     path("home/admin/", views.AdminHomeView.as_view(), name="home-admin"),
     path("teams/", views.TeamListView.as_view(), name="team-list"),
-    path("teams/<int:pk>/", views.TeamDetailView.as_view(), name="team-detail"),
+    path("teams/<id:pk>/", views.TeamDetailView.as_view(), name="team-detail"),
     path("account/", views.ProfileView.as_view(), name="profile"),
     path(
         "account/login/",

@@ -5,7 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.AuditSearchView.as_view(), name="audit-events"),
     path(
-        "restricted/<int:pk>/reason/",
+        "restricted/<id:pk>/reason/",
         views.RestrictedReasonView.as_view(),
         name="audit-reason",
     ),

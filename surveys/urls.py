@@ -7,12 +7,12 @@ urlpatterns = [
     path("surveys/results/", views.ResultsView.as_view(), name="survey-results"),
     path("surveys/sample/", views.SampleView.as_view(), name="survey-sample"),
     path(
-        "cases/<int:pk>/surveys/allow/",
+        "cases/<id:pk>/surveys/allow/",
         views.AllowRestrictedView.as_view(),
         name="survey-allow-restricted",
     ),
     path(
-        "cases/<int:pk>/people/<int:party_pk>/surveys/opt-out/",
+        "cases/<id:pk>/people/<id:party_pk>/surveys/opt-out/",
         views.OptOutView.as_view(),
         name="survey-opt-out",
     ),

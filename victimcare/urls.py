@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cases.api import converters  # noqa: F401  (registers <id:...> for every app's URLs)
 from health.views import healthz
 
 admin.site.site_header = "VictimCare administration"

@@ -358,3 +358,11 @@ def test_a_time_in_the_hour_repeated_when_the_clocks_go_back_is_accepted():
     assert skipped.utcoffset() is not None
     with pytest.raises(Exception, match="valid date"):
         field.clean("not a time")
+
+
+@pytest.mark.parametrize("path", ["/cases/{}/", "/cases/{}/edit/"])
+def test_an_id_past_64_bits_in_a_page_address_is_not_found_not_an_error(
+    client, officer_in_team, path
+):
+    client.force_login(officer_in_team[0])
+    assert client.get(path.format(10**30)).status_code == 404
