@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from audit import services as audit
+
 from .models import Role, Team, TeamMembership, User, UserRole
 from .two_factor import services as two_factor
 
@@ -67,6 +69,7 @@ class UserAdmin(BaseUserAdmin):
     def reset_two_factor(self, request, queryset):
         for user in queryset:
             two_factor.reset(user=user)
+            audit.record(request, "change", obj=user, detail="Two-factor reset by an administrator")
         self.message_user(
             request,
             f"Reset two-factor authentication for {queryset.count()} user(s). Each sets up an "

@@ -15,6 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from audit import services as audit
+
 from . import services
 from .forms import CodeForm
 
@@ -98,6 +100,7 @@ class VerifyView(SecondStepView):
             return self.form_invalid(form)
         self.mark_verified(device)
         if isinstance(device, StaticDevice):
+            audit.record(self.request, "login", obj=user, detail="Signed in with a recovery code")
             left = services.recovery_codes_left(user)
             messages.warning(
                 self.request,
@@ -142,6 +145,7 @@ class EnrolView(SecondStepView):
             form.add_error("code", "That code is not right. Type the code the app shows now.")
             return self.form_invalid(form)
         self.mark_verified(device)
+        audit.record(self.request, "change", obj=self.request.user, detail="Set up two-factor")
         return render_recovery_codes(self.request, codes, first_time=True, next_url=self.next_url())
 
 
@@ -173,6 +177,7 @@ class RecoveryCodesView(FormView):
             form.add_error("code", "That code is not right. Type the code your app shows now.")
             return self.form_invalid(form)
         codes = services.issue_recovery_codes(user=user)
+        audit.record(self.request, "change", obj=user, detail="Made new recovery codes")
         return render_recovery_codes(self.request, codes, first_time=False, next_url="")
 
 

@@ -289,3 +289,34 @@ def test_the_second_step_is_checked_after_signing_in_is(settings):
     assert order("django.contrib.auth.middleware.LoginRequiredMiddleware") < order(
         "accounts.two_factor.middleware.SecondFactorRequiredMiddleware"
     )
+
+
+def test_setting_up_using_a_recovery_code_and_resets_are_in_the_audit_trail(
+    client, officer, settings
+):
+    from audit.models import AuditEvent
+
+    def details():
+        return list(
+            AuditEvent.objects.filter(object_id=str(officer.pk)).values_list("detail", flat=True)
+        )
+
+    sign_in(client, officer)
+    client.get(ENROL)
+    device = TOTPDevice.objects.get(user=officer)
+    client.post(ENROL, {"code": app_code(device)})
+    assert "Set up two-factor" in details()
+    code = recovery_codes(officer)[0]
+    client.post(reverse("logout"))
+    sign_in(client, officer)
+    client.post(VERIFY, {"code": code})
+    assert "Signed in with a recovery code" in details()
+    client.post(reverse("two-factor-recovery-codes"), {"code": app_code(device, steps_ahead=1)})
+    assert "Made new recovery codes" in details()
+    settings.VICTIMCARE_REQUIRE_2FA = False
+    client.force_login(User.objects.create_superuser("root", "root@example.police.uk", "x"))
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [officer.pk]},
+    )
+    assert "Two-factor reset by an administrator" in details()
