@@ -930,9 +930,14 @@ def assign_witness_care_officer(
 def reassign_officer(*, cases: Iterable[Case], officer: User, by: User) -> int:
     """Give cases a new officer in the case; their duties and reminders follow the case."""
     _check_case_fields({"officer": officer})
-    ids = [case.pk for case in cases]
-    return (
-        Case.objects.filter(pk__in=ids)
+    moving = list(
+        Case.objects.filter(pk__in=[case.pk for case in cases])
         .exclude(officer=officer)
-        .update(officer=officer, version=F("version") + 1, updated_at=timezone.now())
+        .values_list("pk", flat=True)
     )
+    moved = Case.objects.filter(pk__in=moving).update(
+        officer=officer, version=F("version") + 1, updated_at=timezone.now()
+    )
+    for case in Case.objects.filter(pk__in=moving):
+        record_update(case)  # the change of officer goes into each case's history and audit
+    return moved

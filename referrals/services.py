@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role, User
+from audit.history import record_update
 from cases.models import Basis, Party, PartyRole
 from entitlements import calendar
 from entitlements import services as duties
@@ -265,6 +266,7 @@ def record_consent(
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.version += 1
+    record_update(referral)
     _log(
         referral,
         "consent",
@@ -335,6 +337,7 @@ def withdraw_consent(
     if not withdrawn:
         raise ValidationError("There is no consent in force to withdraw.")
     referral.refresh_from_db()
+    record_update(referral)
     _log(referral, "consent_withdrawn", "", "", how, by=by, at=now)
     if referral.lawful_basis in CONSENT_BASES and referral.status in OPEN:
         _move(
@@ -413,6 +416,7 @@ def _move(
     for name, value in fields.items():
         setattr(referral, name, value)
     referral.version += 1
+    record_update(referral)
     _log(referral, "move", from_status, to, note, by=by, at=now)
     return referral
 

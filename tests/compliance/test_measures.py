@@ -129,6 +129,11 @@ def test_the_overdue_worklist_reassigns_cases_to_another_officer(client):
     client.post(url, {"officer": newcomer.pk, "case": [case.pk]})
     case.refresh_from_db()
     assert case.officer == newcomer
+    # The change of officer is in the case's history and the audit trail, with who made it.
+    from audit.models import AuditEvent
+
+    assert case.history.first().officer_id == newcomer.pk
+    assert AuditEvent.objects.filter(action="change", case_id=case.pk, user=supervisor).exists()
 
 
 def test_service_measures_on_a_small_set():

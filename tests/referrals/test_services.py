@@ -202,6 +202,8 @@ def test_every_legal_move_by_the_right_side(from_status, to_status, vs, vs_user)
     )
     who = vs_user if ACTOR_OF[to_status] == services.AGENCY else referral.case.officer
     assert last.by == who
+    # The move is also in the referral's change history (the audit trail's before and after).
+    assert fresh.record_history.first().status == to_status
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), ILLEGAL)
