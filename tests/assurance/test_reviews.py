@@ -258,7 +258,9 @@ def test_a_review_keeps_its_checklist_version_after_a_new_one_is_added(
     assert set(Answer.objects.values_list("item__version", flat=True)) == {first.pk}
 
 
-def test_the_compliance_dashboard_shows_the_reviews_of_the_period(reviewed, team_supervisor, client):
+def test_the_compliance_dashboard_shows_the_reviews_of_the_period(
+    reviewed, team_supervisor, client
+):
     client.force_login(team_supervisor)
     response = client.get("/compliance/", {"start": "2026-06-01", "end": "2026-06-30"})
     assert response.status_code == 200
