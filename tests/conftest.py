@@ -86,6 +86,7 @@ SEEDS = [
     ("retention.migrations.0002_seed_rules", "seed"),
     ("retention.migrations.0003_schedule", "create"),
     ("assurance.migrations.0002_checklist", "seed"),
+    ("compliance.migrations.0002_refresh_schedule", "create"),
 ]
 
 

@@ -1,0 +1,353 @@
+"""Time the pages and sweeps that grow with the force, on the data in the database.
+
+Each page is requested through django.test.Client as a signed-in supervisor (force_login), with
+the host allowed and no HTTPS redirect, so it runs outside the tests: median and 95th percentile
+time and the number of SQL queries. Each sweep runs inside a transaction that is rolled back, so
+every repeat does the same work and nothing is sent. A hand-written SQL query computing the same
+dashboard duty figures gives the floor a live aggregate cannot beat.
+"""
+
+import datetime
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from accounts.models import Role, TeamMembership, User
+from cases.models import Case, Contact, Party
+from compliance import summary
+from compliance.services import Period
+from entitlements.models import Duty
+from notifications.models import Notification
+
+DASHBOARD_MS, PAGE_MS, SWEEP_MS = 300, 100, 5000
+
+
+@dataclass
+class Result:
+    label: str
+    times: list[float]
+    queries: list[int]
+    target_ms: float | None
+    fixed_queries: bool = False
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times)
+        return ordered[max(0, round(0.95 * len(ordered) + 0.5) - 1)]
+
+    def verdict(self) -> str:
+        if self.target_ms is None:
+            return "    "
+        fixed = not self.fixed_queries or len(set(self.queries)) <= 1
+        return "PASS" if self.p95 < self.target_ms and fixed else "MISS"
+
+    def line(self) -> str:
+        low, high = min(self.queries), max(self.queries)
+        queries = f"{low}" if low == high else f"{low}-{high}"
+        target = f"p95 < {self.target_ms:,.0f} ms" if self.target_ms else ""
+        target = target or ("(floor)" if "floor" in self.label else "(no target)")
+        return (
+            f"{self.label:<44} {self.median:>9.1f} {self.p95:>9.1f} {queries:>8}  "
+            f"{target:<16} {self.verdict()} {self.note}"
+        ).rstrip()
+
+
+class Command(BaseCommand):
+    help = "Time dashboards, worklist, case page, API list and sweeps on the data in the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=20, help="Requests per page.")
+        parser.add_argument(
+            "--sweep-repeat", type=int, default=3, help="Runs per sweep (each rolled back)."
+        )
+        parser.add_argument(
+            "--budget",
+            type=float,
+            default=60,
+            help="Seconds per line: a slower page stops repeating after 3 requests.",
+        )
+
+    def handle(self, *args, repeat, sweep_repeat, budget=60, **options):
+        if repeat < 1 or sweep_repeat < 1:
+            raise CommandError("--repeat and --sweep-repeat must be at least 1.")
+        self.repeat, self.sweep_repeat, self.budget = repeat, sweep_repeat, budget
+        self.write_machine()
+        subjects = self.subjects()
+        overrides = {
+            "ALLOWED_HOSTS": ["testserver", *settings.ALLOWED_HOSTS],
+            "SECURE_SSL_REDIRECT": False,
+            "SESSION_COOKIE_SECURE": False,
+            "CSRF_COOKIE_SECURE": False,
+            "VICTIMCARE_REQUIRE_2FA": False,  # force_login has no second factor to show
+            "STORAGES": {
+                **settings.STORAGES,
+                "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            },
+        }
+        with override_settings(**overrides):
+            results = self.run(**subjects)
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'what (times in ms)':<44} {'median':>9} {'p95':>9} {'queries':>8}  "
+            f"{'target':<16} verdict"
+        )
+        for result in results:
+            self.stdout.write(result.line())
+
+    # --- what to measure ------------------------------------------------------------------------
+
+    def write_machine(self) -> None:
+        memory = ""
+        try:
+            with open("/proc/meminfo") as meminfo:
+                kib = int(meminfo.readline().split()[1])
+            memory = f"{kib / 1024 / 1024:.0f} GiB RAM"
+        except (OSError, ValueError, IndexError):
+            memory = "RAM unknown"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW server_version")
+                database = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+            else:
+                database = f"{connection.vendor} {connection.Database.sqlite_version}"
+        self.stdout.write(
+            f"machine: {os.cpu_count()} cores, {memory}, {database}, "
+            f"Python {platform.python_version()}"
+        )
+        counts = {name: self.estimate(model) for name, model in _TABLES.items()}
+        self.stdout.write("data: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()))
+        refreshed = summary.last_refreshed()
+        self.stdout.write(
+            f"compliance summary refreshed: {refreshed:%Y-%m-%d %H:%M} UTC"
+            if refreshed
+            else "compliance summary: never refreshed (manage.py shell: summary.refresh())"
+        )
+
+    def estimate(self, model) -> int:
+        """Row count: PostgreSQL's estimate when the table is large, else an exact count."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                    [model._meta.db_table],
+                )
+                estimate = cursor.fetchone()[0]
+            if estimate > 100_000:
+                return estimate
+        return model.objects.count()
+
+    def subjects(self) -> dict:
+        """The busiest team, a supervisor of it, and a case of that team with many records."""
+        busiest = (
+            Case.objects.values("team")
+            .annotate(n=Count("id"))
+            .order_by("-n", "team")
+            .values_list("team", flat=True)
+            .first()
+        )
+        if busiest is None:
+            raise CommandError("No cases: run manage.py generate_force first.")
+        membership = (
+            TeamMembership.objects.filter(
+                team_id=busiest,
+                is_supervisor=True,
+                user__is_active=True,
+                user__role_grants__role=Role.SUPERVISOR,
+            )
+            .select_related("user")
+            .first()
+        )
+        if membership is None:
+            raise CommandError(f"Team {busiest} has no active supervisor to sign in as.")
+        recent = timezone.now() - datetime.timedelta(days=120)
+        case_id = (
+            Duty.objects.filter(
+                case__team_id=busiest, case__restricted=False, case__reported_at__gte=recent
+            )
+            .values("case")
+            .annotate(n=Count("id"))
+            .order_by("-n", "case")
+            .values_list("case", flat=True)
+            .first()
+        )
+        if case_id is None:
+            raise CommandError(f"Team {busiest} has no recent unrestricted case with duties.")
+        return {"team": busiest, "user": membership.user, "case_id": case_id}
+
+    def run(self, *, team: int, user: User, case_id: int) -> list[Result]:
+        client = Client()
+        client.force_login(user)
+        today = timezone.localdate()
+        start = today - datetime.timedelta(days=364)
+        year = f"start={start.isoformat()}&end={today.isoformat()}"
+        results = [
+            self.page(client, "force dashboard, 12 months", f"/compliance/?{year}", DASHBOARD_MS),
+            self.page(
+                client,
+                "team dashboard, 12 months",
+                f"/compliance/?{year}&team={team}",
+                DASHBOARD_MS,
+            ),
+            self.page(client, "overdue worklist, busiest team", "/compliance/overdue/", PAGE_MS),
+            self.page(client, "case page, case with many records", f"/cases/{case_id}/", PAGE_MS),
+            self.page(client, "API list /api/v1/cases/", "/api/v1/cases/", PAGE_MS),
+            self.page(client, "API list /api/v1/obligations/", "/api/v1/obligations/", PAGE_MS),
+        ]
+        period = Period(start, today)
+        results.append(
+            self.timed(
+                "dashboard duty figures via summary, force",
+                lambda: summary.outcome_counts(user, period, group_by=("rule", "enhanced")),
+                self.repeat,
+                DASHBOARD_MS,
+            )
+        )
+        results.append(self.floor(user, period, team=None))
+        results.append(self.floor(user, period, team=team))
+        results.append(
+            self.timed(
+                "compliance summary refresh (task)",
+                lambda: _rolled_back(summary.refresh),
+                self.sweep_repeat,
+                None,
+                note="every 15 minutes",
+                warm_up=False,
+            )
+        )
+        results += self.sweeps()
+        return results
+
+    def page(self, client: Client, label: str, url: str, target: float) -> Result:
+        def get():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{label}: GET {url} answered {response.status_code}")
+            return response
+
+        return self.timed(label, get, self.repeat, target, fixed_queries=True)
+
+    def timed(
+        self,
+        label: str,
+        call: Callable,
+        repeat: int,
+        target: float | None,
+        *,
+        fixed_queries: bool = False,
+        note: str = "",
+        warm_up: bool = True,
+    ) -> Result:
+        if warm_up:
+            call()  # connection, caches, templates
+        times, queries = [], []
+        started = time.perf_counter()
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                call()
+                times.append((time.perf_counter() - began) * 1000)
+            queries.append(len(captured))
+            if time.perf_counter() - started > self.budget and len(times) >= 3:
+                break  # a slow page: enough samples to see it is slow
+        if len(times) < repeat:
+            note = f"{note} (n={len(times)})".strip()
+        self.stdout.write(f"  {label}: {statistics.median(times):.1f} ms median")
+        return Result(label, times, queries, target, fixed_queries, note)
+
+    def floor(self, user: User, period: Period, *, team: int | None) -> Result:
+        """The same duty figures (by rule and enhanced) in one hand-written query."""
+        supervised = list(
+            TeamMembership.objects.filter(user=user, is_supervisor=True).values_list(
+                "team_id", flat=True
+            )
+        ) or [0]
+        sql = (
+            "SELECT r.code, d.enhanced, count(*), "
+            "count(*) FILTER (WHERE d.status = 'met'), "
+            "count(*) FILTER (WHERE d.status = 'met_late'), "
+            "count(*) FILTER (WHERE d.status IN ('due', 'missed') AND d.due_at < %s), "
+            "count(*) FILTER (WHERE d.status = 'declined'), "
+            "count(*) FILTER (WHERE d.status = 'waived'), "
+            "count(*) FILTER (WHERE d.status = 'due' AND d.due_at >= %s) "
+            "FROM entitlements_duty d JOIN entitlements_dutyrule r ON r.id = d.rule_id "
+            "JOIN cases_case c ON c.id = d.case_id "
+            "WHERE d.due_at > %s AND d.due_at <= %s "
+            "AND d.status NOT IN ('withdrawn', 'not_applicable') "
+            "AND (NOT c.restricted OR c.officer_id = %s OR c.team_id = ANY(%s)) "
+            + ("AND c.team_id = %s " if team else "")
+            + "GROUP BY r.code, d.enhanced"
+        )
+        now = timezone.now()
+        params = [now, now, period.start_at, period.end_at, user.pk, supervised]
+        if team:
+            params.append(team)
+        if connection.vendor != "postgresql":
+            return Result("hand-written SQL floor (PostgreSQL only)", [0.0], [0], None)
+
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        label = "hand-written SQL floor, " + ("team" if team else "force")
+        return self.timed(label, run, min(self.repeat, 5), None)
+
+    def sweeps(self) -> list[Result]:
+        from entitlements import services as entitlements
+        from notifications import services as notifications
+
+        sweeps = [
+            ("sweep entitlements.mark_missed", entitlements.mark_missed),
+            ("sweep notifications.sweep_due_soon", notifications.sweep_due_soon),
+            ("sweep notifications.sweep_overdue", notifications.sweep_overdue),
+            ("sweep notifications.sweep_referrals", notifications.sweep_referrals),
+            ("sweep notifications.sweep_escalations", notifications.sweep_escalations),
+            ("sweep notifications.sweep_digests", notifications.sweep_digests),
+        ]
+        results = []
+        for label, sweep in sweeps:
+            made = []
+
+            def run(sweep=sweep, made=made):
+                made.append(_rolled_back(sweep))
+
+            result = self.timed(label, run, self.sweep_repeat, SWEEP_MS, warm_up=False)
+            last = made[-1]
+            result.note = f"({len(last) if isinstance(last, list) else last} made, rolled back)"
+            results.append(result)
+        return results
+
+
+def _rolled_back(call: Callable):
+    """Run `call` in a transaction and roll it back: the same work each time, nothing sent
+    (tasks queued on commit are dropped with the rollback)."""
+    with transaction.atomic():
+        value = call()
+        transaction.set_rollback(True)
+    return value
+
+
+_TABLES = {
+    "cases": Case,
+    "victims and witnesses": Party,
+    "duties": Duty,
+    "contacts": Contact,
+    "reminders": Notification,
+    "staff": User,
+}

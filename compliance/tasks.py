@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import summary
+
+
+@shared_task(name="compliance.refresh_summary")
+def refresh_summary() -> int:
+    """Idempotent: rebuilds the dashboard summary from the duties, whatever it held before."""
+    return summary.refresh()

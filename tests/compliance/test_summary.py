@@ -1,0 +1,199 @@
+"""The compliance summary table gives the same duty figures as the live aggregate, for what it
+can serve, and its refresh can be run any number of times."""
+
+import datetime
+
+import pytest
+
+from accounts.models import Role, TeamMembership
+from accounts.services import grant_role
+from compliance import services, summary, tasks
+from compliance.models import (
+    DutyOutcomeDay,
+    DutyOutcomeForceDay,
+    DutyOutcomeTeamDay,
+    SummaryRefresh,
+)
+from entitlements import calendar
+from entitlements.models import Duty
+from tests.compliance.builders import UTC, S, case_with, duty
+from tests.factories import TeamFactory, make_user
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2026, 7, 15, 12, 0, tzinfo=UTC)  # 13:00 in London
+TODAY = datetime.date(2026, 7, 15)
+GROUPINGS = [
+    (),
+    ("rule",),
+    ("rule", "enhanced"),
+    ("team",),
+    ("team", "rule"),
+    ("month",),
+    ("enhanced", "month"),
+]
+
+
+def at(*args) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def force():
+    """A supervisor of team A; cases in teams A and B, some restricted, with duties due over
+    three months, on the London day boundaries, today (before and after now) and tomorrow."""
+    team_a, team_b = TeamFactory(), TeamFactory()
+    supervisor = make_user(Role.SUPERVISOR)
+    grant_role(user=supervisor, role=Role.OFFICER)  # and the officer in one restricted case
+    TeamMembership.objects.create(team=team_a, user=supervisor, is_supervisor=True)
+    reported = at(2026, 4, 1, 9)
+    cases = [
+        case_with(reported_at=reported, team=team_a),
+        case_with(reported_at=reported, team=team_b, offence_code="abh_domestic"),
+        case_with(reported_at=reported, team=team_a, restricted=True),
+        case_with(reported_at=reported, team=team_b, restricted=True),  # hidden from them
+        case_with(reported_at=reported, team=team_b, restricted=True, officer=supervisor),
+    ]
+    yesterday_end = calendar.end_of_day(TODAY - datetime.timedelta(days=1))
+    dues = [
+        at(2026, 5, 3, 10),
+        at(2026, 5, 31, 22, 59, 59),  # 23:59:59 on 31 May in London: May
+        at(2026, 5, 31, 23, 0, 0),  # midnight in London: June
+        at(2026, 6, 20, 8),
+        yesterday_end,  # the last moment of yesterday
+        yesterday_end + datetime.timedelta(microseconds=500_000),  # today
+        at(2026, 7, 15, 9),  # today, already past
+        at(2026, 7, 15, 18),  # today, still to come
+        at(2026, 7, 16, 18),  # tomorrow
+    ]
+    statuses = [S.MET, S.MET_LATE, S.MISSED, S.DUE, S.DECLINED, S.WAIVED, S.WITHDRAWN]
+    count = 0
+    for case in cases:
+        for due_at in dues:
+            for rule in ("R2", "R7"):
+                status = statuses[count % len(statuses)]
+                duty(case, status, due_at=due_at, rule=rule, enhanced=count % 3 == 0)
+                count += 1
+    return {"user": supervisor, "team_a": team_a, "team_b": team_b}
+
+
+PERIODS = [
+    services.Period(datetime.date(2026, 5, 1), datetime.date(2026, 7, 31)),  # past and future
+    services.Period(datetime.date(2026, 5, 31), datetime.date(2026, 6, 1)),  # the boundary
+    services.Period(datetime.date(2026, 6, 1), datetime.date(2026, 7, 14)),  # all in the past
+    services.Period(TODAY, TODAY),  # today only: all live
+]
+
+
+def live(user, period, group_by, filters=services.NO_FILTERS):
+    duties = services.filter_duties(Duty.objects.visible_to(user), filters)
+    return services.outcome_counts(duties, period, group_by=group_by, now=NOW)
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_summary_gives_the_live_figures(force, period):
+    summary.refresh(now=NOW)
+    for group_by in GROUPINGS:
+        expected = live(force["user"], period, group_by)
+        got = summary.outcome_counts(force["user"], period, group_by=group_by, now=NOW)
+        assert got == expected, group_by
+        assert sum(row["total"] for row in got) > 0
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        services.Filters(team=0),  # replaced by team A's id in the test
+        services.Filters(enhanced=True),
+        services.Filters(enhanced=False),
+        services.Filters(offence_group="Violence against the person"),
+    ],
+    ids=["team", "enhanced", "standard", "offence group"],
+)
+def test_summary_gives_the_live_figures_under_the_filters_it_serves(force, filters):
+    if filters.team == 0:
+        filters = services.Filters(team=force["team_a"].pk)
+    summary.refresh(now=NOW)
+    for period in PERIODS:
+        for group_by in (("rule", "enhanced"), ("month",), ("team",)):
+            got = summary.outcome_counts(
+                force["user"], period, group_by=group_by, filters=filters, now=NOW
+            )
+            assert got == live(force["user"], period, group_by, filters)
+
+
+def test_a_restricted_case_of_another_team_is_not_counted(force):
+    summary.refresh(now=NOW)
+    period = PERIODS[2]
+    everything = sum(r["total"] for r in services.outcome_counts(Duty.objects.all(), period))
+    theirs = summary.outcome_counts(force["user"], period, now=NOW)[0]["total"]
+    hidden = Duty.objects.filter(
+        case__restricted=True, case__team=force["team_b"], case__officer__isnull=False
+    ).exclude(case__officer=force["user"])
+    assert theirs == everything - services.fell_due(hidden, period).count()
+    assert theirs < everything
+
+
+def test_the_summary_is_as_fresh_as_its_last_refresh(force):
+    case = case_with(reported_at=at(2026, 6, 1, 9), team=force["team_a"])
+    late = duty(case, S.MISSED, due_at=at(2026, 6, 21, 12), rule="R2")
+    summary.refresh(now=NOW)
+    period = PERIODS[2]
+    before = summary.outcome_counts(force["user"], period, group_by=("rule",), now=NOW)
+    Duty.objects.filter(pk=late.pk).update(status=S.MET_LATE)
+    assert summary.outcome_counts(force["user"], period, group_by=("rule",), now=NOW) == before
+    summary.refresh(now=NOW)
+    after = summary.outcome_counts(force["user"], period, group_by=("rule",), now=NOW)
+    assert after == live(force["user"], period, ("rule",)) != before
+
+
+def test_refresh_is_idempotent(force):
+    first = summary.refresh(now=NOW)
+    rows = sorted(DutyOutcomeDay.objects.values_list(*_columns()))
+    assert first == len(rows) > 0
+    assert summary.refresh(now=NOW) == first
+    assert sorted(DutyOutcomeDay.objects.values_list(*_columns())) == rows
+    assert SummaryRefresh.objects.get(name=summary.NAME).rows == first
+    for rollup in (DutyOutcomeForceDay, DutyOutcomeTeamDay):
+        assert rollup.objects.exists()
+    assert summary.last_refreshed() == NOW
+
+
+def test_refresh_leaves_out_withdrawn_and_not_applicable_duties(force):
+    summary.refresh(now=NOW)
+    counted = Duty.objects.exclude(status__in=[S.WITHDRAWN, S.NOT_APPLICABLE])
+    assert sum(DutyOutcomeDay.objects.values_list("total", flat=True)) == counted.count()
+    assert sum(DutyOutcomeTeamDay.objects.values_list("total", flat=True)) == counted.count()
+    unrestricted = counted.filter(case__restricted=False).count()
+    assert sum(DutyOutcomeForceDay.objects.values_list("met", flat=True)) == (
+        counted.filter(case__restricted=False, status=S.MET).count()
+    )
+    assert sum(DutyOutcomeForceDay.objects.values_list("total", flat=True)) == unrestricted
+
+
+def test_the_task_refreshes_the_summary(force):
+    assert tasks.refresh_summary() == DutyOutcomeDay.objects.count() > 0
+
+
+def test_the_summary_refuses_officer_and_equality_filters(force):
+    assert summary.can_serve(services.Filters(team=1, enhanced=True, offence_group="Theft"))
+    for filters in (
+        services.Filters(officer=1),
+        services.Filters(sex="Female"),
+        services.Filters(age_band="under-18"),
+        services.Filters(ethnicity="White"),
+    ):
+        assert not summary.can_serve(filters)
+        with pytest.raises(ValueError, match="cannot serve"):
+            summary.outcome_counts(force["user"], PERIODS[0], filters=filters, now=NOW)
+
+
+def test_the_refresh_is_on_the_beat_schedule():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="compliance.refresh_summary")
+    assert task.enabled and task.interval.every == 900
+
+
+def _columns():
+    return [f.attname for f in DutyOutcomeDay._meta.concrete_fields if f.attname != "id"]
