@@ -8,19 +8,33 @@ from accounts.models import Role, TeamMembership
 from accounts.permissions import can
 
 
-def visible_cases(queryset, user):
+def visibility(user, prefix: str = "") -> Q:
+    """Who may see which case, as a condition on a case reached through `prefix` (e.g. "case__").
+
+    Filtering on the joined case, rather than `case__in=<visible cases>`, lets PostgreSQL start
+    from the few rows asked for instead of listing every visible case first."""
     if not (user.is_authenticated and user.is_active):
-        return queryset.none()
+        return Q(pk__in=[])
     roles = user.roles
     allowed = Q(pk__in=[])
     if roles & {Role.OFFICER, Role.SUPERVISOR}:
         supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
         # A restricted case is hidden from everyone but its officer and its team's supervisors.
-        allowed |= Q(restricted=False) | Q(officer=user) | Q(team_id__in=supervised)
+        allowed |= (
+            Q(**{f"{prefix}restricted": False})
+            | Q(**{f"{prefix}officer": user})
+            | Q(**{f"{prefix}team_id__in": supervised})
+        )
     if Role.WITNESS_CARE in roles:
         units = TeamMembership.objects.filter(user=user).values("team_id")
-        allowed |= Q(wcu_team_id__in=units)
-    return queryset.filter(allowed)
+        allowed |= Q(**{f"{prefix}wcu_team_id__in": units})
+    return allowed
+
+
+def visible_cases(queryset, user):
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
+    return queryset.filter(visibility(user))
 
 
 def access_case(user, case_id, action: str, queryset=None):

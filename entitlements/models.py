@@ -171,9 +171,11 @@ class DutyQuerySet(models.QuerySet):
         return self.open().filter(due_at__lt=on)
 
     def visible_to(self, user):
-        from cases.models import Case
+        from cases.permissions import visibility
 
-        return self.filter(case__in=Case.objects.visible_to(user))
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(visibility(user, "case__"))
 
 
 class Duty(models.Model):

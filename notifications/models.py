@@ -45,10 +45,10 @@ class NotificationQuerySet(models.QuerySet):
     def for_recipient(self, user):
         """The user's own reminders, less any about a case they may no longer see (it has been
         restricted, or passed to someone else): the title names the case."""
-        from cases.models import Case
+        from cases.permissions import visibility
 
         return self.filter(recipient=user).filter(
-            models.Q(case__isnull=True) | models.Q(case__in=Case.objects.visible_to(user))
+            models.Q(case__isnull=True) | visibility(user, "case__")
         )
 
     def unread(self):
