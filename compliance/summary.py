@@ -184,6 +184,7 @@ def outcome_counts(
     group_by: Sequence[str] = (),
     filters=None,
     now: datetime.datetime | None = None,
+    memo: dict | None = None,
 ) -> list[dict]:
     """compliance.services.outcome_counts from the summary: the same rows (one per group of
     "rule", "enhanced", "team", "month", with total, met, met_late, missed, declined, waived,
@@ -199,8 +200,21 @@ def outcome_counts(
     now = now or timezone.now()
     group_by = tuple(group_by)
     today = timezone.localtime(now).date()
-    summary_end = min(period.end, today - datetime.timedelta(days=1))
-    supervised = _supervised(user)
+    # Only days that were over when the summary was last rebuilt are read from it; every later
+    # day (and everything, before the first rebuild) is counted live.
+    memo = {} if memo is None else memo  # one page asks several times: look these up once
+    if "refreshed" not in memo:
+        memo["refreshed"] = last_refreshed()
+        memo["supervised"] = _supervised(user)
+        memo["elsewhere"] = _reaches_restricted_elsewhere(user, memo["supervised"])
+    refreshed = memo["refreshed"]
+    built_to = (
+        timezone.localtime(refreshed).date() - datetime.timedelta(days=1)
+        if refreshed
+        else period.start - datetime.timedelta(days=1)
+    )
+    summary_end = min(period.end, today - datetime.timedelta(days=1), built_to)
+    supervised = memo["supervised"]
     merged: dict[tuple, dict] = {}
 
     def add(rows: Iterable[dict]) -> None:
@@ -243,9 +257,10 @@ def outcome_counts(
     if filters.enhanced is not None:
         live = live.filter(enhanced=filters.enhanced)
     parts = []
-    if max(period.start, today) <= period.end:
-        parts.append(_fell_due(live, max(period.start, today), period.end))
-    if period.start <= summary_end and _reaches_restricted_elsewhere(user, supervised):
+    live_from = max(period.start, summary_end + datetime.timedelta(days=1))
+    if live_from <= period.end:
+        parts.append(_fell_due(live, live_from, period.end))
+    if period.start <= summary_end and memo["elsewhere"]:
         parts.append(
             _fell_due(live, period.start, summary_end)
             .filter(case__restricted=True)

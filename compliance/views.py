@@ -37,11 +37,12 @@ class DashboardView(ActionRequiredMixin, View):
         period, filters = form.period(), form.filters()
         duties, cases = _scoped(request, filters)
         now = timezone.now()
-        figures = services.compliance_figures(
-            duties, cases, period, previous=period.previous(), filters=filters, now=now
-        )
-        trend = services.monthly_trend(duties, period, now=now)
-        teams = services.by_team(duties, period, now=now)
+        with services.summary_for(request.user, filters):
+            figures = services.compliance_figures(
+                duties, cases, period, previous=period.previous(), filters=filters, now=now
+            )
+            trend = services.monthly_trend(duties, period, now=now)
+            teams = services.by_team(duties, period, now=now)
         return render(
             request,
             "compliance/dashboard.html",
@@ -94,7 +95,8 @@ class DrillDownView(ActionRequiredMixin, View):
 
 def _pack_figures(request, month: services.Period) -> dict:
     duties, cases = _scoped(request, services.NO_FILTERS)
-    return services.compliance_figures(duties, cases, month, previous=month.previous_month())
+    with services.summary_for(request.user, services.NO_FILTERS):
+        return services.compliance_figures(duties, cases, month, previous=month.previous_month())
 
 
 class PackView(ActionRequiredMixin, View):

@@ -162,3 +162,21 @@ def test_service_measures_on_a_small_set():
     assert figures["da_victims"] == 1 and figures["da_risk_assessed"] == 0.0
     assert figures["mental_health_demand"] == 50.0
     assert figures["referrals_sent"] == 0 and figures["referrals_accepted"] is None
+
+
+def test_the_dashboard_reads_the_summary_once_built_and_shows_the_same_figures(client, duties):
+    from compliance import summary
+    from compliance.models import DutyOutcomeDay
+
+    supervisor = make_user(Role.SUPERVISOR)
+    accounts_services.add_to_team(team=duties.team, user=supervisor, is_supervisor=True)
+    client.force_login(supervisor)
+    june = {"start": "2026-06-01", "end": "2026-06-30"}
+    live = client.get(reverse("compliance-dashboard"), june).context
+    summary.refresh()
+    assert DutyOutcomeDay.objects.exists()
+    # Change the duty rows behind the summary's back: the page must now read the summary.
+    Duty.objects.filter(case=duties).delete()
+    built = client.get(reverse("compliance-dashboard"), june).context
+    assert built["rows"] == live["rows"] and built["key"] == live["key"]
+    assert built["teams"] == live["teams"]
