@@ -171,11 +171,11 @@ class DutyQuerySet(models.QuerySet):
         return self.open().filter(due_at__lt=on)
 
     def visible_to(self, user):
-        from cases.permissions import visibility
+        from cases.models import Case
 
-        if not (user.is_authenticated and user.is_active):
-            return self.none()
-        return self.filter(visibility(user, "case__"))
+        # A semi-join on the visible cases: at force scale PostgreSQL counts millions of duties
+        # faster this way than through an OR of conditions on the joined case.
+        return self.filter(case__in=Case.objects.visible_to(user))
 
 
 class Duty(models.Model):

@@ -130,7 +130,7 @@ class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Agency staff see their own agency's referrals once sent; police follow the case."""
         from accounts.models import Role
-        from cases.permissions import visibility
+        from cases.models import Case
 
         if not (user.is_authenticated and user.is_active):
             return self.none()
@@ -139,7 +139,7 @@ class ReferralQuerySet(models.QuerySet):
                 return self.none()
             # Only what was actually sent: a draft withdrawn before sending was never shared.
             return self.filter(agency_id=user.agency_id, sent_at__isnull=False)
-        return self.filter(visibility(user, "case__"))
+        return self.filter(case__in=Case.objects.visible_to(user))
 
 
 class Referral(models.Model):
