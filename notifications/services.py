@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,11 +170,21 @@ def sweep_due_soon(*, now: datetime.datetime | None = None) -> list[int]:
     return _queue(_notify_duties(duties, owners(duties), kind=Kind.DUE_SOON, now=now))
 
 
-def sweep_overdue(*, now: datetime.datetime | None = None) -> list[int]:
-    """Duties past their deadline, to their owners and the team's supervisors."""
+def sweep_overdue(*, now: datetime.datetime | None = None, lookback_days: int = 7) -> list[int]:
+    """Duties past their deadline, to their owners and the team's supervisors.
+
+    Only deadlines of the last `lookback_days` days are looked at: the sweep runs every 15
+    minutes, so older ones were reminded when they passed, and a missed duty stays open for
+    good; reading the whole backlog on every run took seconds at force scale. What is older
+    still reaches supervisors through the escalation sweep and the overdue worklist."""
     now = _now(now)
     duties = _not_yet_reminded(
-        Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now), Kind.OVERDUE
+        Duty.objects.filter(
+            status__in=OPEN_STATUSES,
+            due_at__lt=now,
+            due_at__gte=now - datetime.timedelta(days=lookback_days),
+        ),
+        Kind.OVERDUE,
     )
     recipients = owners(duties)
     for duty_id, users in team_supervisors(duties).items():
@@ -190,30 +200,41 @@ def _escalation_cutoff(now: datetime.datetime, working_days: int) -> datetime.da
     return calendar.end_of_day(counted_from - datetime.timedelta(days=1))
 
 
+ESCALATION_LINES = 50  # per list; the overdue worklist has the rest
+
+
 def sweep_escalations(*, working_days: int = 2, now: datetime.datetime | None = None) -> list[int]:
     """Duties still unmet `working_days` whole working days after their deadline: one list a day
-    per supervisor, covering every team they supervise."""
+    per supervisor, covering every team they supervise. Counted per team in one grouped query;
+    each list names the longest overdue (at most ESCALATION_LINES) and counts the rest."""
     now = _now(now)
     cutoff = _escalation_cutoff(now, working_days)
-    duties = list(
-        Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lte=cutoff)
-        .select_related("rule", "case")
-        .order_by("due_at", "id")
+    late = Duty.objects.filter(status__in=OPEN_STATUSES, due_at__lte=cutoff)
+    per_team = dict(
+        late.values("case__team").annotate(n=Count("id")).values_list("case__team", "n")
     )
-    supervisors = _members({d.case.team_id for d in duties}, supervisors_only=True)
-    by_supervisor: dict[int, list[Duty]] = defaultdict(list)
-    for duty in duties:
-        for user_id in supervisors.get(duty.case.team_id, ()):
-            by_supervisor[user_id].append(duty)
-    prefs = _preferences(set(by_supervisor))
+    supervisors = _members(set(per_team), supervisors_only=True)
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    for team_id, user_ids in supervisors.items():
+        for user_id in user_ids:
+            teams_of[user_id].add(team_id)
+    prefs = _preferences(set(teams_of))
     today = timezone.localtime(now).date()
     rows = []
-    for user_id, theirs in by_supervisor.items():
+    for user_id, teams in teams_of.items():
+        total = sum(per_team[team_id] for team_id in teams)
+        shown = list(
+            late.filter(case__team_id__in=teams)
+            .select_related("rule", "case")
+            .order_by("due_at", "id")[:ESCALATION_LINES]
+        )
         lines = [
             f"{d.case.crime_reference}: {d.rule.title} (due {timezone.localtime(d.due_at):%-d %b})"
-            for d in theirs
+            for d in shown
         ]
-        count = f"{len(theirs)} dut{'y' if len(theirs) == 1 else 'ies'}"
+        if total > len(shown):
+            lines.append(f"and {total - len(shown)} more: see the overdue worklist.")
+        count = f"{total} dut{'y' if total == 1 else 'ies'}"
         rows.append(
             Notification(
                 recipient_id=user_id,

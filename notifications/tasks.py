@@ -13,8 +13,8 @@ def sweep_due_soon() -> int:
 
 
 @shared_task(name="notifications.sweep_overdue")
-def sweep_overdue() -> int:
-    return len(services.sweep_overdue())
+def sweep_overdue(lookback_days: int = 7) -> int:
+    return len(services.sweep_overdue(lookback_days=lookback_days))
 
 
 @shared_task(name="notifications.sweep_escalations")

@@ -625,3 +625,35 @@ def test_sweeps_make_the_same_queries_however_many_duties_are_not_yet_due(
     many = _queries_per_sweep(team, officer, unit, unrelated=20)
     assert few == many
     assert max(few.values()) <= 15
+
+
+def test_a_long_escalation_list_names_the_longest_overdue_and_counts_the_rest(
+    team, officer, supervisor, monkeypatch
+):
+    monkeypatch.setattr(notify, "ESCALATION_LINES", 2)
+    first = arrest(make_case(officer, team), ARRESTED - 2 * DAY).case
+    second = arrest(make_case(officer, team), ARRESTED - DAY).case
+    third = arrest(make_case(officer, team)).case
+    run(notify.sweep_escalations, london(2026, 3, 25, 8), working_days=2)
+    escalation = Notification.objects.get(recipient=supervisor, kind=Kind.ESCALATION)
+    assert escalation.title == "3 duties still overdue after 2 working days"
+    assert first.crime_reference in escalation.body and second.crime_reference in escalation.body
+    assert third.crime_reference not in escalation.body
+    assert escalation.body.endswith("and 1 more: see the overdue worklist.")
+
+
+def test_the_overdue_sweep_looks_back_a_week_and_leaves_older_deadlines_to_escalation(
+    team, officer, supervisor
+):
+    r7 = arrest(make_case(officer, team))
+    assert r7.due_at == end_of(2026, 3, 20)
+
+    def reminded(now, **kwargs) -> bool:
+        ids = notify.sweep_overdue(now=now, **kwargs)
+        return Notification.objects.filter(pk__in=ids, duty=r7).exists()
+
+    with transaction.atomic():
+        assert reminded(london(2026, 3, 27, 23, 0))  # a week after the deadline, less an hour
+        transaction.set_rollback(True)
+    assert not reminded(london(2026, 3, 28, 1, 0))
+    assert reminded(london(2026, 3, 28, 1, 0), lookback_days=14)
