@@ -21,9 +21,7 @@ urlpatterns = [
         name="event-withdraw",
     ),
     path("<id:pk>/people/new/", views.PartyAddView.as_view(), name="party-add"),
-    path(
-        "<id:pk>/people/<id:party_pk>/edit/", views.PersonEditView.as_view(), name="person-edit"
-    ),
+    path("<id:pk>/people/<id:party_pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
     path(
         "<id:pk>/people/<id:party_pk>/safe-contact/",
         views.SafeContactView.as_view(),
