@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -221,13 +222,25 @@ def sweep_escalations(*, working_days: int = 2, now: datetime.datetime | None = 
     prefs = _preferences(set(teams_of))
     today = timezone.localtime(now).date()
     rows = []
+    # The longest overdue of each team, in one query (a window per team), merged per supervisor.
+    longest: dict[int, list[Duty]] = defaultdict(list)
+    ranked = (
+        late.filter(case__team_id__in=list(supervisors))
+        .annotate(
+            place=Window(
+                RowNumber(), partition_by=[F("case__team_id")], order_by=[F("due_at"), F("id")]
+            )
+        )
+        .filter(place__lte=ESCALATION_LINES)
+        .select_related("rule", "case")
+    )
+    for duty in ranked:
+        longest[duty.case.team_id].append(duty)
     for user_id, teams in teams_of.items():
         total = sum(per_team[team_id] for team_id in teams)
-        shown = list(
-            late.filter(case__team_id__in=teams)
-            .select_related("rule", "case")
-            .order_by("due_at", "id")[:ESCALATION_LINES]
-        )
+        shown = sorted(
+            (d for team_id in teams for d in longest[team_id]), key=lambda d: (d.due_at, d.pk)
+        )[:ESCALATION_LINES]
         lines = [
             f"{d.case.crime_reference}: {d.rule.title} (due {timezone.localtime(d.due_at):%-d %b})"
             for d in shown
