@@ -192,7 +192,7 @@ def outcome_counts(
     `filters` (a services.Filters that can_serve). Whole past days come from the summary; today
     and later days, and restricted cases the user reaches other than as a team's supervisor, are
     counted live and added in."""
-    from .services import NO_FILTERS
+    from .services import NO_FILTERS, _counts, on_time_percent
 
     filters = filters or NO_FILTERS
     if not can_serve(filters):
@@ -266,16 +266,7 @@ def outcome_counts(
             .filter(case__restricted=True)
             .exclude(case__team_id__in=supervised)
         )
-    overdue = Q(status__in=[S.DUE, S.MISSED], due_at__lt=now)
-    counts = {
-        "total": Count("id"),
-        "met": Count("id", filter=Q(status=S.MET)),
-        "met_late": Count("id", filter=Q(status=S.MET_LATE)),
-        "missed": Count("id", filter=overdue),
-        "declined": Count("id", filter=Q(status=S.DECLINED)),
-        "waived": Count("id", filter=Q(status=S.WAIVED)),
-        "open": Count("id", filter=Q(status=S.DUE, due_at__gte=now)),
-    }
+    counts = _counts(now)  # the same live counts as the dashboard's own
     names = {f"by_{g}": SUMMARY_DIMENSIONS[g][1] for g in group_by}
     for part in parts:
         add(
@@ -292,11 +283,6 @@ def outcome_counts(
         entry["on_time"] = on_time_percent(entry)
         result.append(entry)
     return result
-
-
-def on_time_percent(row: dict) -> float | None:
-    base = row["met"] + row["met_late"] + row["missed"]
-    return round(100 * row["met"] / base, 1) if base else None
 
 
 def _sort_key(key: tuple) -> tuple:
