@@ -7,6 +7,15 @@ rows a day, not one row per team, rule and offence group:
 - DutyOutcomeDay: day x team x rule x enhanced x offence group x restricted (read with a team);
 - DutyOutcomeForceDay: day x rule x enhanced x offence group, unrestricted cases (force-wide);
 - DutyOutcomeTeamDay: day x team x enhanced x restricted (force-wide, by team).
+
+The service measures (needs assessments, vulnerability, risk, referrals, surveys, demand) have
+three tables of their own, refreshed in the same transaction, each keyed by London day x team x
+offence group x restricted. Their rows with no team are the force-wide roll-up: every team's
+unrestricted cases added up (restricted cases are only ever in the rows of their own team), per
+offence group and, with no offence group, for them all.
+- ServiceDay: counts, by the day a case was reported, a referral sent or an invitation made;
+- ServiceHoursDay: how many hours things took, as a histogram for the medians;
+- ServiceSurveyStageDay: survey answers by stage, by the day the invitation was made.
 """
 
 from django.db import models
@@ -72,6 +81,123 @@ class DutyOutcomeTeamDay(OutcomeCounts):
 
     def __str__(self) -> str:
         return f"{self.day} team {self.team_id}"
+
+
+class DutyOutcomeTeamRuleDay(OutcomeCounts):
+    """Day x team x rule x enhanced x restricted: one team's figures by rule, or by team and rule,
+    without reading every offence group's row."""
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    rule = models.ForeignKey(
+        "entitlements.DutyRule", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    restricted = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "restricted", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} rule {self.rule_id}"
+
+
+class ServiceRow(models.Model):
+    """Day x team x offence group x restricted. A row with no team adds up every team's
+    unrestricted cases (restricted is then false): what a force-wide figure reads; with no
+    offence group either, it adds up every offence group too."""
+
+    day = models.DateField()
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        null=True,
+        help_text="Empty: all teams, unrestricted cases only.",
+    )
+    # NULL, not "": the roll-up of every group must not be mistaken for a group's own rows.
+    offence_group = models.CharField(  # noqa: DJ001
+        max_length=100, null=True, help_text="Empty (with no team): every offence group."
+    )
+    restricted = models.BooleanField()
+
+    class Meta:
+        abstract = True
+
+
+class ServiceDay(ServiceRow):
+    """What the service measures count. The case and people columns are for cases reported on
+    the day; referrals are those sent on the day, invitations those made on the day, whenever
+    their case was reported (as compliance.services.service_measures counts them)."""
+
+    cases = models.PositiveIntegerField(default=0)
+    mental_health = models.PositiveIntegerField(default=0)
+    victims = models.PositiveIntegerField(default=0)
+    victims_assessed = models.PositiveIntegerField(
+        default=0, help_text="Victims with at least one needs assessment."
+    )
+    victims_enhanced = models.PositiveIntegerField(default=0)
+    vulnerable = models.PositiveIntegerField(
+        default=0, help_text="People (any role) with a vulnerable or intimidated basis."
+    )
+    vulnerable_considered = models.PositiveIntegerField(
+        default=0, help_text="Of those, people with a special measures record."
+    )
+    da_victims = models.PositiveIntegerField(default=0)
+    da_risk_assessed = models.PositiveIntegerField(default=0)
+    marac_flagged = models.PositiveIntegerField(
+        default=0, help_text="Domestic abuse victims with a risk assessment meeting MARAC."
+    )
+    referrals_sent = models.PositiveIntegerField(default=0)
+    referrals_marac = models.PositiveIntegerField(default=0)
+    referrals_answered = models.PositiveIntegerField(default=0)
+    referrals_accepted = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(
+        default=0, help_text="Invitations that reached the person (sent, started or completed)."
+    )
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "restricted", "offence_group", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.offence_group}"
+
+
+class HoursMeasure(models.TextChoices):
+    NEEDS = "needs", "Report to first needs assessment (victims, by report day)"
+    AGENCY = "agency", "Referral sent to answered (by the day it was sent)"
+
+
+class ServiceHoursDay(ServiceRow):
+    """How many victims (needs) or referrals (agency) took about `hours`: whole hours below
+    two days, whole days (as hours) beyond, everything from 90 days on counted at 90 days.
+    compliance.summary.hours_bucket is the rule."""
+
+    measure = models.CharField(max_length=10, choices=HoursMeasure.choices)
+    hours = models.IntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "restricted", "offence_group", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.measure} {self.hours} h"
+
+
+class ServiceSurveyStageDay(ServiceRow):
+    """Scale answers of completed surveys, by stage, for invitations made on the day."""
+
+    stage = models.CharField(max_length=20)
+    answers = models.PositiveIntegerField()
+    satisfied = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "restricted", "offence_group", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.stage}"
 
 
 class SummaryRefresh(models.Model):

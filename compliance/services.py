@@ -23,6 +23,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
+from cases.models import Basis
 from entitlements import calendar
 from entitlements.models import Duty, DutyRule, DutyStatus
 
@@ -476,18 +477,116 @@ def _median(values: list[float]) -> float | None:
     return round((ordered[middle - 1] + ordered[middle]) / 2, 1)
 
 
+# People counted as vulnerable or intimidated, for special measures.
+VULNERABLE_BASES = [
+    Basis.UNDER_18,
+    Basis.MENTAL_DISORDER,
+    Basis.IMPAIRMENT,
+    Basis.PHYSICAL,
+    Basis.INTIMIDATED,
+]
+MEDIANS_NOTE = "Medians are to the nearest hour (to the nearest day beyond two days)."
+
+
 def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def service_measures(cases: QuerySet, period: Period, *, filters: Filters = NO_FILTERS) -> dict:
+def service_measures(
+    cases: QuerySet,
+    period: Period,
+    *,
+    filters: Filters = NO_FILTERS,
+    now: datetime.datetime | None = None,
+) -> dict:
     """Needs assessments, enhanced status, special measures, risk and MARAC, referrals, surveys
-    and mental-health demand, for cases reported in the period (referrals: sent in it).
-    `cases` should already be `filter_cases(...)`; `filters` also narrows the people counted."""
+    and mental-health demand, for cases reported in the period (referrals: sent in it;
+    invitations: made in it). `cases` should already be `filter_cases(...)`; `filters` also
+    narrows the people counted.
+
+    Inside `summary_for(...)`, from the service summary when it holds what the filters ask for
+    (compliance.summary.service_tally): the same figures, but its two medians are bucketed, to
+    the nearest hour below two days and the nearest day beyond (`medians_bucketed` is then
+    true). Otherwise every record is read and the medians are exact."""
+    source = _SUMMARY_SOURCE.get()
+    if source is not None:
+        from . import summary
+
+        user, source_filters, memo = source
+        if summary.can_serve_service(source_filters):
+            tally = summary.service_tally(
+                user, period, cases=cases, filters=source_filters, now=now, memo=memo
+            )
+            return _service_figures(tally)
+    return _live_service_measures(cases, period, filters=filters)
+
+
+def _service_figures(tally) -> dict:
+    """service_measures' figures from a compliance.summary.ServiceTally."""
+    from surveys.models import Stage
+    from surveys.services import STAGE_ORDER
+
+    counts = tally.counts
+    stages = sorted(tally.stages.items(), key=lambda item: STAGE_ORDER[item[0]])
+    return {
+        "victims": counts["victims"],
+        "needs_assessed": _percent(counts["victims_assessed"], counts["victims"]),
+        "needs_median_hours": _bucketed_median(tally.hours["needs"]),
+        "enhanced": _percent(counts["victims_enhanced"], counts["victims"]),
+        "vulnerable_or_intimidated": counts["vulnerable"],
+        "special_measures_considered": _percent(
+            counts["vulnerable_considered"], counts["vulnerable"]
+        ),
+        "da_victims": counts["da_victims"],
+        "da_risk_assessed": _percent(counts["da_risk_assessed"], counts["da_victims"]),
+        "marac_flagged": counts["marac_flagged"],
+        "marac_referred": counts["referrals_marac"],
+        "referrals_sent": counts["referrals_sent"],
+        "referrals_accepted": _percent(counts["referrals_accepted"], counts["referrals_answered"]),
+        "agency_median_response_hours": _bucketed_median(tally.hours["agency"]),
+        # As surveys.services.results gives them.
+        "surveys": {
+            "invited": counts["invited"],
+            "completed": counts["completed"],
+            "response_rate": _percent(counts["completed"], counts["invited"]),
+            "stages": {
+                Stage(stage).label: {"answers": answers, "satisfied": _percent(satisfied, answers)}
+                for stage, (answers, satisfied) in stages
+            },
+        },
+        "cases": counts["cases"],
+        "mental_health_demand": _percent(counts["mental_health"], counts["cases"]),
+        "medians_bucketed": True,
+    }
+
+
+def _bucketed_median(histogram: dict[int, int]) -> float | None:
+    """The median of values counted by bucket (bucket -> how many), as _median gives it for
+    the bucket values themselves."""
+    ordered = sorted((bucket, n) for bucket, n in histogram.items() if n)
+    total = sum(n for _, n in ordered)
+    if not total:
+        return None
+
+    def value_at(index: int) -> int:
+        seen = 0
+        for bucket, n in ordered:
+            seen += n
+            if index < seen:
+                return bucket
+        raise IndexError(index)
+
+    middle = total // 2
+    if total % 2:
+        return round(float(value_at(middle)), 1)
+    return round((value_at(middle - 1) + value_at(middle)) / 2, 1)
+
+
+def _live_service_measures(cases: QuerySet, period: Period, *, filters: Filters) -> dict:
+    """service_measures from every record of the period, with exact medians."""
     from django.db.models import Min
 
     from cases.models import (
-        Basis,
         EligibilityBasis,
         Party,
         PartyRole,
@@ -510,15 +609,7 @@ def service_measures(cases: QuerySet, period: Period, *, filters: Filters = NO_F
     vulnerable = parties.filter(
         Exists(
             EligibilityBasis.objects.filter(
-                party=OuterRef("pk"),
-                applies=True,
-                basis__in=[
-                    Basis.UNDER_18,
-                    Basis.MENTAL_DISORDER,
-                    Basis.IMPAIRMENT,
-                    Basis.PHYSICAL,
-                    Basis.INTIMIDATED,
-                ],
+                party=OuterRef("pk"), applies=True, basis__in=VULNERABLE_BASES
             )
         )
     ).aggregate(
@@ -684,15 +775,17 @@ def compliance_figures(
     """Every figure of the dashboard and the monthly pack, each with the previous period's.
     `duties` and `cases` must start from `.visible_to(user)` and already be filtered."""
     now = now or timezone.now()
+    current = service_measures(cases, period, filters=filters, now=now)
+    before = service_measures(cases, previous, filters=filters, now=now)
+    bucketed = current.get("medians_bucketed") or before.get("medians_bucketed")
     return {
         "period": period,
         "previous": previous,
         "rows": by_rule_compared(duties, period, previous, now=now),
         "key": key_entitlements(duties, period, previous=previous, now=now),
-        "service": service_rows(
-            service_measures(cases, period, filters=filters),
-            service_measures(cases, previous, filters=filters),
-        ),
+        "service": service_rows(current, before),
+        # Said beside the figures when a median was read from the summary's histograms.
+        "service_note": MEDIANS_NOTE if bucketed else "",
     }
 
 

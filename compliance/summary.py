@@ -7,23 +7,65 @@ read live and added in, so the figures are the live figures as of the last refre
 - restricted cases the user reaches only as their officer or through a Witness Care Unit.
 Filters it serves: period, team, offence group, enhanced. Officer and equality filters (sex,
 ethnicity, age) are not in it: use the live path (compliance.services) for those.
+
+The service measures (needs assessments, referrals, surveys...) have their own tables, rebuilt in
+the same transaction and read the same way: see "service measures" below.
 """
 
 import datetime
+import math
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
-from django.db import connections, router, transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db import connections, models, router, transaction
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Floor, TruncDate, TruncMonth
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from accounts.models import Role, TeamMembership, User
-from cases.models import Case
+from cases.models import (
+    Case,
+    EligibilityBasis,
+    NeedsAssessment,
+    Party,
+    PartyRole,
+    RiskAssessment,
+    SpecialMeasuresRecord,
+)
+from cases.permissions import visibility
 from entitlements import calendar
 from entitlements.models import Duty, DutyStatus
+from referrals.models import AgencyKind, Referral, ReferralStatus
+from surveys.models import SATISFIED, Invitation, InvitationStatus, QuestionKind
+from surveys.models import Answer as SurveyAnswer
 
-from .models import DutyOutcomeDay, DutyOutcomeForceDay, DutyOutcomeTeamDay, SummaryRefresh
+from .models import (
+    DutyOutcomeDay,
+    DutyOutcomeForceDay,
+    DutyOutcomeTeamDay,
+    DutyOutcomeTeamRuleDay,
+    HoursMeasure,
+    ServiceDay,
+    ServiceHoursDay,
+    ServiceSurveyStageDay,
+    SummaryRefresh,
+)
 
 S = DutyStatus
 NAME = "duty_outcomes"
@@ -73,42 +115,64 @@ SUMS = ", ".join(f"SUM({c})" for c in COUNT_COLUMNS.split(", "))
 
 def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -> int:
     """Rebuild the summary tables in one transaction: DELETE, one INSERT ... SELECT ... GROUP BY
-    over the duties, then the two roll-ups from it. Idempotent; readers see the old rows until it
-    commits. Returns the number of detailed rows."""
+    over the duties, then the two roll-ups from it; then the service measures' tables
+    (_refresh_service). Idempotent; readers see the old rows until it commits. Returns the
+    number of detailed duty rows."""
     using = using or router.db_for_write(DutyOutcomeDay)
     now = now or timezone.now()
     began = time.monotonic()
     query = _summary_rows().using(using).query
     select, params = query.get_compiler(using).as_sql()
-    day, force, team = (
-        m._meta.db_table for m in (DutyOutcomeDay, DutyOutcomeForceDay, DutyOutcomeTeamDay)
+    day, force, team, team_rule = (
+        m._meta.db_table
+        for m in (DutyOutcomeDay, DutyOutcomeForceDay, DutyOutcomeTeamDay, DutyOutcomeTeamRuleDay)
     )
+    service = [m._meta.db_table for m in (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)]
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One refresh at a time; readers (ACCESS SHARE) are not blocked.
-            cursor.execute(f"LOCK TABLE {day}, {force}, {team} IN EXCLUSIVE MODE")
-        for table in (day, force, team):
+            tables = ", ".join([day, force, team, team_rule, *service])
+            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
+        for table in (day, force, team, team_rule, *service):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608
         cursor.execute(
             f"INSERT INTO {day} (day, team_id, rule_id, enhanced, offence_group, restricted, "
-            f"{COUNT_COLUMNS}) {select}",
+            # Stored in (team, restricted, day) order: a team's year is then adjacent pages
+            # rather than rows scattered over the whole table.
+            f"{COUNT_COLUMNS}) {select} ORDER BY 2, 6, 1",
             params,
         )
         rows = cursor.rowcount
         cursor.execute(
             f"INSERT INTO {force} (day, rule_id, enhanced, offence_group, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
             f"SELECT day, rule_id, enhanced, offence_group, {SUMS} FROM {day} "
-            "WHERE NOT restricted GROUP BY day, rule_id, enhanced, offence_group"
+            "WHERE NOT restricted GROUP BY day, rule_id, enhanced, offence_group ORDER BY day"
         )
         cursor.execute(
             f"INSERT INTO {team} (day, team_id, enhanced, restricted, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
             f"SELECT day, team_id, enhanced, restricted, {SUMS} FROM {day} "
-            "GROUP BY day, team_id, enhanced, restricted"
+            "GROUP BY day, team_id, enhanced, restricted ORDER BY day"
+        )
+        cursor.execute(
+            f"INSERT INTO {team_rule} (day, team_id, rule_id, enhanced, restricted, "  # noqa: S608  # nosec B608
+            f"{COUNT_COLUMNS}) SELECT day, team_id, rule_id, enhanced, restricted, {SUMS} "
+            f"FROM {day} GROUP BY day, team_id, rule_id, enhanced, restricted "
+            "ORDER BY team_id, restricted, day"
         )
         SummaryRefresh.objects.using(using).update_or_create(
             name=NAME,
             defaults={"refreshed_at": now, "rows": rows, "seconds": time.monotonic() - began},
+        )
+        began = time.monotonic()
+        service_rows = _refresh_service(cursor, using)
+        SummaryRefresh.objects.using(using).update_or_create(
+            name=SERVICE_NAME,
+            defaults={
+                "refreshed_at": now,
+                "rows": service_rows,
+                "seconds": time.monotonic() - began,
+            },
         )
     return rows
 
@@ -162,19 +226,35 @@ SUMMARY_DIMENSIONS = {
 
 
 def _summary_sources(supervised: list[int], group_by: tuple, filters) -> list[QuerySet]:
-    """The fewest summary rows that answer: the detailed table for one team; a roll-up without
-    teams (plus the restricted cases of the user's own teams) or without rules, force-wide."""
+    """The fewest summary rows that answer: the detailed table only when an offence group is
+    chosen; else the team x rule roll-up for one team or by team and rule, the team roll-up by
+    team, and force-wide the roll-up without teams plus the restricted cases of the user's own
+    teams."""
     mine = Q(restricted=False) | Q(team_id__in=supervised)
+    teams = DutyOutcomeDay if filters.offence_group else DutyOutcomeTeamRuleDay
     if filters.team:
-        return [DutyOutcomeDay.objects.filter(mine, team_id=filters.team)]
+        return [teams.objects.filter(mine, team_id=filters.team)]
     if "team" in group_by:
         if "rule" in group_by or filters.offence_group:
-            return [DutyOutcomeDay.objects.filter(mine)]
+            return [teams.objects.filter(mine)]
         return [DutyOutcomeTeamDay.objects.filter(mine)]
     return [
         DutyOutcomeForceDay.objects.all(),
-        DutyOutcomeDay.objects.filter(restricted=True, team_id__in=supervised),
+        teams.objects.filter(restricted=True, team_id__in=supervised),
     ]
+
+
+# Read at least by rule and enhanced, so that a page asking by rule and enhanced, then by rule,
+# then in total reads the summary once per period (the rows are summed again in Python).
+FINE = ("rule", "enhanced")
+# Live rows are read once per page at the finest grain every figure of it needs.
+LIVE_GRAIN = ("rule", "enhanced", "team", "month")
+
+
+def _grain(group_by: tuple) -> tuple:
+    if "team" in group_by or "month" in group_by:
+        return group_by
+    return group_by + tuple(g for g in FINE if g not in group_by)
 
 
 def outcome_counts(
@@ -202,18 +282,9 @@ def outcome_counts(
     today = timezone.localtime(now).date()
     # Only days that were over when the summary was last rebuilt are read from it; every later
     # day (and everything, before the first rebuild) is counted live.
-    memo = {} if memo is None else memo  # one page asks several times: look these up once
-    if "refreshed" not in memo:
-        memo["refreshed"] = last_refreshed()
-        memo["supervised"] = _supervised(user)
-        memo["elsewhere"] = _reaches_restricted_elsewhere(user, memo["supervised"])
-    refreshed = memo["refreshed"]
-    built_to = (
-        timezone.localtime(refreshed).date() - datetime.timedelta(days=1)
-        if refreshed
-        else period.start - datetime.timedelta(days=1)
-    )
-    summary_end = min(period.end, today - datetime.timedelta(days=1), built_to)
+    # one page asks several times: look these up once
+    memo = _reader(user, {} if memo is None else memo)
+    summary_end = _summary_end(period, memo["refreshed"], today, memo["sees_unrestricted"])
     supervised = memo["supervised"]
     merged: dict[tuple, dict] = {}
 
@@ -227,7 +298,8 @@ def outcome_counts(
                 entry[figure] += row.get(figure) or 0
 
     if period.start <= summary_end:
-        names = {f"by_{g}": SUMMARY_DIMENSIONS[g][0] for g in group_by}
+        grain = _grain(group_by)
+        names = {f"by_{g}": SUMMARY_DIMENSIONS[g][0] for g in grain}
         sums = {
             "total": Sum("total"),
             "met": Sum("met"),
@@ -237,19 +309,21 @@ def outcome_counts(
             "declined": Sum("declined"),
             "waived": Sum("waived"),
         }
-        for rows in _summary_sources(supervised, group_by, filters):
-            rows = rows.filter(day__gte=period.start, day__lte=summary_end)
-            if filters.offence_group:
-                rows = rows.filter(offence_group=filters.offence_group)
-            if filters.enhanced is not None:
-                rows = rows.filter(enhanced=filters.enhanced)
-            add(
-                rows.values(**names).annotate(**sums).order_by()
-                if names
-                else [rows.aggregate(**sums)]
-            )
+        key = ("summary", grain, period.start, summary_end)
+        if key not in memo:
+            memo[key] = []
+            for rows in _summary_sources(supervised, grain, filters):
+                rows = rows.filter(day__gte=period.start, day__lte=summary_end)
+                if filters.offence_group:
+                    rows = rows.filter(offence_group=filters.offence_group)
+                if filters.enhanced is not None:
+                    rows = rows.filter(enhanced=filters.enhanced)
+                memo[key] += list(rows.values(**names).annotate(**sums).order_by())
+        add(memo[key])
 
-    live = Duty.objects.visible_to(user).filter(status__in=COUNTED)
+    # The live part is a day or two of duties: filtering on the joined case lets PostgreSQL
+    # start from those duties, where visible_to's semi-join would first list every visible case.
+    live = Duty.objects.filter(visibility(user, "case__"), status__in=COUNTED)
     if filters.team:
         live = live.filter(case__team_id=filters.team)
     if filters.offence_group:
@@ -259,21 +333,25 @@ def outcome_counts(
     parts = []
     live_from = max(period.start, summary_end + datetime.timedelta(days=1))
     if live_from <= period.end:
-        parts.append(_fell_due(live, live_from, period.end))
+        parts.append(("later", live_from, period.end, _fell_due(live, live_from, period.end)))
     if period.start <= summary_end and memo["elsewhere"]:
         parts.append(
-            _fell_due(live, period.start, summary_end)
-            .filter(case__restricted=True)
-            .exclude(case__team_id__in=supervised)
+            (
+                "elsewhere",
+                period.start,
+                summary_end,
+                _fell_due(live, period.start, summary_end)
+                .filter(case__restricted=True)
+                .exclude(case__team_id__in=supervised),
+            )
         )
     counts = _counts(now)  # the same live counts as the dashboard's own
-    names = {f"by_{g}": SUMMARY_DIMENSIONS[g][1] for g in group_by}
-    for part in parts:
-        add(
-            part.values(**names).annotate(**counts).order_by()
-            if names
-            else [part.aggregate(**counts)]
-        )
+    names = {f"by_{g}": SUMMARY_DIMENSIONS[g][1] for g in LIVE_GRAIN}
+    for kind, start, end, part in parts:
+        key = ("live", kind, start, end, now)
+        if key not in memo:
+            memo[key] = list(part.values(**names).annotate(**counts).order_by())
+        add(memo[key])
 
     if not group_by and not merged:
         merged[()] = dict.fromkeys(FIGURES, 0)
@@ -295,3 +373,460 @@ def _as_date(value) -> datetime.date | None:
             value = value.astimezone(calendar.LONDON)
         return value.date()
     return value
+
+
+# --- service measures ----------------------------------------------------------------------------
+#
+# compliance.services.service_measures from the summary: ServiceDay (counts), ServiceHoursDay
+# (histograms for the two medians) and ServiceSurveyStageDay (survey answers by stage), keyed
+# by London day x team x offence group x restricted, with roll-up rows (no team) adding up every
+# team's unrestricted cases. The day is the day a case was reported, a referral sent or an
+# invitation made. As for the duties, whole days over at the last refresh come from the summary
+# and later days, and restricted cases the user reaches other than as a supervisor of their team,
+# are counted live and added in. Filters it serves: period, team and offence group. The enhanced
+# filter selects cases by their victims' status and people by their own, a cross of the two
+# that would multiply the rows: like officer and equality filters it is read live.
+#
+# The medians come from the histograms, so they are bucketed: to the nearest hour below two
+# days, to the nearest day beyond, and anything from 90 days on counts as 90 days. A median of
+# bucketed values is within half a bucket of the exact median (rounding keeps the order).
+
+SERVICE_NAME = "service_measures"
+HOURLY_BELOW = 47.5  # whole hours up to 47; from here, whole days (48, 72, ...)
+HOURS_IN_DAY = 24
+CAP_HOURS = 90 * 24
+SERVICE_COUNTS = tuple(
+    f.name
+    for f in ServiceDay._meta.concrete_fields
+    if f.name not in ("id", "day", "team", "offence_group", "restricted")
+)
+
+
+def hours_bucket(hours: float) -> int:
+    """The histogram bucket of a duration in hours (the rule _bucket applies in SQL)."""
+    if hours < HOURLY_BELOW:
+        return math.floor(hours + 0.5)
+    return min(CAP_HOURS, HOURS_IN_DAY * math.floor(hours / HOURS_IN_DAY + 0.5))
+
+
+class Hours(Func):
+    """Hours from `earlier` to `later` (two datetimes), as a number."""
+
+    output_field = FloatField()
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 24.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _bucket(hours) -> models.Case:
+    return models.Case(
+        When(LessThan(hours, HOURLY_BELOW), then=Floor(hours + Value(0.5))),
+        When(
+            LessThan(hours, CAP_HOURS - HOURS_IN_DAY / 2),
+            then=Floor(hours / Value(float(HOURS_IN_DAY)) + Value(0.5)) * HOURS_IN_DAY,
+        ),
+        default=Value(CAP_HOURS),
+        output_field=IntegerField(),
+    )
+
+
+def _day(at: str):
+    """The London day of a moment, as the period edges count it (see NUDGED)."""
+    return TruncDate(F(at) + datetime.timedelta(microseconds=999_999), tzinfo=calendar.LONDON)
+
+
+def _dimensions(case: str, at: str) -> dict:
+    return {
+        "s_day": _day(at),
+        "s_team": F(f"{case}team_id"),
+        "s_group": F(f"{case}offence__offence_group"),
+        "s_restricted": F(f"{case}restricted"),
+    }
+
+
+def _domestic_abuse_offences() -> list[int]:
+    from .services import _domestic_abuse_offences
+
+    return _domestic_abuse_offences() or [0]  # never an empty IN: it would empty the query
+
+
+# What each measure counts, over the rows of one model: the refresh groups them by day, team,
+# offence group and restriction; the live part adds them up. As service_measures counts them.
+
+
+def _case_counts() -> dict:
+    return {"cases": Count("id"), "mental_health": Count("id", filter=Q(mental_health_demand=True))}
+
+
+def _party_counts() -> dict:
+    """People in the cases: victims, and anyone vulnerable or intimidated."""
+    victim = Q(role=PartyRole.VICTIM)
+    domestic = victim & Q(case__offence_id__in=_domestic_abuse_offences())
+    from .services import VULNERABLE_BASES
+
+    vulnerable = Q(
+        Exists(
+            EligibilityBasis.objects.filter(
+                party=OuterRef("pk"), applies=True, basis__in=VULNERABLE_BASES
+            )
+        )
+    )
+    return {
+        "victims": Count("id", filter=victim),
+        "victims_assessed": Count(
+            "id", filter=victim & Q(Exists(NeedsAssessment.objects.filter(party=OuterRef("pk"))))
+        ),
+        "victims_enhanced": Count("id", filter=victim & Q(enhanced=True)),
+        "vulnerable": Count("id", filter=vulnerable),
+        "vulnerable_considered": Count(
+            "id",
+            filter=vulnerable
+            & Q(Exists(SpecialMeasuresRecord.objects.filter(party=OuterRef("pk")))),
+        ),
+        "da_victims": Count("id", filter=domestic),
+        "da_risk_assessed": Count(
+            "id", filter=domestic & Q(Exists(RiskAssessment.objects.filter(party=OuterRef("pk"))))
+        ),
+        "marac_flagged": Count(
+            "id",
+            filter=domestic
+            & Q(Exists(RiskAssessment.objects.filter(party=OuterRef("pk"), marac_referral=True))),
+        ),
+    }
+
+
+def _referral_counts() -> dict:
+    answered = Q(responded_at__isnull=False)
+    return {
+        "referrals_sent": Count("id"),
+        "referrals_marac": Count("id", filter=Q(agency__kind=AgencyKind.MARAC)),
+        "referrals_answered": Count("id", filter=answered),
+        "referrals_accepted": Count(
+            "id",
+            filter=answered & ~Q(status__in=[ReferralStatus.DECLINED, ReferralStatus.RETURNED]),
+        ),
+    }
+
+
+def _invitation_counts() -> dict:
+    """As surveys.services.results: invited means it reached the person."""
+    return {
+        "invited": Count(
+            "id",
+            filter=Q(sent_at__isnull=False)
+            | Q(status__in=[InvitationStatus.STARTED, InvitationStatus.COMPLETED]),
+        ),
+        "completed": Count("id", filter=Q(status=InvitationStatus.COMPLETED)),
+    }
+
+
+def _stage_counts() -> dict:
+    return {
+        "answers": Count("id"),
+        "satisfied": Count("id", filter=Q(scale_value__in=SATISFIED)),
+    }
+
+
+def _first_assessments() -> QuerySet[NeedsAssessment]:
+    """Each victim's first needs assessment (the earliest; the first made, on a tie)."""
+    earlier = NeedsAssessment.objects.filter(party=OuterRef("party")).filter(
+        Q(assessed_at__lt=OuterRef("assessed_at"))
+        | Q(assessed_at=OuterRef("assessed_at"), pk__lt=OuterRef("pk"))
+    )
+    return NeedsAssessment.objects.filter(party__role=PartyRole.VICTIM).exclude(Exists(earlier))
+
+
+def _needs_hours() -> models.Case:
+    return _bucket(Hours(F("assessed_at"), F("party__case__reported_at")))
+
+
+def _agency_hours() -> models.Case:
+    return _bucket(Hours(F("responded_at"), F("sent_at")))
+
+
+def _scale_answers() -> QuerySet[SurveyAnswer]:
+    return SurveyAnswer.objects.filter(
+        invitation__status=InvitationStatus.COMPLETED, question__kind=QuestionKind.SCALE
+    )
+
+
+def _sql(queryset: QuerySet, using: str) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(using).as_sql()
+
+
+def _refresh_service(cursor, using: str) -> int:
+    """The service tables from the cases, people, referrals and invitations: one INSERT ...
+    SELECT ... GROUP BY each (the counts' four sources in one, through UNION ALL), then the
+    roll-ups from them. Returns the number of detailed ServiceDay rows."""
+    day, hours, stages = (
+        m._meta.db_table for m in (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)
+    )
+    keys = "s_day, s_team, s_group, s_restricted"
+    # Rows of one team (and one offence group) side by side on disk: a team's read of a year
+    # then touches a few hundred pages, not one page per row.
+    ordered = "ORDER BY s_team, s_restricted, s_group, s_day"
+    sources = [
+        (Case.objects.all(), _dimensions("", "reported_at"), _case_counts()),
+        (Party.objects.all(), _dimensions("case__", "case__reported_at"), _party_counts()),
+        (
+            Referral.objects.filter(sent_at__isnull=False),
+            _dimensions("case__", "sent_at"),
+            _referral_counts(),
+        ),
+        (Invitation.objects.all(), _dimensions("case__", "created_at"), _invitation_counts()),
+    ]
+    selects, params = [], []
+    for queryset, dims, counts in sources:
+        sql, part_params = _sql(
+            queryset.values(**dims)
+            .annotate(**{f"n_{name}": count for name, count in counts.items()})
+            .order_by(),
+            using,
+        )
+        columns = ", ".join(
+            f"n_{name}" if name in counts else f"0 AS n_{name}" for name in SERVICE_COUNTS
+        )
+        selects.append(f"SELECT {keys}, {columns} FROM ({sql}) part")  # noqa: S608  # nosec B608
+        params += part_params
+    counted = ", ".join(SERVICE_COUNTS)
+    sums = ", ".join(f"SUM(n_{name})" for name in SERVICE_COUNTS)
+    cursor.execute(
+        f"INSERT INTO {day} (day, team_id, offence_group, restricted, {counted}) "  # noqa: S608  # nosec B608
+        f"SELECT {keys}, {sums} FROM ({' UNION ALL '.join(selects)}) parts GROUP BY {keys} "
+        f"{ordered}",
+        params,
+    )
+    rows = cursor.rowcount
+    histograms = [
+        (
+            HoursMeasure.NEEDS,
+            _first_assessments().annotate(s_hours=_needs_hours()),
+            _dimensions("party__case__", "party__case__reported_at"),
+        ),
+        (
+            HoursMeasure.AGENCY,
+            Referral.objects.filter(sent_at__isnull=False, responded_at__isnull=False).annotate(
+                s_hours=_agency_hours()
+            ),
+            _dimensions("case__", "sent_at"),
+        ),
+    ]
+    for measure, queryset, dims in histograms:
+        sql, part_params = _sql(
+            queryset.values("s_hours", **dims).annotate(n=Count("id")).order_by(), using
+        )
+        cursor.execute(
+            f"INSERT INTO {hours} (day, team_id, offence_group, restricted, measure, hours, "  # noqa: S608  # nosec B608
+            f"count) SELECT {keys}, %s, s_hours, n FROM ({sql}) part {ordered}",
+            (measure.value, *part_params),
+        )
+    sql, part_params = _sql(
+        _scale_answers()
+        .values(
+            **_dimensions("invitation__case__", "invitation__created_at"),
+            s_stage=F("question__stage"),
+        )
+        .annotate(**{f"n_{k}": v for k, v in _stage_counts().items()})
+        .order_by(),
+        using,
+    )
+    cursor.execute(
+        f"INSERT INTO {stages} (day, team_id, offence_group, restricted, stage, answers, "  # noqa: S608  # nosec B608
+        f"satisfied) SELECT {keys}, s_stage, n_answers, n_satisfied FROM ({sql}) part "
+        f"{ordered}",
+        part_params,
+    )
+    # The roll-ups: every team's unrestricted cases, per offence group, then for all groups, so
+    # a force-wide read adds up a few rows a day.
+    for table, extra, counts in (
+        (day, [], SERVICE_COUNTS),
+        (hours, ["measure", "hours"], ["count"]),
+        (stages, ["stage"], ["answers", "satisfied"]),
+    ):
+        targets = ", ".join(counts)
+        summed = ", ".join(f"SUM({column})" for column in counts)
+        for group, where in (
+            ("offence_group", "team_id IS NOT NULL AND NOT restricted"),
+            ("NULL", "team_id IS NULL"),
+        ):
+            grouped = ", ".join(["day", *extra])
+            by = ", ".join(["day", "offence_group", *extra]) if group != "NULL" else grouped
+            cursor.execute(
+                f"INSERT INTO {table} (team_id, restricted, offence_group, {grouped}, "  # noqa: S608  # nosec B608
+                f"{targets}) SELECT NULL, %s, {group}, {grouped}, {summed} FROM {table} "
+                f"WHERE {where} GROUP BY {by} ORDER BY {by}",
+                (False,),
+            )
+    if connections[using].vendor == "postgresql":
+        # Fresh statistics for the readers' plans, rather than waiting for autovacuum.
+        cursor.execute(f"ANALYZE {day}, {hours}, {stages}")
+    return rows
+
+
+@dataclass
+class ServiceTally:
+    """What the service measures are worked out from: counts (SERVICE_COUNTS), the two
+    histograms (measure -> hours bucket -> how many) and survey answers by stage (stage ->
+    [answers, satisfied])."""
+
+    counts: Counter = field(default_factory=Counter)
+    hours: dict = field(default_factory=lambda: {m: Counter() for m in HoursMeasure.values})
+    stages: dict = field(default_factory=dict)
+
+    def add_stage(self, stage: str, answers: int, satisfied: int) -> None:
+        entry = self.stages.setdefault(stage, [0, 0])
+        entry[0] += answers or 0
+        entry[1] += satisfied or 0
+
+
+def can_serve_service(filters) -> bool:
+    """Whether the service summary holds what these Filters select: period, team and offence
+    group yes; officer, enhanced, age band, sex and ethnicity no (read live)."""
+    return not (filters.officer or filters.about_people or filters.enhanced is not None)
+
+
+def _reader(user: User, memo: dict) -> dict:
+    """What a page's reads need to know about the user and the summary, looked up once."""
+    if "supervised" not in memo:
+        memo["supervised"] = _supervised(user)
+        memo["elsewhere"] = _reaches_restricted_elsewhere(user, memo["supervised"])
+    if "refreshed" not in memo:
+        memo["refreshed"] = last_refreshed()
+    if "service_refreshed" not in memo:
+        found = SummaryRefresh.objects.filter(name=SERVICE_NAME).first()
+        memo["service_refreshed"] = found.refreshed_at if found else None
+    if "sees_unrestricted" not in memo:
+        # The summary's rows assume the reader sees every unrestricted case, as officers and
+        # supervisors do (cases.permissions.visibility); anyone else is counted live.
+        memo["sees_unrestricted"] = user.is_active and bool(
+            user.roles & {Role.OFFICER, Role.SUPERVISOR}
+        )
+    return memo
+
+
+def _summary_end(period, refreshed, today: datetime.date, sees_unrestricted: bool):
+    """The last day of the period the summary answers for: days over at its last refresh."""
+    if refreshed is None or not sees_unrestricted:
+        return period.start - datetime.timedelta(days=1)
+    built_to = timezone.localtime(refreshed).date() - datetime.timedelta(days=1)
+    return min(period.end, today - datetime.timedelta(days=1), built_to)
+
+
+def service_tally(
+    user: User,
+    period,
+    *,
+    cases: QuerySet[Case],
+    filters,
+    now: datetime.datetime | None = None,
+    memo: dict | None = None,
+) -> ServiceTally:
+    """The service measures' counts for the period, for what `user` may see under `filters`
+    (which can_serve_service): whole past days from the summary, the rest live from `cases`
+    (the user's visible cases under those filters, compliance.services.filter_cases)."""
+    if not can_serve_service(filters):
+        raise ValueError("The service summary cannot serve officer, enhanced or equality filters.")
+    now = now or timezone.now()
+    memo = _reader(user, {} if memo is None else memo)
+    today = timezone.localtime(now).date()
+    summary_end = _summary_end(period, memo["service_refreshed"], today, memo["sees_unrestricted"])
+    supervised = memo["supervised"]
+    tally = ServiceTally()
+    if period.start <= summary_end:
+        where = Q(day__gte=period.start, day__lte=summary_end)
+        group = (
+            Q(offence_group=filters.offence_group)
+            if filters.offence_group
+            else Q(offence_group__isnull=False)
+        )
+        if filters.team:
+            mine = Q(restricted=False) | Q(team_id__in=supervised)
+            where &= Q(team_id=filters.team) & mine & group
+        else:
+            # The roll-up (of every group, or of the one chosen), and the restricted cases of
+            # the teams the user supervises.
+            rolled_up = (
+                Q(offence_group=filters.offence_group)
+                if filters.offence_group
+                else Q(offence_group__isnull=True)
+            )
+            supervised_restricted = Q(restricted=True, team_id__in=supervised) & group
+            where &= (Q(team__isnull=True) & rolled_up) | supervised_restricted
+        found = ServiceDay.objects.filter(where).aggregate(
+            **{name: Sum(name) for name in SERVICE_COUNTS}
+        )
+        tally.counts.update({name: value or 0 for name, value in found.items()})
+        for measure, hours, count in (
+            ServiceHoursDay.objects.filter(where)
+            .values_list("measure", "hours")
+            .annotate(n=Sum("count"))
+            .order_by()
+        ):
+            tally.hours[measure][hours] += count
+        for stage, answers, satisfied in (
+            ServiceSurveyStageDay.objects.filter(where)
+            .values_list("stage")
+            .annotate(a=Sum("answers"), s=Sum("satisfied"))
+            .order_by()
+        ):
+            tally.add_stage(stage, answers, satisfied)
+    live_from = max(period.start, summary_end + datetime.timedelta(days=1))
+    if live_from <= period.end:
+        _add_live(tally, cases, live_from, period.end)
+    if period.start <= summary_end and memo["elsewhere"]:
+        hidden = cases.filter(restricted=True).exclude(team_id__in=supervised)
+        _add_live(tally, hidden, period.start, summary_end)
+    return tally
+
+
+def _add_live(
+    tally: ServiceTally, cases: QuerySet[Case], start: datetime.date, end: datetime.date
+) -> None:
+    """Add the counts of `cases` for London days start to end, read from the records."""
+    after, until = calendar.end_of_day(start - datetime.timedelta(days=1)), calendar.end_of_day(end)
+    reported = cases.filter(reported_at__gt=after, reported_at__lte=until)
+    sent = Referral.objects.filter(case__in=cases, sent_at__gt=after, sent_at__lte=until)
+    made = Invitation.objects.filter(case__in=cases, created_at__gt=after, created_at__lte=until)
+    for counts in (
+        reported.aggregate(**_case_counts()),
+        Party.objects.filter(case__in=reported).aggregate(**_party_counts()),
+        made.aggregate(**_invitation_counts()),
+    ):
+        tally.counts.update({name: value or 0 for name, value in counts.items()})
+    needs = _first_assessments().filter(party__case__in=reported).annotate(s_hours=_needs_hours())
+    for hours, count in needs.values_list("s_hours").annotate(n=Count("id")).order_by():
+        tally.hours[HoursMeasure.NEEDS][hours] += count
+    # The referrals' counts and their histogram in one pass: by how long an answer took (no
+    # answer: no bucket).
+    took = models.Case(When(responded_at__isnull=True, then=None), default=_agency_hours())
+    for row in sent.values(s_hours=took).annotate(**_referral_counts()).order_by():
+        hours = row.pop("s_hours")
+        tally.counts.update(row)
+        if hours is not None:
+            tally.hours[HoursMeasure.AGENCY][hours] += row["referrals_answered"]
+    for stage, answers, satisfied in (
+        _scale_answers()
+        .filter(invitation__in=made)
+        .values_list("question__stage")
+        .annotate(**_stage_counts())
+        .order_by()
+    ):
+        tally.add_stage(stage, answers, satisfied)

@@ -185,6 +185,10 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["status", "respond_by"]),
+            # The compliance dashboard counts the referrals sent on the last day or two live.
+            models.Index(fields=["sent_at"]),
+            # The referrals API pages newest first.
+            models.Index(fields=["-created_at", "-id"], name="referral_newest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -173,7 +173,11 @@ class Invitation(models.Model):
             # Never twice for one case.
             models.UniqueConstraint(fields=["case", "audience"], name="one_survey_per_case"),
         ]
-        indexes = [models.Index(fields=["status", "completed_at"])]
+        indexes = [
+            models.Index(fields=["status", "completed_at"]),
+            # The compliance dashboard counts the invitations made on the last day or two live.
+            models.Index(fields=["created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"Survey invitation {self.pk}"
