@@ -2,13 +2,19 @@
 Policy forbids both), served with the page. Each reads without colour: values are written beside
 each point and bar, points are marked with shapes and bars are hatched. Each has a title, a
 description and an accessible name; the page puts the same figures in a table beside it.
+
+A point or bar with an `href` is drawn inside an SVG link (focusable, named by `name`) to the
+duties behind it. The drawing is an image; the links sit beside it in the chart's group, since
+an image's children are not exposed to assistive technology.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from . import links
 
 INK = "#212529"
 GRID = "#adb5bd"
@@ -22,6 +28,8 @@ class Point:
     label: str
     value: float | None  # a percentage, or None where there is nothing to measure
     note: str = ""  # e.g. "of 40", written after the value
+    href: str = ""  # the duties behind the point, if it links to them
+    name: str = ""  # the link's accessible name
 
 
 def _percent(value: float | None) -> str:
@@ -29,13 +37,31 @@ def _percent(value: float | None) -> str:
 
 
 def _open(chart_id: str, title: str, description: str, width: int, height: int) -> list[str]:
+    """The chart's group and the opening of its drawing (closed by `_close`)."""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'class="w-100 h-auto" role="img" aria-label="{escape(title)}" '
-        f'aria-describedby="{chart_id}-desc" id="{chart_id}">',
+        f'class="w-100 h-auto" role="group" aria-labelledby="{chart_id}-title" id="{chart_id}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
+        f'<g role="img" aria-label="{escape(title)}" aria-describedby="{chart_id}-desc">',
     ]
+
+
+def _close(parts: list[str], links: list[str]) -> SafeString:
+    """End the drawing, then the links to the duties behind the points, above it."""
+    parts.append("</g>")
+    parts.extend(links)
+    parts.append("</svg>")
+    # Every text interpolated went through escape(); the rest are numbers and constants.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703
+
+
+def _link(point: Point, marks: list[str]) -> str:
+    return (
+        f'<a href="{escape(point.href)}" aria-label="{escape(point.name or point.label)}">'
+        + "".join(marks)
+        + "</a>"
+    )
 
 
 def line_chart(
@@ -78,24 +104,35 @@ def line_chart(
                 'stroke-width="2.5"/>'
             )
     rotate = len(points) > 14
+    links = []
     for index, point in enumerate(points):
         cx = x(index)
+        marks = []
         if point.value is None:
-            parts.append(
+            marks.append(
                 f'<text x="{cx:.1f}" y="{y(0) - 6:.1f}" text-anchor="middle" font-size="10" '
                 f'fill="{INK}" {FONT}>none</text>'
             )
         else:
             cy = y(point.value)
-            parts.append(
+            marks.append(
                 f'<rect x="{cx - 4:.1f}" y="{cy - 4:.1f}" width="8" height="8" fill="#fff" '
                 f'stroke="{LINE}" stroke-width="2.5"/>'
             )
             if not rotate:
-                parts.append(
+                marks.append(
                     f'<text x="{cx:.1f}" y="{cy - 9:.1f}" text-anchor="middle" font-size="11" '
                     f'font-weight="bold" fill="{INK}" {FONT}>{escape(_percent(point.value))}</text>'
                 )
+        if point.href:
+            # The whole column is the target, so a point is easy to reach with a pointer too.
+            hit = (
+                f'<rect x="{cx - step / 2 + 2:.1f}" y="{top}" width="{step - 4}" height="{plot}" '
+                'fill="#fff" fill-opacity="0"/>'
+            )
+            links.append(_link(point, [hit, *marks]))
+        else:
+            parts.extend(marks)
         label_y = height - bottom + 18
         transform = f' transform="rotate(-45 {cx:.1f} {label_y})"' if rotate else ""
         anchor = "end" if rotate else "middle"
@@ -103,9 +140,7 @@ def line_chart(
             f'<text x="{cx:.1f}" y="{label_y}" text-anchor="{anchor}" font-size="11" '
             f'fill="{INK}" {FONT}{transform}>{escape(point.label)}</text>'
         )
-    parts.append("</svg>")
-    # Every text interpolated above went through escape(); the rest are numbers and constants.
-    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703
+    return _close(parts, links)
 
 
 def bar_chart(
@@ -131,6 +166,7 @@ def bar_chart(
             f'<text x="{tx:.1f}" y="{height - 6}" text-anchor="middle" font-size="11" '
             f'fill="{INK}" {FONT}>{tick}%</text>'
         )
+    links = []
     for index, point in enumerate(points):
         y = top + row * index
         name = point.label if len(point.label) <= 28 else point.label[:27] + "\u2026"
@@ -139,24 +175,34 @@ def bar_chart(
             f'font-size="12" fill="{INK}" {FONT}>{escape(name)}</text>'
         )
         length = 0.0 if point.value is None else bar_space * point.value / 100
+        marks = []
+        if point.href:
+            # The whole row's bar space is the target, so a short bar is easy to reach too.
+            marks.append(
+                f'<rect x="{label_width}" y="{y + 2}" width="{bar_space + value_width}" '
+                f'height="{row - 4}" fill="#fff" fill-opacity="0"/>'
+            )
         if length:
-            parts.append(
+            marks.append(
                 f'<rect x="{label_width}" y="{y + 5}" width="{length:.1f}" height="{row - 10}" '
                 f'fill="url(#{chart_id}-hatch)" stroke="{LINE}" stroke-width="1.5"/>'
             )
         text = _percent(point.value) + (f" {point.note}" if point.note else "")
-        parts.append(
+        marks.append(
             f'<text x="{label_width + length + 6:.1f}" y="{y + row / 2 + 4:.1f}" font-size="12" '
             f'font-weight="bold" fill="{INK}" {FONT}>{escape(text)}</text>'
         )
-    parts.append("</svg>")
-    # Every text interpolated above went through escape(); the rest are numbers and constants.
-    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703
+        if point.href:
+            links.append(_link(point, marks))
+        else:
+            parts.extend(marks)
+    return _close(parts, links)
 
 
-def trend_chart(months: Sequence[dict]) -> SafeString:
-    """The monthly trend from services.monthly_trend."""
-    points = [Point(m["label"], m["on_time"]) for m in months]
+def trend_chart(months: Sequence[dict], *, query: str | None = None) -> SafeString:
+    """The monthly trend from services.monthly_trend; with the dashboard's `query`, each month
+    links to the duties behind it."""
+    points = [_linked(Point(m["label"], m["on_time"]), m, query, by="month") for m in months]
     measured = [p for p in points if p.value is not None]
     if measured:
         summary = (
@@ -174,10 +220,16 @@ def trend_chart(months: Sequence[dict]) -> SafeString:
     )
 
 
-def team_chart(teams: Sequence[dict]) -> SafeString:
-    """The by-team figures from services.by_team."""
+def team_chart(teams: Sequence[dict], *, query: str | None = None) -> SafeString:
+    """The by-team figures from services.by_team; with the dashboard's `query`, each team
+    links to the duties behind its bar."""
     points = [
-        Point(t["label"], t["on_time"], f"of {t['met'] + t['met_late'] + t['missed']}")
+        _linked(
+            Point(t["label"], t["on_time"], f"of {t['met'] + t['met_late'] + t['missed']}"),
+            t,
+            query,
+            by="team",
+        )
         for t in teams
     ]
     return bar_chart(
@@ -189,3 +241,17 @@ def team_chart(teams: Sequence[dict]) -> SafeString:
         ),
         points=points,
     )
+
+
+def _linked(point: Point, row: dict, query: str | None, *, by: str) -> Point:
+    """The point with a link to the duties behind it, when there is a query and any duties."""
+    outcome = links.point_outcome(row) if query is not None else None
+    if outcome is None or row.get(by) is None:
+        return point
+    if by == "month":
+        href = links.month_url(query, row["month"], outcome)
+        name = links.point_name(row["month"].strftime("%B %Y"), row)
+    else:
+        href = links.team_url(query, row["team"], outcome)
+        name = links.point_name(row["label"], row)
+    return replace(point, href=href, name=name)

@@ -6,15 +6,47 @@ import re
 from urllib.parse import urlencode
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, Team, User
+from accounts.models import Role, Team, TeamMembership, User
 from cases.models import OffenceCategory
 
 from . import services
 
 MAX_DAYS = 3 * 366
 RIGHTS = {"": None, "standard": False, "enhanced": True}
+# Roles that answer for the whole force rather than for teams: they may choose any team and any
+# officer. Only supervisors reach compliance today, so in practice everyone chooses from the teams
+# they supervise; naming the roles here keeps a force-wide role given "compliance.view" later from
+# silently getting empty choices.
+FORCE_WIDE_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+
+
+def is_force_wide(user) -> bool:
+    return bool(user.roles & FORCE_WIDE_ROLES)
+
+
+def teams_to_choose(user) -> QuerySet[Team]:
+    """The teams a user may narrow the pack to: those they supervise, or every team for a
+    force-wide role."""
+    teams = Team.objects.order_by("name")
+    if is_force_wide(user):
+        return teams
+    return teams.filter(
+        pk__in=TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
+    )
+
+
+def officers_to_choose(user) -> QuerySet[User]:
+    """The officers a user may filter the figures by: active officers in the teams they
+    supervise (never an officer they have no business with), or every active officer for a
+    force-wide role. By surname."""
+    officers = User.objects.holding(Role.OFFICER).filter(is_active=True)
+    if not is_force_wide(user):
+        supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
+        officers = officers.filter(memberships__team_id__in=supervised)
+    return officers.distinct().order_by("last_name", "first_name", "pk")
 
 
 class OfficerChoiceField(forms.ModelChoiceField):
@@ -102,10 +134,11 @@ class FilterForm(PeriodForm):
 
     FILTER_FIELDS = ("team", "officer", "offence_group", "rights", "age_band", "sex", "ethnicity")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Without a user to scope them, offer no officers rather than every officer.
         self.fields["officer"].queryset = (
-            User.objects.holding(Role.OFFICER).filter(is_active=True).distinct()
+            officers_to_choose(user) if user is not None else User.objects.none()
         )
         groups = (
             OffenceCategory.objects.order_by("offence_group")
@@ -169,6 +202,29 @@ class MonthForm(forms.Form):
         if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
             raise forms.ValidationError("Give the month as year and month, for example 2026-03.")
         return services.Period.month(int(match.group(1)), int(match.group(2)))
+
+
+class PackForm(MonthForm):
+    """The pack's month, and optionally one of the user's teams (force-wide when none)."""
+
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="All the teams you can see",
+        error_messages={
+            "invalid_choice": "Choose one of the teams listed: the teams you supervise.",
+        },
+        widget=_select(),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_to_choose(user)
+
+    def filters(self) -> services.Filters:
+        """The figures' filters (call after is_valid): the chosen team, or none."""
+        team = self.cleaned_data.get("team")
+        return services.Filters(team=team.pk) if team else services.NO_FILTERS
 
 
 class ReassignForm(forms.Form):

@@ -228,6 +228,21 @@ class Duty(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["case", "status"]),
+            # Open duties (a few percent of all), for the overdue worklist: in due order, so the
+            # most overdue page of a large team is read from the front of it; and by case, so a
+            # small team's are found from its cases without reading each duty's row.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="duty_open_by_due",
+            ),
+            models.Index(
+                fields=["case", "due_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="duty_open_by_case",
+            ),
+            # The obligations API pages through every duty the user can see in deadline order.
+            models.Index(fields=["due_at", "id"], name="duty_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
+from cases.api.pagination import KeysetPagination
 from cases.api.views import FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, ActionByMethod, run_service
 from cases.permissions import access_case
 from entitlements import services
@@ -24,6 +25,10 @@ def duty_queryset(user):
     return Duty.objects.visible_to(user).select_related(*RELATED).order_by("due_at", "id")
 
 
+class SoonestDeadlineFirst(KeysetPagination):
+    ordering = ("due_at", "id")
+
+
 class DutyAccess(ActionByMethod):
     read_action = "duties.view"
     write_action = "duties.resolve"
@@ -34,6 +39,7 @@ class DutyListView(DutyAccess, generics.ListAPIView):
 
     serializer_class = s.DutySerializer
     filterset_class = DutyFilter
+    pagination_class = SoonestDeadlineFirst
 
     def get_queryset(self):
         if self.is_schema_request():
@@ -51,6 +57,8 @@ class CaseDutyListView(DutyAccess, generics.ListAPIView):
 
     serializer_class = s.DutySerializer
     filterset_class = CaseDutyFilter
+    # Paged as the list of every duty is, so that both answer in one shape.
+    pagination_class = SoonestDeadlineFirst
 
     def get_queryset(self):
         if self.is_schema_request():

@@ -186,6 +186,8 @@ def test_filter_links_carry_ids_never_names(force, client):
     accounts_services.add_to_team(team=force["team1"], user=supervisor, is_supervisor=True)
     client.force_login(supervisor)
     officer = force["officer2"]
+    # The officer filter offers only officers of the supervisor's teams.
+    accounts_services.add_to_team(team=force["team1"], user=officer)
     response = client.get(
         reverse("compliance-dashboard"),
         {"start": "2026-06-01", "end": "2026-06-30", "officer": officer.pk, "sex": "Female"},
