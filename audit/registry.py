@@ -49,7 +49,7 @@ def case_search_terms(request: HttpRequest) -> str:
 
 
 def has_filters(request: HttpRequest) -> bool:
-    return any(key not in {"page", "page_size", "format"} for key in request.GET)
+    return any(key not in {"page", "cursor", "page_size", "format"} for key in request.GET)
 
 
 def wants_csv(request: HttpRequest) -> bool:

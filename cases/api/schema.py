@@ -4,7 +4,8 @@ drf-spectacular documents what a view declares. These answers come from the fram
 views instead, so a view that does not declare them would be documented as never giving them:
 - any operation: 401 when an agency token is refused, 403 when the caller is not signed in or their
   role may not take the action (the permission matrix);
-- a paginated list: 400 when a filter's value is not valid, 404 for a page past the last;
+- a paginated list: 400 when a filter's value is not valid, 404 for a page past the last or a
+  cursor the API did not make;
 - an operation that takes a body: 415 when the body is in a format the API does not read.
 """
 
@@ -16,8 +17,12 @@ ANY_OPERATION = {
 }
 PAGINATED_LIST = {
     "400": "A filter's value is not valid: parameter name to a list of messages.",
-    "404": "No such page, or (under a case) no such case that you may see.",
+    "404": (
+        "No such page, a cursor not taken from a `next` or `previous` link, or (under a case) "
+        "no such case that you may see."
+    ),
 }
+PAGE_PARAMETERS = {"page", "cursor"}
 WITH_BODY = {"415": "The body is not in a format the API reads: send JSON."}
 
 
@@ -30,7 +35,7 @@ def document_common_answers(result: dict, generator, request, public) -> dict:
             responses = operation.setdefault("responses", {})
             answers = dict(ANY_OPERATION)
             parameters = {parameter.get("name") for parameter in operation.get("parameters", [])}
-            if method == "get" and "page" in parameters:
+            if method == "get" and parameters & PAGE_PARAMETERS:
                 answers.update(PAGINATED_LIST)
             if "requestBody" in operation:
                 answers.update(WITH_BODY)

@@ -31,6 +31,7 @@ from cases.permissions import PERSON_ON_HIDDEN_CASE, access_case, sees_every_cas
 
 from . import serializers as s
 from .filters import CaseFilter, EventFilter, PartyRecordFilter
+from .pagination import NewestReportFirst
 
 # --- translating service answers ---------------------------------------------------------------
 
@@ -119,6 +120,7 @@ class CaseListCreateView(ActionByMethod, generics.ListCreateAPIView):
 
     write_action = "cases.create"
     filterset_class = CaseFilter
+    pagination_class = NewestReportFirst
 
     def get_queryset(self):
         if self.is_schema_request():

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from cases.api.filters import IdFilter, MomentFilter
+from cases.api.pagination import KeysetPagination
 from cases.api.views import FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, ActionByMethod, run_service
 from referrals import services
 from referrals.models import Referral, ReferralEvent, ReferralStatus
@@ -69,6 +70,10 @@ class ReferralFilter(django_filters.FilterSet):
         fields = ["status", "agency", "case", "respond_by_before"]
 
 
+class NewestFirst(KeysetPagination):
+    ordering = ("-created_at", "-id")
+
+
 # --- access ------------------------------------------------------------------------------------
 
 
@@ -96,6 +101,7 @@ class ReferralListCreateView(ReferralAccess, generics.ListCreateAPIView):
     """Referrals the user may see, newest first; or, for the police, make a new one."""
 
     filterset_class = ReferralFilter
+    pagination_class = NewestFirst
 
     def get_queryset(self):
         if self.is_schema_request():

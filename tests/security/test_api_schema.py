@@ -8,6 +8,7 @@ Path ids are pointed at the seeded records the user may reach (a random id is on
 so the generated bodies and filters reach the services. The examples are derandomised and bounded,
 so a failure reproduces and the run stays short."""
 
+import base64
 import contextlib
 import secrets
 import zlib
@@ -268,8 +269,23 @@ def test_an_id_past_64_bits_in_a_path_is_not_found_not_a_server_error(as_officer
     assert response.status_code == 404
 
 
-def test_a_page_past_the_last_and_a_bad_filter_are_documented_answers(as_officer):
-    assert as_officer("GET", "/api/v1/cases/", query={"page": 999}).status_code == 404
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not-a-cursor",
+        base64.b64encode(b"p=2026-07-03T08:40:35&i=1").decode(),  # no offset: a naive moment
+        base64.b64encode(b"p=0001-01-01T00:00:00+23:00&i=1").decode(),  # before the year 1 in UTC
+        base64.b64encode(b"p=2026-07-03T08:40:35+00:00&i=" + str(2**63).encode()).decode(),
+    ],
+)
+def test_a_cursor_the_api_did_not_make_is_a_documented_404(as_officer, cursor):
+    for path in ("/api/v1/cases/", "/api/v1/obligations/", "/api/v1/referrals/"):
+        assert as_officer("GET", path, query={"cursor": cursor}).status_code == 404
+
+
+def test_a_page_past_the_last_and_a_bad_filter_are_documented_answers(as_officer, world):
+    events = {"path_parameters": {"case_pk": world.case.pk}, "query": {"page": 999}}
+    assert as_officer("GET", "/api/v1/cases/{case_pk}/events/", **events).status_code == 404
     assert as_officer("GET", "/api/v1/referrals/", query={"status": "lost"}).status_code == 400
 
 
