@@ -80,7 +80,7 @@ NUDGED = F("due_at") + datetime.timedelta(microseconds=999_999)
 # --- refresh -------------------------------------------------------------------------------------
 
 
-def _summary_rows() -> QuerySet:
+def _summary_rows(now: datetime.datetime) -> QuerySet:
     """One row per day x team x rule x enhanced x offence group x restricted. The day is the
     London date the deadline falls in, counted as the dashboard counts it: a deadline belongs to
     day D when it is after 23:59:59 on D-1 and at or before 23:59:59 on D (London), so add just
@@ -104,12 +104,14 @@ def _summary_rows() -> QuerySet:
             s_due=Count("id", filter=Q(status=S.DUE)),
             s_declined=Count("id", filter=Q(status=S.DECLINED)),
             s_waived=Count("id", filter=Q(status=S.WAIVED)),
+            s_due_passed=Count("id", filter=Q(status=S.DUE, due_at__lt=now)),
+            s_missed_passed=Count("id", filter=Q(status=S.MISSED, due_at__lt=now)),
         )
         .order_by()
     )
 
 
-COUNT_COLUMNS = "total, met, met_late, missed, due, declined, waived"
+COUNT_COLUMNS = "total, met, met_late, missed, due, declined, waived, due_passed, missed_passed"
 SUMS = ", ".join(f"SUM({c})" for c in COUNT_COLUMNS.split(", "))
 
 
@@ -121,7 +123,7 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
     using = using or router.db_for_write(DutyOutcomeDay)
     now = now or timezone.now()
     began = time.monotonic()
-    query = _summary_rows().using(using).query
+    query = _summary_rows(now).using(using).query
     select, params = query.get_compiler(using).as_sql()
     day, force, team, team_rule = (
         m._meta.db_table
@@ -269,9 +271,11 @@ def outcome_counts(
     """compliance.services.outcome_counts from the summary: the same rows (one per group of
     "rule", "enhanced", "team", "month", with total, met, met_late, missed, declined, waived,
     open and on_time), for the duties that fell due in the period and `user` may see, under
-    `filters` (a services.Filters that can_serve). Whole past days come from the summary; today
-    and later days, and restricted cases the user reaches other than as a team's supervisor, are
-    counted live and added in."""
+    `filters` (a services.Filters that can_serve). Every day comes from the summary as of its
+    last rebuild, with the duties whose deadline passed since then (read live, few) moved from
+    open to overdue; restricted cases the user reaches other than as a team's supervisor are
+    counted live and added in. Before the first rebuild, or for a user the summary does not
+    describe, everything is counted live."""
     from .services import NO_FILTERS, _counts, on_time_percent
 
     filters = filters or NO_FILTERS
@@ -279,79 +283,94 @@ def outcome_counts(
         raise ValueError("The summary cannot serve officer or equality filters.")
     now = now or timezone.now()
     group_by = tuple(group_by)
-    today = timezone.localtime(now).date()
-    # Only days that were over when the summary was last rebuilt are read from it; every later
-    # day (and everything, before the first rebuild) is counted live.
-    # one page asks several times: look these up once
-    memo = _reader(user, {} if memo is None else memo)
-    summary_end = _summary_end(period, memo["refreshed"], today, memo["sees_unrestricted"])
+    memo = _reader(user, {} if memo is None else memo)  # one page asks several times
+    refreshed = memo["refreshed"] if memo["sees_unrestricted"] else None
     supervised = memo["supervised"]
     merged: dict[tuple, dict] = {}
 
-    def add(rows: Iterable[dict]) -> None:
+    def add(rows: Iterable[dict], sign: int = 1) -> None:
         for row in rows:
             key = tuple(
                 _as_date(row[f"by_{g}"]) if g == "month" else row[f"by_{g}"] for g in group_by
             )
             entry = merged.setdefault(key, dict.fromkeys(FIGURES, 0))
             for figure in FIGURES:
-                entry[figure] += row.get(figure) or 0
+                entry[figure] += sign * (row.get(figure) or 0)
 
-    if period.start <= summary_end:
+    names = {f"by_{g}": SUMMARY_DIMENSIONS[g][1] for g in LIVE_GRAIN}
+
+    def live_rows(kind: str, duties: QuerySet[Duty], aggregates: dict) -> list[dict]:
+        key = ("live", kind, period.start, period.end, now)
+        if key not in memo:
+            duties = _fell_due(duties, period.start, period.end)
+            memo[key] = list(duties.values(**names).annotate(**aggregates).order_by())
+        return memo[key]
+
+    def filtered(duties: QuerySet[Duty]) -> QuerySet[Duty]:
+        if filters.team:
+            duties = duties.filter(case__team_id=filters.team)
+        if filters.offence_group:
+            duties = duties.filter(case__offence__offence_group=filters.offence_group)
+        if filters.enhanced is not None:
+            duties = duties.filter(enhanced=filters.enhanced)
+        return duties
+
+    # The live parts filter on the joined case: they are few duties, and PostgreSQL then starts
+    # from them, where visible_to's semi-join would first list every visible case.
+    live = filtered(Duty.objects.filter(visibility(user, "case__"), status__in=COUNTED))
+    counts = _counts(now)  # the same live counts as the dashboard's own
+    if refreshed is None:
+        add(live_rows("all", live, counts))
+    else:
         grain = _grain(group_by)
-        names = {f"by_{g}": SUMMARY_DIMENSIONS[g][0] for g in grain}
         sums = {
             "total": Sum("total"),
             "met": Sum("met"),
             "met_late": Sum("met_late"),
-            # Every day here is over: a duty still due or missed on it is overdue.
-            "missed": Sum(F("missed") + F("due")),
+            "missed": Sum(F("missed_passed") + F("due_passed")),
             "declined": Sum("declined"),
             "waived": Sum("waived"),
+            "open": Sum(F("due") - F("due_passed")),
         }
-        key = ("summary", grain, period.start, summary_end)
+        key = ("summary", grain, period.start, period.end)
         if key not in memo:
             memo[key] = []
             for rows in _summary_sources(supervised, grain, filters):
-                rows = rows.filter(day__gte=period.start, day__lte=summary_end)
+                rows = rows.filter(day__gte=period.start, day__lte=period.end)
                 if filters.offence_group:
                     rows = rows.filter(offence_group=filters.offence_group)
                 if filters.enhanced is not None:
                     rows = rows.filter(enhanced=filters.enhanced)
-                memo[key] += list(rows.values(**names).annotate(**sums).order_by())
+                memo[key] += list(
+                    rows.values(**{f"by_{g}": SUMMARY_DIMENSIONS[g][0] for g in grain})
+                    .annotate(**sums)
+                    .order_by()
+                )
         add(memo[key])
-
-    # The live part is a day or two of duties: filtering on the joined case lets PostgreSQL
-    # start from those duties, where visible_to's semi-join would first list every visible case.
-    live = Duty.objects.filter(visibility(user, "case__"), status__in=COUNTED)
-    if filters.team:
-        live = live.filter(case__team_id=filters.team)
-    if filters.offence_group:
-        live = live.filter(case__offence__offence_group=filters.offence_group)
-    if filters.enhanced is not None:
-        live = live.filter(enhanced=filters.enhanced)
-    parts = []
-    live_from = max(period.start, summary_end + datetime.timedelta(days=1))
-    if live_from <= period.end:
-        parts.append(("later", live_from, period.end, _fell_due(live, live_from, period.end)))
-    if period.start <= summary_end and memo["elsewhere"]:
-        parts.append(
-            (
-                "elsewhere",
-                period.start,
-                summary_end,
-                _fell_due(live, period.start, summary_end)
-                .filter(case__restricted=True)
-                .exclude(case__team_id__in=supervised),
+        # Deadlines that passed between the rebuild and now (or, asked about an earlier moment,
+        # between then and the rebuild) of duties still open at the rebuild: overdue now.
+        earlier, later = sorted((refreshed, now))
+        passed = filtered(
+            Duty.objects.filter(
+                Q(case__restricted=False) | Q(case__team_id__in=supervised),
+                status__in=[S.DUE, S.MISSED],
+                due_at__gte=earlier,
+                due_at__lt=later,
             )
         )
-    counts = _counts(now)  # the same live counts as the dashboard's own
-    names = {f"by_{g}": SUMMARY_DIMENSIONS[g][1] for g in LIVE_GRAIN}
-    for kind, start, end, part in parts:
-        key = ("live", kind, start, end, now)
-        if key not in memo:
-            memo[key] = list(part.values(**names).annotate(**counts).order_by())
-        add(memo[key])
+        moved = live_rows(
+            "passed",
+            passed,
+            {
+                "missed": Count("id"),
+                "open": Count("id", filter=Q(status=S.DUE)),
+            },
+        )
+        sign = 1 if now >= refreshed else -1
+        add(({**row, "open": -row["open"]} for row in moved), sign)
+        if memo["elsewhere"]:
+            hidden = live.filter(case__restricted=True).exclude(case__team_id__in=supervised)
+            add(live_rows("elsewhere", hidden, counts))
 
     if not group_by and not merged:
         merged[()] = dict.fromkeys(FIGURES, 0)

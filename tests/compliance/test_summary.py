@@ -197,3 +197,38 @@ def test_the_refresh_is_on_the_beat_schedule():
 
 def _columns():
     return [f.attname for f in DutyOutcomeDay._meta.concrete_fields if f.attname != "id"]
+
+
+@pytest.mark.parametrize(
+    "refreshed_at",
+    [NOW - datetime.timedelta(hours=4), NOW + datetime.timedelta(hours=7)],
+    ids=["rebuilt before a deadline passed", "asked about a moment before the rebuild"],
+)
+def test_deadlines_passing_between_the_rebuild_and_now_are_overdue(force, refreshed_at):
+    """Today's 09:00 deadline (UTC) was still open at an 08:00 rebuild; at noon it is overdue,
+    and the figures are the live ones. Asked about noon after a 19:00 rebuild, the 18:00
+    deadline is still open."""
+    summary.refresh(now=refreshed_at)
+    for period in PERIODS:
+        for group_by in GROUPINGS:
+            got = summary.outcome_counts(force["user"], period, group_by=group_by, now=NOW)
+            assert got == live(force["user"], period, group_by), (period, group_by)
+    for filters in (services.Filters(team=force["team_a"].pk), services.Filters(enhanced=True)):
+        got = summary.outcome_counts(
+            force["user"], PERIODS[0], group_by=("rule", "enhanced"), filters=filters, now=NOW
+        )
+        assert got == live(force["user"], PERIODS[0], ("rule", "enhanced"), filters)
+
+
+def test_a_duty_met_after_the_rebuild_shows_at_the_next(force):
+    case = case_with(reported_at=at(2026, 7, 1, 9), team=force["team_a"])
+    today = duty(case, S.DUE, due_at=at(2026, 7, 15, 18), rule="R2")
+    summary.refresh(now=NOW)
+    period = services.Period(TODAY, TODAY)
+    before = summary.outcome_counts(force["user"], period, now=NOW)
+    Duty.objects.filter(pk=today.pk).update(status=S.MET)
+    assert summary.outcome_counts(force["user"], period, now=NOW) == before
+    summary.refresh(now=NOW)
+    assert summary.outcome_counts(force["user"], period, now=NOW) == live(
+        force["user"], period, ()
+    )
