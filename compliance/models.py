@@ -2,11 +2,16 @@
 refreshed together by set-based statements (compliance.summary.refresh, run by beat). They hold
 counts only: no person, no case.
 
-One detailed table and two roll-ups of it, so that a force-wide figure adds up a few hundred
-rows a day, not one row per team, rule and offence group:
-- DutyOutcomeDay: day x team x rule x enhanced x offence group x restricted (read with a team);
-- DutyOutcomeForceDay: day x rule x enhanced x offence group, unrestricted cases (force-wide);
-- DutyOutcomeTeamDay: day x team x enhanced x restricted (force-wide, by team).
+One detailed table and four roll-ups of it, so that a figure adds up a few dozen rows a day, not
+one row per team, rule and offence group:
+- DutyOutcomeDay: day x team x rule x enhanced x offence group x restricted (an offence group
+  chosen, with a team or by team);
+- DutyOutcomeForceDay: day x rule x enhanced x offence group, unrestricted cases (force-wide, an
+  offence group chosen);
+- DutyOutcomeForceRuleDay: day x rule x enhanced, unrestricted cases (force-wide);
+- DutyOutcomeTeamDay: day x team x enhanced x restricted (force-wide, by team);
+- DutyOutcomeTeamRuleDay: day x team x rule x enhanced x restricted (one team, or by team and
+  rule).
 
 The service measures (needs assessments, vulnerability, risk, referrals, surveys, demand) have
 three tables of their own, refreshed in the same transaction, each keyed by London day x team x
@@ -86,6 +91,21 @@ class DutyOutcomeTeamDay(OutcomeCounts):
 
     def __str__(self) -> str:
         return f"{self.day} team {self.team_id}"
+
+
+class DutyOutcomeForceRuleDay(OutcomeCounts):
+    """Day x rule x enhanced, unrestricted cases: the force-wide figures when no offence group is
+    chosen, a few dozen rows a day."""
+
+    rule = models.ForeignKey(
+        "entitlements.DutyRule", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} rule {self.rule_id}"
 
 
 class DutyOutcomeTeamRuleDay(OutcomeCounts):

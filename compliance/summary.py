@@ -1,10 +1,13 @@
 """Dashboard duty figures from the summary table, in the shapes compliance.services returns.
 
-The summary (compliance.models.DutyOutcomeDay) counts duties by London due date, team, rule,
-enhanced status, offence group and restriction. It serves whole past days. What it cannot serve is
-read live and added in, so the figures are the live figures as of the last refresh:
-- days from today on (their split between missed and still open depends on the time now);
-- restricted cases the user reaches only as their officer or through a Witness Care Unit.
+The summary (compliance.models.DutyOutcomeDay and its roll-ups) counts duties by London due
+date, team, rule, enhanced status, offence group and restriction, as of its last rebuild (every
+15 minutes). It serves every day, today and later days included: it also counts the open duties
+whose deadline had passed at the rebuild, and the few whose deadline passed since are read live
+and moved from open to overdue, so the split between overdue and still open is as of now. A duty
+met, declined, waived or re-timed, or a case moved or restricted, since the rebuild shows at the
+next one. Read live and added in: restricted cases the user reaches only as their officer or
+through a Witness Care Unit; everything, before the first rebuild.
 Filters it serves: period, team, offence group, enhanced. Officer and equality filters (sex,
 ethnicity, age) are not in it: use the live path (compliance.services) for those.
 
@@ -58,6 +61,7 @@ from surveys.models import Answer as SurveyAnswer
 from .models import (
     DutyOutcomeDay,
     DutyOutcomeForceDay,
+    DutyOutcomeForceRuleDay,
     DutyOutcomeTeamDay,
     DutyOutcomeTeamRuleDay,
     HoursMeasure,
@@ -125,18 +129,24 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
     began = time.monotonic()
     query = _summary_rows(now).using(using).query
     select, params = query.get_compiler(using).as_sql()
-    day, force, team, team_rule = (
+    day, force, force_rule, team, team_rule = (
         m._meta.db_table
-        for m in (DutyOutcomeDay, DutyOutcomeForceDay, DutyOutcomeTeamDay, DutyOutcomeTeamRuleDay)
+        for m in (
+            DutyOutcomeDay,
+            DutyOutcomeForceDay,
+            DutyOutcomeForceRuleDay,
+            DutyOutcomeTeamDay,
+            DutyOutcomeTeamRuleDay,
+        )
     )
     service = [m._meta.db_table for m in (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)]
     connection = connections[using]
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One refresh at a time; readers (ACCESS SHARE) are not blocked.
-            tables = ", ".join([day, force, team, team_rule, *service])
+            tables = ", ".join([day, force, force_rule, team, team_rule, *service])
             cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-        for table in (day, force, team, team_rule, *service):
+        for table in (day, force, force_rule, team, team_rule, *service):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608
         cursor.execute(
             f"INSERT INTO {day} (day, team_id, rule_id, enhanced, offence_group, restricted, "
@@ -155,6 +165,11 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
             f"INSERT INTO {team} (day, team_id, enhanced, restricted, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
             f"SELECT day, team_id, enhanced, restricted, {SUMS} FROM {day} "
             "GROUP BY day, team_id, enhanced, restricted ORDER BY day"
+        )
+        cursor.execute(
+            f"INSERT INTO {force_rule} (day, rule_id, enhanced, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
+            f"SELECT day, rule_id, enhanced, {SUMS} FROM {force} "
+            "GROUP BY day, rule_id, enhanced ORDER BY day"
         )
         cursor.execute(
             f"INSERT INTO {team_rule} (day, team_id, rule_id, enhanced, restricted, "  # noqa: S608  # nosec B608
@@ -240,8 +255,9 @@ def _summary_sources(supervised: list[int], group_by: tuple, filters) -> list[Qu
         if "rule" in group_by or filters.offence_group:
             return [teams.objects.filter(mine)]
         return [DutyOutcomeTeamDay.objects.filter(mine)]
+    force = DutyOutcomeForceDay if filters.offence_group else DutyOutcomeForceRuleDay
     return [
-        DutyOutcomeForceDay.objects.all(),
+        force.objects.all(),
         teams.objects.filter(restricted=True, team_id__in=supervised),
     ]
 

@@ -18,7 +18,7 @@ from cases.permissions import access_case
 from cases.views import apply_service
 from entitlements.models import Duty
 
-from . import charts, links, paging, services
+from . import charts, links, paging, services, summary
 from .forms import FilterForm, PackForm, ReassignForm
 
 
@@ -56,6 +56,8 @@ class DashboardView(ActionRequiredMixin, View):
                 "teams": teams,
                 "team_chart": charts.team_chart(teams, query=form.query()),
                 "qa": assurance_services.dashboard_figures(cases, period),
+                # Duty figures read from the summary are as of its last rebuild: say when.
+                "as_of": summary.last_refreshed() if summary.can_serve(filters) else None,
                 "query": form.query(),
                 "links": True,
             },

@@ -4,50 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0004_team_rule_summary'),
+        ("compliance", "0004_team_rule_summary"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dutyoutcomeday',
-            name='due_passed',
+            model_name="dutyoutcomeday",
+            name="due_passed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dutyoutcomeday',
-            name='missed_passed',
+            model_name="dutyoutcomeday",
+            name="missed_passed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dutyoutcomeforceday',
-            name='due_passed',
+            model_name="dutyoutcomeforceday",
+            name="due_passed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dutyoutcomeforceday',
-            name='missed_passed',
+            model_name="dutyoutcomeforceday",
+            name="missed_passed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dutyoutcometeamday',
-            name='due_passed',
+            model_name="dutyoutcometeamday",
+            name="due_passed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dutyoutcometeamday',
-            name='missed_passed',
+            model_name="dutyoutcometeamday",
+            name="missed_passed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dutyoutcometeamruleday',
-            name='due_passed',
+            model_name="dutyoutcometeamruleday",
+            name="due_passed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='dutyoutcometeamruleday',
-            name='missed_passed',
+            model_name="dutyoutcometeamruleday",
+            name="missed_passed",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

@@ -229,6 +229,17 @@ def test_a_duty_met_after_the_rebuild_shows_at_the_next(force):
     Duty.objects.filter(pk=today.pk).update(status=S.MET)
     assert summary.outcome_counts(force["user"], period, now=NOW) == before
     summary.refresh(now=NOW)
-    assert summary.outcome_counts(force["user"], period, now=NOW) == live(
-        force["user"], period, ()
-    )
+    assert summary.outcome_counts(force["user"], period, now=NOW) == live(force["user"], period, ())
+
+
+def test_the_dashboard_says_when_the_duty_figures_were_counted(force, client):
+    from django.urls import reverse
+
+    client.force_login(force["user"])
+    assert "Duty figures as at" not in client.get(reverse("compliance-dashboard")).content.decode()
+    summary.refresh(now=at(2026, 7, 15, 11, 45))  # 12:45 in London
+    page = client.get(reverse("compliance-dashboard")).content.decode()
+    assert "Duty figures as at 15 July 2026, 12:45" in page
+    officer_filter = client.get(reverse("compliance-dashboard"), {"officer": force["user"].pk})
+    assert officer_filter.status_code == 200
+    assert "Duty figures as at" not in officer_filter.content.decode()  # counted live
