@@ -5,32 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('compliance', '0005_passed_deadlines'),
-        ('entitlements', '0006_duty_due_index'),
+        ("compliance", "0005_passed_deadlines"),
+        ("entitlements", "0006_duty_due_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DutyOutcomeForceRuleDay',
+            name="DutyOutcomeForceRuleDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('enhanced', models.BooleanField()),
-                ('total', models.PositiveIntegerField()),
-                ('met', models.PositiveIntegerField()),
-                ('met_late', models.PositiveIntegerField()),
-                ('missed', models.PositiveIntegerField(help_text='Status missed (past the deadline, still open).')),
-                ('due', models.PositiveIntegerField(help_text='Status due (still open).')),
-                ('declined', models.PositiveIntegerField()),
-                ('waived', models.PositiveIntegerField()),
-                ('due_passed', models.PositiveIntegerField(default=0)),
-                ('missed_passed', models.PositiveIntegerField(default=0)),
-                ('rule', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='entitlements.dutyrule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("enhanced", models.BooleanField()),
+                ("total", models.PositiveIntegerField()),
+                ("met", models.PositiveIntegerField()),
+                ("met_late", models.PositiveIntegerField()),
+                (
+                    "missed",
+                    models.PositiveIntegerField(
+                        help_text="Status missed (past the deadline, still open)."
+                    ),
+                ),
+                ("due", models.PositiveIntegerField(help_text="Status due (still open).")),
+                ("declined", models.PositiveIntegerField()),
+                ("waived", models.PositiveIntegerField()),
+                ("due_passed", models.PositiveIntegerField(default=0)),
+                ("missed_passed", models.PositiveIntegerField(default=0)),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="entitlements.dutyrule",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['day'], name='compliance__day_88711e_idx')],
+                "indexes": [models.Index(fields=["day"], name="compliance__day_88711e_idx")],
             },
         ),
     ]

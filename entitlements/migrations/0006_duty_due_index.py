@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_case_restricted_and_reference_search_indexes'),
-        ('entitlements', '0005_duty_overdue_index'),
+        ("cases", "0007_case_restricted_and_reference_search_indexes"),
+        ("entitlements", "0005_duty_overdue_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='duty',
-            index=models.Index(fields=['due_at', 'id'], name='duty_due_idx'),
+            model_name="duty",
+            index=models.Index(fields=["due_at", "id"], name="duty_due_idx"),
         ),
     ]

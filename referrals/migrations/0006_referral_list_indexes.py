@@ -5,20 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_case_restricted_and_reference_search_indexes'),
-        ('referrals', '0005_history'),
+        ("cases", "0007_case_restricted_and_reference_search_indexes"),
+        ("referrals", "0005_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['sent_at'], name='referrals_r_sent_at_1821df_idx'),
+            model_name="referral",
+            index=models.Index(fields=["sent_at"], name="referrals_r_sent_at_1821df_idx"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['-created_at', '-id'], name='referral_newest_idx'),
+            model_name="referral",
+            index=models.Index(fields=["-created_at", "-id"], name="referral_newest_idx"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_case_restricted_and_reference_search_indexes'),
-        ('surveys', '0003_schedule'),
+        ("cases", "0007_case_restricted_and_reference_search_indexes"),
+        ("surveys", "0003_schedule"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['created_at'], name='surveys_inv_created_b38ce3_idx'),
+            model_name="invitation",
+            index=models.Index(fields=["created_at"], name="surveys_inv_created_b38ce3_idx"),
         ),
     ]
