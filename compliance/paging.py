@@ -45,10 +45,16 @@ class Window:
         return self.first + len(self.object_list) - 1
 
 
+# Deeper than this a list is searched, not paged: and an offset past it makes the database skip
+# rows for nothing (a 20-digit page number would overflow its offset).
+MAX_PAGES = 2000
+
+
 def window(queryset: QuerySet, page: str | None, *, per_page: int = 50) -> Window:
-    """Page `page` (1 when missing or not a whole number) of an ordered queryset."""
+    """Page `page` of an ordered queryset: 1 when missing or not a whole number, at most
+    MAX_PAGES."""
     try:
-        number = max(int(page or 1), 1)
+        number = min(max(int(page or 1), 1), MAX_PAGES)
     except ValueError:
         number = 1
     start = (number - 1) * per_page

@@ -202,6 +202,12 @@ def last_refreshed(using: str | None = None) -> datetime.datetime | None:
 # --- reading -------------------------------------------------------------------------------------
 
 
+def serves(user: User, filters) -> bool:
+    """Whether this user's figures under these filters are read from the summary (the page then
+    says how fresh they are)."""
+    return can_serve(filters) and _reader(user, {})["sees_unrestricted"]
+
+
 def can_serve(filters) -> bool:
     """Whether the summary holds what these compliance.services.Filters select: period, team,
     offence group and enhanced yes; officer, age band, sex and ethnicity no (read live)."""
@@ -374,14 +380,11 @@ def outcome_counts(
                 due_at__lt=later,
             )
         )
-        moved = live_rows(
-            "passed",
-            passed,
-            {
-                "missed": Count("id"),
-                "open": Count("id", filter=Q(status=S.DUE)),
-            },
-        )
+        # Forward: each of them was still due at the rebuild (mark_missed only marks a passed
+        # deadline), whether or not it has been marked missed since. Back: only those still due
+        # are open at the earlier moment.
+        was_open = Count("id") if now >= refreshed else Count("id", filter=Q(status=S.DUE))
+        moved = live_rows("passed", passed, {"missed": Count("id"), "open": was_open})
         sign = 1 if now >= refreshed else -1
         add(({**row, "open": -row["open"]} for row in moved), sign)
         if memo["elsewhere"]:

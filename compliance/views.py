@@ -57,7 +57,9 @@ class DashboardView(ActionRequiredMixin, View):
                 "team_chart": charts.team_chart(teams, query=form.query()),
                 "qa": assurance_services.dashboard_figures(cases, period),
                 # Duty figures read from the summary are as of its last rebuild: say when.
-                "as_of": summary.last_refreshed() if summary.can_serve(filters) else None,
+                "as_of": summary.last_refreshed()
+                if summary.serves(request.user, filters)
+                else None,
                 "query": form.query(),
                 "links": True,
             },

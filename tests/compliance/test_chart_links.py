@@ -6,7 +6,6 @@ import html
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts import services as accounts_services
@@ -23,13 +22,6 @@ SVG_LINK = re.compile(r'<a href="([^"]+)" aria-label="([^"]*)">')
 
 def at(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_values():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -179,11 +171,13 @@ def test_the_points_agree_with_the_drill_down_when_the_summary_serves_the_figure
     client.force_login(force["supervisor"])
     page = _dashboard(client)
     links = _links(_svg(page, "trend-chart")) | _links(_svg(page, "team-chart"))
-    assert links
+    checked = 0
     for name, href in links.items():
         late = re.search(r"(\d+) of \d+ not met on time", name)
         if late:
             assert len(_listed(client, href)) == int(late.group(1)), name
+            checked += 1
+    assert checked
 
 
 def test_every_chart_link_has_an_accessible_name(client, force):

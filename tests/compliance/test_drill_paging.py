@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts import services as accounts_services
 from accounts.models import Role
+from compliance import paging
 from tests.compliance.builders import UTC, S, case_with, duty
 from tests.factories import TeamFactory, make_user
 
@@ -61,6 +62,15 @@ def test_a_page_past_the_end_is_empty_and_a_bad_number_is_the_first(client, supe
     assert past.status_code == 200 and list(past.context["page"]) == []
     bad = client.get(reverse("compliance-drill-down"), {**JUNE, "page": "x"})
     assert [d.pk for d in bad.context["page"]] == made
+
+
+def test_a_huge_page_number_is_the_last_page_allowed(client, supervisor):
+    _missed(3, supervisor.test_team)
+    client.force_login(supervisor)
+    response = client.get(reverse("compliance-drill-down"), {**JUNE, "page": str(10**20)})
+    assert response.status_code == 200
+    assert list(response.context["page"]) == []
+    assert response.context["page"].number == paging.MAX_PAGES
 
 
 @pytest.mark.parametrize("count", [3, 130])

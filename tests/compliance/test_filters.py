@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts import services as accounts_services
@@ -22,13 +21,6 @@ pytestmark = pytest.mark.django_db
 JUNE = services.Period(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
 NOW = datetime.datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
 DUE = datetime.datetime(2026, 6, 20, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_values():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ surname, and never an officer they have no business with; a force-wide role sees
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts import services as accounts_services
@@ -15,13 +14,6 @@ from tests.factories import TeamFactory, make_user
 pytestmark = pytest.mark.django_db
 
 JUNE = {"start": "2026-06-01", "end": "2026-06-30"}
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_values():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts import services as accounts_services
@@ -22,13 +21,6 @@ MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
 
 def at(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_values():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
