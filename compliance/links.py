@@ -14,11 +14,11 @@ from urllib.parse import parse_qsl, urlencode
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
 
-from entitlements.models import Duty, DutyRule
+from entitlements.models import Duty
 
 from . import services
 
-NOT_ON_TIME = "not_on_time"
+NOT_ON_TIME = services.NOT_ON_TIME
 # What the drill-down's heading calls each outcome it lists.
 OUTCOME_LABELS = {
     "total": "All duties that fell due",
@@ -95,19 +95,5 @@ def duties_behind(
     outcome: str,
     enhanced: bool | None,
 ) -> QuerySet[Duty]:
-    """`services.drill_down`, also for every rule when no rule is named (a chart's point) and
-    for NOT_ON_TIME, which is its "met_late" and "missed" lists together."""
-    if not codes:
-        codes = list(DutyRule.objects.order_by().values_list("code", flat=True).distinct())
-    if outcome == NOT_ON_TIME:
-        # OR the two lists' own conditions, then AND the user's duties (visibility, filters) on
-        # once: an OR of the two whole lists repeats the visibility semi-join in each branch,
-        # which PostgreSQL can only run as a per-row subplan (minutes at a million people).
-        late, missed = (
-            services.drill_down(
-                Duty.objects.all(), period, code=codes, outcome=which, enhanced=enhanced
-            )
-            for which in ("met_late", "missed")
-        )
-        return duties & (late | missed)
+    """The duties a drill-down link lists (services.drill_down)."""
     return services.drill_down(duties, period, code=codes, outcome=outcome, enhanced=enhanced)

@@ -415,6 +415,9 @@ def by_team(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
     return sorted(rows, key=lambda row: row["label"])
 
 
+NOT_ON_TIME = "not_on_time"
+
+
 def drill_down(
     duties: QuerySet[Duty],
     period: Period,
@@ -424,16 +427,21 @@ def drill_down(
     enhanced: bool | None,
     now=None,
 ) -> QuerySet[Duty]:
-    """The duties behind one figure (one rule, or the rules of a key entitlement)."""
+    """The duties behind one figure: of one rule, the rules of a key entitlement, or every rule
+    when none is named (a chart's point). NOT_ON_TIME lists those that pull "% on time" down:
+    met late or missed."""
     now = now or timezone.now()
     codes = [code] if isinstance(code, str) else list(code)
-    due = fell_due(duties, period).filter(rule__code__in=codes)
+    due = fell_due(duties, period)
+    if codes:
+        due = due.filter(rule__code__in=codes)
     if enhanced is not None:
         due = due.filter(enhanced=enhanced)
     filters = {
         "met": Q(status=S.MET),
         "met_late": Q(status=S.MET_LATE),
         "missed": Q(status__in=[S.DUE, S.MISSED], due_at__lt=now),
+        NOT_ON_TIME: Q(status=S.MET_LATE) | Q(status__in=[S.DUE, S.MISSED], due_at__lt=now),
         "declined": Q(status=S.DECLINED),
         "waived": Q(status=S.WAIVED),
         "open": Q(status=S.DUE, due_at__gte=now),
