@@ -105,3 +105,21 @@ class TeamMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team}"
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code for the second sign-in step.
+
+    Only a slow, salted hash is kept (Django's password hashing): the code is shown once, when it
+    is made, and a copy of this table gives no way in. django-otp's own StaticToken keeps codes in
+    the clear, so its table stays empty and its device is only the container that a session's
+    second step is recorded against.
+    """
+
+    device = models.ForeignKey(
+        "otp_static.StaticDevice", on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=128)
+
+    def __str__(self) -> str:
+        return "Recovery code"

@@ -5,6 +5,7 @@ from base64 import b32encode
 
 import segno
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django_otp import user_has_device
 from django_otp import verify_token as otp_verify_token
@@ -12,7 +13,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import RecoveryCode, User
 
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
@@ -70,14 +71,17 @@ def issue_recovery_codes(*, user: User) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
-    device.token_set.all().delete()
+    device.recovery_codes.all().delete()
+    device.token_set.all().delete()  # django-otp's clear-text tokens: never used, never kept
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=device, code_hash=make_password(code)) for code in codes
+    )
     return codes
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def normalise(code: str) -> str:
@@ -94,13 +98,39 @@ def verify(*, user: User, code: str, allow_recovery: bool = True) -> Device | No
     code = normalise(code)
     if _TOTP.fullmatch(code):
         device = app_device(user)
-    elif allow_recovery and _RECOVERY.fullmatch(code):
-        device = StaticDevice.objects.devices_for_user(user, confirmed=True).first()
-    else:
+        return otp_verify_token(user, device.persistent_id, code) if device else None
+    if allow_recovery and _RECOVERY.fullmatch(code):
+        return _use_recovery_code(user=user, code=code)
+    return None
+
+
+@transaction.atomic
+def _use_recovery_code(*, user: User, code: str) -> StaticDevice | None:
+    """The recovery device, if `code` matches one of the user's unused codes, which is then used
+    up; else None, counting a wrong guess.
+
+    The device row is locked first, so two requests with the same code cannot both succeed, and
+    the throttle is read and counted under the lock. Each stored hash is compared with
+    check_password (salted, slow, and compared in constant time); the codes carry no lookup key,
+    so every one is tried until a match.
+    """
+    device = (
+        StaticDevice.objects.devices_for_user(user, confirmed=True)
+        .select_for_update()
+        .order_by("pk")
+        .first()
+    )
+    if device is None or not device.verify_is_allowed()[0]:
         return None
-    if device is None:
-        return None
-    return otp_verify_token(user, device.persistent_id, code)
+    for stored in device.recovery_codes.order_by("pk"):
+        if check_password(code, stored.code_hash):
+            stored.delete()
+            device.throttle_reset(commit=False)
+            device.set_last_used_timestamp(commit=False)
+            device.save()
+            return device
+    device.throttle_increment()
+    return None
 
 
 def is_throttled(user: User) -> bool:

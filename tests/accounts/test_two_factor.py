@@ -8,12 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import check_password
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from accounts.models import Role, User
+from accounts.models import RecoveryCode, Role, User
 from accounts.two_factor import services
 from referrals import tokens
 from tests.factories import TEST_PASSWORD, make_user
@@ -34,14 +35,20 @@ def sign_in(client, user, next_url: str = ""):
     return client.post(reverse("login"), data)
 
 
-def enrolled(user) -> TOTPDevice:
+def enrolled(user) -> tuple[TOTPDevice, list[str]]:
+    """An app set up, and the recovery codes as the user was shown them."""
     device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    services.issue_recovery_codes(user=user)
-    return device
+    return device, services.issue_recovery_codes(user=user)
 
 
-def recovery_codes(user) -> list[str]:
-    return list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+def stored_hashes(user) -> set[str]:
+    return set(RecoveryCode.objects.filter(device__user=user).values_list("code_hash", flat=True))
+
+
+def codes_shown(page: str) -> list[str]:
+    """The recovery codes on the page that shows them once, as typed (without the hyphen)."""
+    listed = re.search(r'<ol[^>]*aria-label="Recovery codes">(.*?)</ol>', page, re.S).group(1)
+    return [code.replace("-", "") for code in re.findall(r"<li[^>]*>([^<]+)</li>", listed)]
 
 
 # --- the second step is required -------------------------------------------------------------
@@ -154,10 +161,10 @@ def test_confirming_the_app_shows_ten_recovery_codes_once_and_lets_them_in(clien
     assert response.status_code == 200
     page = response.content.decode()
     assert "Store these safely now" in page and "shown only once" in page
-    stored = recovery_codes(officer)
-    assert len(stored) == 10
-    for code in stored:
-        assert f"{code[:4]}-{code[4:]}" in page
+    shown = codes_shown(page)
+    assert len(set(shown)) == 10
+    assert all(re.fullmatch(r"[a-z2-7]{8}", code) for code in shown)
+    assert len(stored_hashes(officer)) == 10
     assert f'href="{reverse("case-list")}"' in page
     assert "no-store" in response["Cache-Control"]
     device.refresh_from_db()
@@ -174,7 +181,7 @@ def test_a_wrong_code_does_not_confirm_the_app(client, officer):
     assert response.status_code == 200
     assert "That code is not right" in response.content.decode()
     assert not TOTPDevice.objects.get(user=officer).confirmed
-    assert not recovery_codes(officer)
+    assert not stored_hashes(officer)
     assert client.get(reverse("home-officer")).status_code == 302
 
 
@@ -182,7 +189,7 @@ def test_a_wrong_code_does_not_confirm_the_app(client, officer):
 
 
 def test_an_app_code_completes_sign_in_and_goes_on_to_the_page_asked_for(client, officer):
-    device = enrolled(officer)
+    device, _ = enrolled(officer)
     sign_in(client, officer)
     key_before = client.session.session_key
     response = client.post(VERIFY, {"code": app_code(device), "next": reverse("case-list")})
@@ -192,7 +199,7 @@ def test_an_app_code_completes_sign_in_and_goes_on_to_the_page_asked_for(client,
 
 
 def test_a_code_cannot_be_used_twice(client, officer):
-    device = enrolled(officer)
+    device, _ = enrolled(officer)
     code = app_code(device)
     sign_in(client, officer)
     assert client.post(VERIFY, {"code": code}).status_code == 302
@@ -204,14 +211,14 @@ def test_a_code_cannot_be_used_twice(client, officer):
 
 
 def test_a_link_to_another_site_is_not_followed_after_the_code(client, officer):
-    device = enrolled(officer)
+    device, _ = enrolled(officer)
     sign_in(client, officer)
     response = client.post(VERIFY, {"code": app_code(device), "next": "https://evil.example/"})
     assert response.url == reverse("home")
 
 
 def test_repeated_wrong_codes_make_the_user_wait(client, officer):
-    device = enrolled(officer)
+    device, _ = enrolled(officer)
     sign_in(client, officer)
     client.post(VERIFY, {"code": "000000"})
     client.post(VERIFY, {"code": "000001"})
@@ -221,8 +228,8 @@ def test_repeated_wrong_codes_make_the_user_wait(client, officer):
 
 
 def test_a_recovery_code_works_once_and_says_how_many_are_left(client, officer):
-    enrolled(officer)
-    code = recovery_codes(officer)[0]
+    _, codes = enrolled(officer)
+    code = codes[0]
     sign_in(client, officer)
     response = client.post(VERIFY, {"code": f"{code[:4]}-{code[4:]}".upper()}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("home-officer")
@@ -236,20 +243,24 @@ def test_a_recovery_code_works_once_and_says_how_many_are_left(client, officer):
 
 
 def test_new_recovery_codes_need_a_current_app_code_and_replace_the_old(client, officer):
-    device = enrolled(officer)
-    old = set(recovery_codes(officer))
+    device, old = enrolled(officer)
+    old_hashes = stored_hashes(officer)
     sign_in(client, officer)
     client.post(VERIFY, {"code": app_code(device)})
     url = reverse("two-factor-recovery-codes")
     assert "Make new recovery codes" in client.get(reverse("profile")).content.decode()
-    refused = client.post(url, {"code": next(iter(old))})
+    refused = client.post(url, {"code": old[0]})
     assert "not right" in refused.content.decode()
-    assert set(recovery_codes(officer)) == old
+    assert stored_hashes(officer) == old_hashes
     response = client.post(url, {"code": app_code(device, steps_ahead=1)})
     assert response.status_code == 200
-    new = set(recovery_codes(officer))
-    assert len(new) == 10 and not new & old
+    new = codes_shown(response.content.decode())
+    assert len(set(new)) == 10 and not set(new) & set(old)
+    assert len(stored_hashes(officer)) == 10 and not stored_hashes(officer) & old_hashes
     assert "Your old ones no longer work" in response.content.decode()
+    client.post(reverse("logout"))
+    sign_in(client, officer)
+    assert "That code is not right" in client.post(VERIFY, {"code": old[1]}).content.decode()
 
 
 def test_new_recovery_codes_need_a_verified_session(client, officer):
@@ -304,9 +315,8 @@ def test_setting_up_using_a_recovery_code_and_resets_are_in_the_audit_trail(
     sign_in(client, officer)
     client.get(ENROL)
     device = TOTPDevice.objects.get(user=officer)
-    client.post(ENROL, {"code": app_code(device)})
+    code = codes_shown(client.post(ENROL, {"code": app_code(device)}).content.decode())[0]
     assert "Set up two-factor" in details()
-    code = recovery_codes(officer)[0]
     client.post(reverse("logout"))
     sign_in(client, officer)
     client.post(VERIFY, {"code": code})
@@ -320,3 +330,61 @@ def test_setting_up_using_a_recovery_code_and_resets_are_in_the_audit_trail(
         {"action": "reset_two_factor", "_selected_action": [officer.pk]},
     )
     assert "Two-factor reset by an administrator" in details()
+
+
+# --- recovery codes are kept only as slow hashes ----------------------------------------------
+
+
+def test_recovery_codes_are_stored_only_as_salted_hashes(officer, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    _, codes = enrolled(officer)
+    stored = RecoveryCode.objects.filter(device__user=officer)
+    assert stored.count() == 10
+    hashes = [row.code_hash for row in stored]
+    assert all(hash_.startswith("pbkdf2_sha256$") for hash_ in hashes)
+    assert not any(code in hash_ for code in codes for hash_ in hashes)
+    assert not StaticToken.objects.filter(device__user=officer).exists()
+    # Each code is one of the hashes, and a salt each: two equal codes would not look alike.
+    assert sorted(any(check_password(code, h) for h in hashes) for code in codes) == [True] * 10
+    assert len({hash_.split("$")[2] for hash_ in hashes}) == 10
+
+
+def test_a_recovery_code_signs_in_once_and_a_wrong_one_counts_as_a_wrong_guess(client, officer):
+    _, codes = enrolled(officer)
+    sign_in(client, officer)
+    assert client.post(VERIFY, {"code": codes[3]}).status_code == 302
+    assert services.recovery_codes_left(officer) == 9
+    client.post(reverse("logout"))
+    sign_in(client, officer)
+    assert "That code is not right" in client.post(VERIFY, {"code": codes[3]}).content.decode()
+    assert StaticDevice.objects.get(user=officer).throttling_failure_count == 1
+    assert services.recovery_codes_left(officer) == 9
+
+
+def test_a_code_the_user_was_not_given_does_not_match_any_hash(officer):
+    enrolled(officer)
+    assert services.verify(user=officer, code="abcdefgh") is None
+
+
+def test_the_migration_hashes_recovery_codes_stored_in_the_clear(client, officer):
+    """Codes made before hashing (django-otp's clear StaticToken rows) keep working, once each,
+    and no clear copy is left."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0004_hash_recovery_codes")
+    TOTPDevice.objects.create(user=officer, name="Authenticator app", confirmed=True)
+    device = StaticDevice.objects.create(user=officer, name="Recovery codes", confirmed=True)
+    clear = ["abcdefgh", "ijklmnop", "qrstuvwx"]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in clear)
+
+    migration.hash_clear_codes(apps, None)
+
+    assert not StaticToken.objects.exists()
+    hashes = list(device.recovery_codes.values_list("code_hash", flat=True))
+    assert len(hashes) == 3 and not set(hashes) & set(clear)
+    assert all(any(check_password(code, h) for h in hashes) for code in clear)
+    sign_in(client, officer)
+    assert client.post(VERIFY, {"code": "ijkl-mnop"}).status_code == 302
+    assert services.recovery_codes_left(officer) == 2
