@@ -36,9 +36,13 @@ class Kind(models.TextChoices):
 
 class Delivery(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     SKIPPED = "skipped", "Not sent"
     OFF = "off", "Channel off"
+
+
+UNDELIVERED = [Delivery.PENDING, Delivery.SENDING]
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -97,6 +101,11 @@ class Notification(models.Model):
     email_sent_at = models.DateTimeField(null=True, blank=True)
     sms_status = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.OFF)
     sms_sent_at = models.DateTimeField(null=True, blank=True)
+    # The outbox: when a message last prompted a worker to send this, and when a worker claimed
+    # it to send. A row still waiting long after queued_at is queued again (the prompt was lost:
+    # broker down, worker killed); a claim never recorded as sent is taken to have failed.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -110,6 +119,13 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["email_status"]),
+            # The redelivery sweep reads only what is still to be sent, oldest prompt first.
+            models.Index(
+                fields=["queued_at"],
+                name="notification_undelivered",
+                condition=models.Q(email_status__in=UNDELIVERED)
+                | models.Q(sms_status__in=UNDELIVERED),
+            ),
         ]
 
     def __str__(self) -> str:

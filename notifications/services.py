@@ -3,18 +3,24 @@
 Each sweep selects what is due with one indexed query, works out recipients with a few more (never
 a query per duty, never a walk over every open case), and inserts one Notification per reminder
 and recipient; the unique constraint drops any already made. Only rows inserted by this run are
-queued for delivery, and delivery itself claims its row under a lock, so nothing goes out twice.
+queued for delivery.
+
+The rows are the outbox: a row still waiting to be sent is the truth, the broker's message only a
+prompt. A prompt that never arrived (broker down at commit, worker killed while queueing) is made
+again by the redelivery sweep. Delivery claims each channel of a row with a conditional UPDATE
+before sending and records it sent after, so a second prompt finds nothing to send.
 """
 
 import datetime
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +29,7 @@ from accounts.models import TeamMembership, User
 from entitlements import calendar
 from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner
 from entitlements.selectors import owned_by
+from outbox.queue import queue_many_on_commit
 
 from .channels import sms_channel
 from .models import Delivery, Kind, Notification, Preference
@@ -104,6 +111,8 @@ def _create(rows: list[Notification]) -> list[int]:
             recipient_id__in=recipients, kind__in=kinds, key__in={k for _, _, k in keys}
         ).values_list("id", flat=True)
     )
+    for row in rows:
+        row.queued_at = row.created_at  # queued on commit, below
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     after = Notification.objects.filter(
         recipient_id__in=recipients, kind__in=kinds, key__in={k for _, _, k in keys}
@@ -296,55 +305,127 @@ def sweep_digests(*, now: datetime.datetime | None = None) -> list[int]:
 
 
 def _queue(ids: list[int]) -> list[int]:
+    """Prompt a worker to send each, once committed. A broker fault is logged, not raised: the
+    rows wait, and redeliver() prompts again."""
     if ids:
         from .tasks import deliver
 
-        for notification_id in ids:
-            transaction.on_commit(lambda n=notification_id: deliver.delay(n))
+        queue_many_on_commit(deliver, [(notification_id,) for notification_id in ids])
     return ids
+
+
+# --- the outbox ----------------------------------------------------------------------------------
+
+REDELIVER_BATCH = 5000
+
+
+def redeliver(*, now: datetime.datetime | None = None, limit: int = REDELIVER_BATCH) -> list[int]:
+    """Prompt again every notification still waiting to be sent whose last prompt is older than
+    NOTIFICATION_REDELIVER_AFTER seconds. Set-based: one indexed read of what waits (locked, so
+    two runs at once share it out) and one UPDATE of its queued_at. A claim never recorded as
+    sent within NOTIFICATION_CLAIM_EXPIRES_AFTER (its worker was killed while sending) is
+    released first: such a message may have gone out, and is sent again rather than lost."""
+    now = _now(now)
+    expired = now - datetime.timedelta(seconds=settings.NOTIFICATION_CLAIM_EXPIRES_AFTER)
+    for status in ("email_status", "sms_status"):
+        released = Notification.objects.filter(
+            **{status: Delivery.SENDING}, claimed_at__lt=expired
+        ).update(**{status: Delivery.PENDING})
+        if released:
+            logger.warning(
+                "notification claims expired unrecorded: sending again",
+                extra={"channel": status.split("_")[0], "count": released},
+            )
+    cutoff = now - datetime.timedelta(seconds=settings.NOTIFICATION_REDELIVER_AFTER)
+    with transaction.atomic():
+        waiting = (
+            Notification.objects.filter(
+                Q(email_status=Delivery.PENDING) | Q(sms_status=Delivery.PENDING)
+            )
+            .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True))
+            .order_by("queued_at", "id")
+        )
+        ids = list(waiting.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(queued_at=now)
+            logger.info("notifications queued again", extra={"count": len(ids)})
+        return _queue(ids)
 
 
 # --- delivery ----------------------------------------------------------------------------------
 
+# A send already made is recorded even across a database restart: the write is tried again
+# for this long before the claim is left to expire (and the message, perhaps, to go twice).
+RECORD_RETRY_SECONDS = 60.0
+
 
 def deliver(notification_id: int, *, now: datetime.datetime | None = None) -> str:
     """Send one notification's email and text message, once. Safe to run twice or concurrently:
-    each channel claims the row under a lock and checks its status before anything is sent, and
-    commits what it sent before the next is tried, so a text message that fails (and is retried)
+    each channel is claimed (pending to sending, in one conditional UPDATE) before anything is
+    sent and recorded sent after, so a second run, or a text message that fails and is retried,
     never sends the email again."""
     now = _now(now)
-    outcomes = {_deliver_by(notification_id, send, now=now) for send in (_send_email, _send_sms)}
-    for outcome in ("gone", "skipped", "sent"):
-        if outcome in outcomes:
-            return outcome
-    return "nothing to send"
-
-
-def _deliver_by(notification_id: int, send, *, now) -> str:
-    with transaction.atomic():
-        notification = (
-            # Lock only the reminder: "of" also keeps PostgreSQL from refusing FOR UPDATE on the
-            # nullable side of the outer join to the duty.
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("recipient", "duty")
-            .filter(pk=notification_id)
-            .first()
+    notification = (
+        Notification.objects.select_related("recipient", "duty").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return "gone"
+    duty = notification.duty
+    if duty is not None and duty.status not in OPEN_STATUSES:
+        # Met, withdrawn or waived since the sweep: say nothing.
+        Notification.objects.filter(pk=notification.pk).update(
+            email_status=_skip("email_status"), sms_status=_skip("sms_status")
         )
-        if notification is None:
-            return "gone"
-        duty = notification.duty
-        if duty is not None and duty.status not in OPEN_STATUSES:
-            # Met, withdrawn or waived since the sweep: say nothing.
-            Notification.objects.filter(pk=notification.pk).update(
-                email_status=_skip(notification.email_status),
-                sms_status=_skip(notification.sms_status),
+        return "skipped"
+    sent = [send(notification, now=now) for send in (_send_email, _send_sms)]
+    return "sent" if any(sent) else "nothing to send"
+
+
+def _skip(status: str):
+    return Case(When(**{status: Delivery.PENDING}, then=Value(Delivery.SKIPPED)), default=F(status))
+
+
+def _claim(notification: Notification, status: str, *, now) -> bool:
+    """Take the channel for this worker: only one run moves it from pending to sending."""
+    return bool(
+        Notification.objects.filter(pk=notification.pk, **{status: Delivery.PENDING}).update(
+            **{status: Delivery.SENDING, "claimed_at": now}
+        )
+    )
+
+
+def _release(notification: Notification, status: str) -> None:
+    """The send failed before anything went: back to pending, for the task's retry."""
+    try:
+        Notification.objects.filter(pk=notification.pk, **{status: Delivery.SENDING}).update(
+            **{status: Delivery.PENDING}
+        )
+    except (OperationalError, InterfaceError):
+        logger.warning("notification claim left to expire", extra={"notification": notification.pk})
+
+
+def _record_sent(notification: Notification, status: str, sent_at: str, *, now) -> None:
+    """Record what was sent. The message has gone, so a database that is briefly away
+    (restarting) is waited for, with backoff, rather than leaving the row to be sent again."""
+    waited, pause = 0.0, 0.25
+    while True:
+        try:
+            Notification.objects.filter(pk=notification.pk, **{status: Delivery.SENDING}).update(
+                **{status: Delivery.SENT, sent_at: now}
             )
-            return "skipped"
-        return "sent" if send(notification, now=now) else "nothing to send"
-
-
-def _skip(status: str) -> str:
-    return Delivery.SKIPPED if status == Delivery.PENDING else status
+            return
+        except (OperationalError, InterfaceError):
+            if waited >= RECORD_RETRY_SECONDS:
+                raise
+            logger.warning(
+                "database unreachable recording a send: trying again",
+                extra={"notification": notification.pk},
+            )
+            if not connection.in_atomic_block:
+                connection.close()  # the next query opens a fresh connection
+            time.sleep(pause)
+            waited += pause
+            pause = min(pause * 2, 5.0)
 
 
 def _send_email(notification: Notification, *, now) -> bool:
@@ -352,14 +433,25 @@ def _send_email(notification: Notification, *, now) -> bool:
         return False
     recipient = notification.recipient
     if not recipient.email:
-        Notification.objects.filter(pk=notification.pk).update(email_status=Delivery.SKIPPED)
+        Notification.objects.filter(pk=notification.pk, email_status=Delivery.PENDING).update(
+            email_status=Delivery.SKIPPED
+        )
+        return False
+    if not _claim(notification, "email_status", now=now):
         return False
     link = settings.SITE_URL.rstrip("/") + notification.link if notification.link else ""
     body = f"{notification.body}\n\n{link}\n\n{settings.FORCE_NAME} VictimCare".strip()
-    send_mail(notification.title, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
-    Notification.objects.filter(pk=notification.pk).update(
-        email_status=Delivery.SENT, email_sent_at=now
-    )
+    try:
+        send_mail(
+            notification.title,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient.email],
+        )
+    except BaseException:
+        _release(notification, "email_status")
+        raise
+    _record_sent(notification, "email_status", "email_sent_at", now=now)
     logger.info("reminder emailed", extra={"notification": notification.pk})
     return True
 
@@ -370,12 +462,18 @@ def _send_sms(notification: Notification, *, now) -> bool:
         return False
     pref = Preference.objects.filter(user=notification.recipient).first()
     if pref is None or not pref.sms or not pref.mobile_number:  # as they are now, not at the sweep
-        Notification.objects.filter(pk=notification.pk).update(sms_status=Delivery.SKIPPED)
+        Notification.objects.filter(pk=notification.pk, sms_status=Delivery.PENDING).update(
+            sms_status=Delivery.SKIPPED
+        )
         return False
-    channel.send(pref.mobile_number, notification.title)
-    Notification.objects.filter(pk=notification.pk).update(
-        sms_status=Delivery.SENT, sms_sent_at=now
-    )
+    if not _claim(notification, "sms_status", now=now):
+        return False
+    try:
+        channel.send(pref.mobile_number, notification.title)
+    except BaseException:
+        _release(notification, "sms_status")
+        raise
+    _record_sent(notification, "sms_status", "sms_sent_at", now=now)
     return True
 
 

@@ -1,4 +1,5 @@
-"""Thin tasks. Each sweep is idempotent (unique rows); delivery claims its row under a lock."""
+"""Thin tasks. Each sweep is idempotent (unique rows); delivery claims each channel of its row
+before sending, so a message delivered twice (redelivery, a retry) sends nothing twice."""
 
 from smtplib import SMTPException
 
@@ -31,7 +32,9 @@ def sweep_digests() -> int:
     name="notifications.deliver",
     autoretry_for=(SMTPException, ConnectionError, OSError),
     retry_backoff=True,
-    retry_backoff_max=600,
+    # Below the broker's visibility timeout (300 s), so a retry waiting in a worker is not
+    # handed to a second worker as if it were lost.
+    retry_backoff_max=240,
     retry_jitter=True,
     max_retries=10,
 )
@@ -42,3 +45,8 @@ def deliver(notification_id: int) -> str:
 @shared_task(name="notifications.sweep_referrals")
 def sweep_referrals() -> int:
     return len(services.sweep_referrals())
+
+
+@shared_task(name="notifications.redeliver")
+def redeliver() -> int:
+    return len(services.redeliver())

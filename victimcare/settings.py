@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "outbox",
     "accounts",
     "cases",
     "entitlements",
@@ -272,6 +273,25 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+else:
+    # Redis hands a message that was taken but never acknowledged (its worker died) to another
+    # worker after this many seconds; kombu's default is an hour. Longer than any task runs.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
+    }
+# A request that queues work while the broker is down waits at most about a second before the
+# work is left to its redelivery sweep (outbox.queue), instead of kombu's longer default retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+# How old a notification still waiting to be sent must be before the redelivery sweep queues
+# it again, and how long a claimed send may stay unrecorded before it is taken to have failed.
+NOTIFICATION_REDELIVER_AFTER = env.int("NOTIFICATION_REDELIVER_AFTER", default=120)
+NOTIFICATION_CLAIM_EXPIRES_AFTER = env.int("NOTIFICATION_CLAIM_EXPIRES_AFTER", default=600)
 CELERY_TASK_IGNORE_RESULT = True
 # Workers log through Django's JSON logging, like the web process.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
