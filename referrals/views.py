@@ -52,6 +52,8 @@ class NewReferralView(ActionRequiredMixin, View):
                     scope=data["scope"],
                     method=data["method"],
                     share_risk=data["share_risk"],
+                    sharing_exception=data["sharing_exception"],
+                    sharing_reason=data["sharing_reason"],
                 ),
             )
             if referral is not None and not form.errors:
@@ -123,8 +125,10 @@ class ReferralView(_ActionView):
                 scope=d["scope"],
                 method=d["method"],
                 support_requested=d["support_requested"],
+                sharing_exception=d["sharing_exception"],
+                sharing_reason=d["sharing_reason"],
             ),
-            "Consent recorded.",
+            "Basis for sharing recorded. Check what the agency will see, then send.",
         ),
         "send": (None, lambda r, u, d: services.send_referral(referral=r, by=u), "Referral sent."),
         "withdraw": (
@@ -157,7 +161,8 @@ class ReferralView(_ActionView):
         return {
             "case": self.case,
             "referral": self.referral,
-            "agency_sees": selectors.agency_summary(self.referral),
+            # The preview: the very representation the agency's page and API are built from.
+            "view": selectors.agency_view(self.referral),
             "transitions": services.TRANSITIONS.get(self.referral.status, {}),
         }
 
@@ -217,6 +222,6 @@ class AgencyReferralView(_ActionView):
         return {
             "referral": self.referral,
             "history": selectors.agency_history(self.referral),
-            "summary": selectors.agency_summary(self.referral),
+            "view": selectors.agency_view(self.referral),
             "transitions": services.TRANSITIONS.get(self.referral.status, {}),
         }
