@@ -4,7 +4,11 @@ after consent is withdrawn nothing personal at all. `agency_view` is that minimu
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import Referral, ReferralEvent, ReferralStatus, ShareItem
+from accounts.models import TeamMembership
+
+from .models import CONSENT_BASES, LawfulBasis, Referral, ReferralEvent, ReferralStatus, ShareItem
+
+WITHOUT_CONSENT = [basis for basis in LawfulBasis.values if basis not in CONSENT_BASES]
 
 
 def agency_worklist(user) -> QuerySet[Referral]:
@@ -15,6 +19,24 @@ def agency_worklist(user) -> QuerySet[Referral]:
         )
         .select_related("party__person", "agency")
         .order_by("-sent_at", "-id")
+    )
+
+
+def shared_without_consent(user) -> QuerySet[Referral]:
+    """For a supervisor's review: referrals recorded on a basis other than consent, on cases of
+    the teams they supervise that they may see, newest first, with what the list shows."""
+    supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
+    return (
+        Referral.objects.visible_to(user)
+        .filter(
+            lawful_basis__in=WITHOUT_CONSENT,
+            consent_recorded_at__isnull=False,
+            case__team_id__in=supervised,
+        )
+        .select_related(
+            "agency", "sharing_exception", "consent_recorded_by", "case", "party__person"
+        )
+        .order_by("-consent_recorded_at", "-id")
     )
 
 

@@ -167,6 +167,19 @@ class ReferralView(_ActionView):
         }
 
 
+class SharedWithoutConsentView(ActionRequiredMixin, View):
+    """The supervisor's review list: every referral on their teams' cases shared without the
+    victim's consent, with the exception relied on and the officer's reason."""
+
+    action = "referrals.review_without_consent"
+
+    def get(self, request):
+        page = Paginator(selectors.shared_without_consent(request.user), 30).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "referrals/without_consent.html", {"page": page})
+
+
 class AgencyWorklistView(ActionRequiredMixin, View):
     action = "referrals.answer"
 
