@@ -32,7 +32,7 @@ class ConsentFields(forms.Form):
         choices=ShareItem.choices,
         widget=forms.CheckboxSelectMultiple,
         label="What will be shared",
-        help_text="On consent, only what the victim agreed may be shared.",
+        help_text="On consent: only the items the victim agreed to.",
     )
     method = forms.ChoiceField(
         choices=[("", "Not needed: not a consent basis"), *ConsentMethod.choices],
