@@ -84,11 +84,14 @@ def sharing_basis(referral: Referral) -> dict:
             exception.name if exception else "no exception recorded"
         )
         heading = "What will be shared"
-    elif referral.lawful_basis:
+    elif referral.consent_withdrawn_at is not None:
+        label, heading = "Consent withdrawn by the victim", "What was shared"
+    elif referral.lawful_basis and referral.consent_recorded_at is not None:
         label = referral.get_lawful_basis_display() + " given by the victim"
         heading = "What the victim agreed may be shared"
     else:
-        label, heading = "Not recorded yet", "What will be shared"
+        # A proposal carries the basis it needs, but nobody has asked the victim yet.
+        label, heading = "Consent not recorded yet", "What will be shared"
     return {
         "lawful_basis": referral.lawful_basis,
         "lawful_basis_label": referral.get_lawful_basis_display(),

@@ -438,3 +438,14 @@ def test_the_agency_home_is_paged_with_bounded_queries(
     assert (page.paginator.count, page.paginator.num_pages, len(page.object_list)) == (23, 2, 20)
     second = client.get(reverse("home-agency"), {"page": 2}).context["page"]
     assert len(second.object_list) == 3
+
+
+def test_a_proposal_never_reads_as_consent_given_before_the_victim_is_asked():
+    from referrals.selectors import sharing_basis
+
+    AgencyFactory(kind=AgencyKind.VICTIM_SERVICE)
+    case = CaseFactory()
+    proposal = Referral.objects.get(case=case, agency__kind=AgencyKind.VICTIM_SERVICE)
+    basis = sharing_basis(proposal)
+    assert basis["label"] == "Consent not recorded yet"
+    assert basis["items_heading"] == "What will be shared"
