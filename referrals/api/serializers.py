@@ -71,11 +71,11 @@ class SharedCommunicationSerializer(serializers.Serializer):
 class SharedPersonSerializer(serializers.Serializer):
     name = serializers.CharField()
     contact = SharedContactSerializer(
-        allow_null=True, help_text="Only if the victim agreed to share contact details."
+        allow_null=True, help_text="Only if the scope covers contact details."
     )
     communication = SharedCommunicationSerializer(
         allow_null=True,
-        help_text="Only if the victim agreed to share language and communication needs.",
+        help_text="Only if the scope covers language and communication needs.",
     )
 
 
@@ -176,10 +176,10 @@ class ReferralSerializer(serializers.ModelSerializer):
     )
     support_requested = serializers.SerializerMethodField()
     risk_level = serializers.SerializerMethodField(
-        help_text="Only if the victim agreed to share it and the officer shared it."
+        help_text="Only if the scope covers risk and the officer shared it."
     )
     offence = serializers.SerializerMethodField(
-        help_text="Only if the victim agreed to share the kind of crime and when."
+        help_text="Only if the scope covers the kind of crime and when."
     )
     consent = serializers.SerializerMethodField()
     sharing_reason = serializers.SerializerMethodField(
