@@ -40,12 +40,16 @@ class ConsentFields(forms.Form):
         label="How they gave their answer",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, agency: SupportAgency | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # In force today, not on the day the server started.
-        self.fields["sharing_exception"].queryset = SharingException.objects.in_force(
-            timezone.localdate()
-        )
+        # In force today, not on the day the server started; for a known agency, only those
+        # allowed for its kind (the service checks again either way).
+        today = timezone.localdate()
+        exceptions = SharingException.objects.in_force(today)
+        if agency is not None:
+            allowed = [e.pk for e in exceptions if e.allows(agency.kind, today)]
+            exceptions = SharingException.objects.filter(pk__in=allowed)
+        self.fields["sharing_exception"].queryset = exceptions
 
 
 class NewReferralForm(ConsentFields):

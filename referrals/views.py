@@ -85,7 +85,7 @@ class _ActionView(ActionRequiredMixin, View):
         if name not in self.actions:
             return HttpResponseBadRequest("Unknown action.")
         form_class, call, done = self.actions[name]
-        form = (form_class or forms.Form)(request.POST, prefix=name)
+        form = (form_class or forms.Form)(request.POST, prefix=name, **self.form_kwargs(name))
         if form.is_valid():
             result = apply_service(
                 form, lambda: call(self.referral, request.user, form.cleaned_data) or True
@@ -98,9 +98,12 @@ class _ActionView(ActionRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         return self.render_page()
 
+    def form_kwargs(self, name: str) -> dict:
+        return {}
+
     def render_page(self, errored=None):
         forms_ = {
-            name: (form_class or forms.Form)(prefix=name)
+            name: (form_class or forms.Form)(prefix=name, **self.form_kwargs(name))
             for name, (form_class, _call, _done) in self.actions.items()
         }
         forms_.update(errored or {})
@@ -156,6 +159,10 @@ class ReferralView(_ActionView):
             selectors.with_history(Referral.objects.filter(case=self.case)), pk=referral_pk
         )
         return super().dispatch(request, pk, referral_pk)
+
+    def form_kwargs(self, name: str) -> dict:
+        # Offer only the exceptions to consent that allow sharing with this agency.
+        return {"agency": self.referral.agency} if name == "consent" else {}
 
     def context(self):
         return {

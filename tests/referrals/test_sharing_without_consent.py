@@ -449,3 +449,24 @@ def test_a_proposal_never_reads_as_consent_given_before_the_victim_is_asked():
     basis = sharing_basis(proposal)
     assert basis["label"] == "Consent not recorded yet"
     assert basis["items_heading"] == "What will be shared"
+
+
+def test_the_referral_page_offers_only_the_exceptions_allowed_for_the_agency(client, sarc):
+    case = CaseFactory()
+    referral = refer(case, sarc, basis=LawfulBasis.CONSENT)
+    client.force_login(case.officer)
+    url = reverse("referral", kwargs={"pk": case.pk, "referral_pk": referral.pk})
+    choices = client.get(url).context["forms"]["consent"].fields["sharing_exception"].queryset
+    assert [e.code for e in choices] == ["risk_to_life"]
+    response = client.post(
+        url,
+        {
+            "action": "consent",
+            "consent-lawful_basis": "public_task",
+            "consent-scope": ["contact"],
+            "consent-sharing_exception": sharing_exception("risk_to_life").pk,
+            "consent-sharing_reason": REASON,
+        },
+    )
+    assert response.status_code == 302
+    assert Referral.objects.get(pk=referral.pk).sharing_exception.code == "risk_to_life"
