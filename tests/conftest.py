@@ -80,6 +80,7 @@ SEEDS = [
     ("notifications.migrations.0002_schedules", "create"),
     ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
     ("referrals.migrations.0003_referral_policy", "seed"),
+    ("referrals.migrations.0008_seed_sharing_exceptions", "seed"),
     ("notifications.migrations.0004_referral_schedule", "create"),
     ("notifications.migrations.0006_redelivery_schedule", "create"),
     ("surveys.migrations.0002_seed", "seed"),
