@@ -16,6 +16,7 @@ from accounts import services as accounts_services
 from accounts.models import Role
 from assurance import services as assurance_services
 from assurance.models import Result
+from audit import pdf
 from audit.models import AuditAction, AuditEvent
 from compliance.services import Period
 from tests.compliance.builders import UTC, S, case_with, duty
@@ -223,3 +224,31 @@ def test_the_packs_query_count_is_bounded(client, force, django_assert_max_num_q
     for name in ("compliance-pack", "compliance-pack-csv", "compliance-pack-pdf"):
         with django_assert_max_num_queries(40):
             assert _get(client, name).status_code == 200
+
+
+def _right_edges(box, edges: list[float]) -> list[float]:
+    x, width = getattr(box, "position_x", None), getattr(box, "width", None)
+    if isinstance(x, int | float) and isinstance(width, int | float):
+        edges.append(x + width)
+    for child in getattr(box, "children", []):
+        _right_edges(child, edges)
+    return edges
+
+
+def test_the_packs_widest_table_fits_inside_the_page_margins(client, force, monkeypatch):
+    """Eleven columns of duties by rule on A4 portrait: nothing runs into the margin."""
+    drawn = []
+    html_class = pdf.HTML
+
+    def keep(**kwargs):
+        drawn.append(html_class(**kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(pdf, "HTML", keep)
+    client.force_login(force["supervisor"])
+    assert _get(client, "compliance-pack-pdf").status_code == 200
+
+    for page in drawn[0].render().pages:
+        box = page._page_box
+        inside = box.margin_width() - box.margin_right
+        assert max(_right_edges(box, [])) <= inside + 0.5
