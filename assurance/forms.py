@@ -20,10 +20,12 @@ class SampleForm(forms.Form):
         empty_label="Whole team",
     )
     period_start = forms.DateField(
-        label="Cases reported from", widget=forms.DateInput(attrs={"type": "date"})
+        label="Cases reported from",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_end = forms.DateField(
-        label="Cases reported up to", widget=forms.DateInput(attrs={"type": "date"})
+        label="Cases reported up to",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     size = forms.IntegerField(
         label="Number of cases",

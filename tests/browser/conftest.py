@@ -31,11 +31,58 @@ def browser():
         chromium.close()
 
 
+class Console:
+    """What the browser complained about while a test ran: console errors and warnings, script
+    errors, and requests that failed or were answered 404. A clean console is part of every
+    browser test; a test that expects a complaint (a page it means to be refused) says so with
+    `allow(...)`, naming a part of the message."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.allowed: list[str] = []
+
+    def allow(self, *fragments: str) -> None:
+        self.allowed.extend(fragments)
+
+    def add(self, problem: str) -> None:
+        self.problems.append(problem)
+
+    def dirty(self) -> list[str]:
+        return [p for p in self.problems if not any(a in p for a in self.allowed)]
+
+    def watch(self, page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.add(f"script error: {error}"))
+        page.on(
+            "requestfailed",
+            lambda request: self.add(
+                f"request failed: {request.method} {request.url} ({request.failure})"
+            ),
+        )
+        page.on("response", self._on_response)
+
+    def _on_console(self, message) -> None:
+        if message.type in ("error", "warning"):
+            where = message.location.get("url", "") if message.location else ""
+            self.add(f"console {message.type}: {message.text} [{where}]")
+
+    def _on_response(self, response) -> None:
+        if response.status == 404:
+            self.add(f"404: {response.request.method} {response.url}")
+
+
 @pytest.fixture
-def page(browser, request):
+def console():
+    return Console()
+
+
+@pytest.fixture
+def page(browser, request, console):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
+    console.watch(page)
+    request.node.browser_page = (page, console)
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
@@ -43,6 +90,23 @@ def page(browser, request):
         name = request.node.nodeid.replace("/", "_").replace("::", "__")
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a browser test that leaves the console dirty (as a failure of the test itself, with
+    every complaint listed)."""
+    result = yield
+    page, console = getattr(item, "browser_page", (None, None))
+    if page is not None and not page.is_closed():
+        # Events reach Python while Playwright waits on the browser: one round trip delivers
+        # whatever the last step caused.
+        page.evaluate("0")
+    if console is not None and console.dirty():
+        pytest.fail(
+            "The browser console is not clean:\n" + "\n".join(console.dirty()), pytrace=False
+        )
+    return result
 
 
 @pytest.fixture
