@@ -40,6 +40,7 @@ class Console:
     def __init__(self) -> None:
         self.problems: list[str] = []
         self.allowed: list[str] = []
+        self.downloads: set[str] = set()
 
     def allow(self, *fragments: str) -> None:
         self.allowed.extend(fragments)
@@ -53,12 +54,7 @@ class Console:
     def watch(self, page) -> None:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.add(f"script error: {error}"))
-        page.on(
-            "requestfailed",
-            lambda request: self.add(
-                f"request failed: {request.method} {request.url} ({request.failure})"
-            ),
-        )
+        page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
 
     def _on_console(self, message) -> None:
@@ -66,7 +62,15 @@ class Console:
             where = message.location.get("url", "") if message.location else ""
             self.add(f"console {message.type}: {message.text} [{where}]")
 
+    def _on_request_failed(self, request) -> None:
+        # A file handed out as an attachment ends its navigation as "aborted": that is the
+        # download, not a failure.
+        if request.url not in self.downloads:
+            self.add(f"request failed: {request.method} {request.url} ({request.failure})")
+
     def _on_response(self, response) -> None:
+        if response.headers.get("content-disposition", "").startswith("attachment"):
+            self.downloads.add(response.url)
         if response.status == 404:
             self.add(f"404: {response.request.method} {response.url}")
 
