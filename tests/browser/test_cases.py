@@ -72,6 +72,8 @@ def test_officer_creates_a_case_logs_a_contact_and_records_an_arrest(
         "[document.activeElement.getAttribute('role'), document.activeElement.innerText]"
     )
     assert focused == ["status", "Contact logged."]
+    # htmx's own indicator styles are off (the CSP would refuse them): the swap added no <style>.
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
     assert_accessible(page)
 
     event = page.locator("#quick-event")
