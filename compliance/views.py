@@ -145,7 +145,8 @@ def _duties_csv(request, filename: str, what: str, duties) -> HttpResponse:
         request,
         AuditAction.EXPORT,
         person_ids=export.people,
-        detail=f"{what} (CSV): {len(export.rows)} duties of {len(export.people)} people"
+        detail=f"{what} (CSV): {paging.total_words(len(export.rows), False)} of "
+        f"{paging.total_words(len(export.people), False, one='person', many='people')}"
         f"{shortened}; {query_string(request)}",
     )
     return csv_response(filename, services.DUTY_COLUMNS, rows)

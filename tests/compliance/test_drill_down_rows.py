@@ -300,7 +300,7 @@ def test_a_csv_longer_than_the_limit_is_cut_short_and_says_so(
     assert len(rows) == 1 + 2 + 1
     assert rows[-1][0].startswith("More duties match than this file holds: these are the first 2")
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
-    assert "2 duties of 1 people, cut short at 2" in event.detail
+    assert "2 duties of 1 person, cut short at 2" in event.detail
 
 
 @pytest.mark.parametrize("count", [2, 40])
@@ -366,7 +366,7 @@ def test_the_worklist_csv_lists_its_teams_overdue_duties_and_is_recorded(client,
         ("Missed", "NS/300001/26", "Amira Haddad")
     ]
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
-    assert event.detail.startswith("Overdue worklist (CSV): 1 duties of 1 people; sort=team")
+    assert event.detail.startswith("Overdue worklist (CSV): 1 duty of 1 person; sort=team")
     assert list(event.people.values_list("person_id", flat=True)) == [mine.parties.get().person_id]
 
 
