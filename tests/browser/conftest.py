@@ -20,7 +20,7 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -51,11 +51,12 @@ class Console:
     def dirty(self) -> list[str]:
         return [p for p in self.problems if not any(a in p for a in self.allowed)]
 
-    def watch(self, page) -> None:
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.add(f"script error: {error}"))
-        page.on("requestfailed", self._on_request_failed)
-        page.on("response", self._on_response)
+    def watch(self, context) -> None:
+        """Every page of a browser context, popups included."""
+        context.on("console", self._on_console)
+        context.on("weberror", lambda error: self.add(f"script error: {error.error}"))
+        context.on("requestfailed", self._on_request_failed)
+        context.on("response", self._on_response)
 
     def _on_console(self, message) -> None:
         if message.type in ("error", "warning"):
@@ -75,18 +76,46 @@ class Console:
             self.add(f"404: {response.request.method} {response.url}")
 
 
+class WatchedBrowser:
+    """The session's Chromium as a test sees it: every context it opens is watched by the
+    test's Console, so a test that opens its own (a phone, a second user) is held to a clean
+    console too."""
+
+    def __init__(self, chromium, console: Console) -> None:
+        self._chromium = chromium
+        self.console = console
+        self.contexts: list = []
+
+    def new_context(self, **options):
+        context = self._chromium.new_context(**options)
+        self.console.watch(context)
+        self.contexts.append(context)
+        return context
+
+    def open_pages(self) -> list:
+        return [page for context in self.contexts for page in context.pages if not page.is_closed()]
+
+    def __getattr__(self, name):
+        return getattr(self._chromium, name)
+
+
 @pytest.fixture
 def console():
     return Console()
 
 
 @pytest.fixture
-def page(browser, request, console):
+def browser(chromium, console, request):
+    watched = WatchedBrowser(chromium, console)
+    request.node.watched_browser = watched
+    return watched
+
+
+@pytest.fixture
+def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    console.watch(page)
-    request.node.browser_page = (page, console)
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
@@ -101,15 +130,17 @@ def pytest_runtest_call(item):
     """Fail a browser test that leaves the console dirty (as a failure of the test itself, with
     every complaint listed)."""
     result = yield
-    page, console = getattr(item, "browser_page", (None, None))
-    if page is not None and not page.is_closed():
-        # Events reach Python while Playwright waits on the browser: one round trip delivers
-        # whatever the last step caused.
-        page.evaluate("0")
-    if console is not None and console.dirty():
-        pytest.fail(
-            "The browser console is not clean:\n" + "\n".join(console.dirty()), pytrace=False
-        )
+    watched = getattr(item, "watched_browser", None)
+    if watched is not None:
+        for page in watched.open_pages():
+            # Events reach Python while Playwright waits on the browser: one round trip
+            # delivers whatever the last step caused.
+            page.evaluate("0")
+        if watched.console.dirty():
+            pytest.fail(
+                "The browser console is not clean:\n" + "\n".join(watched.console.dirty()),
+                pytrace=False,
+            )
     return result
 
 
