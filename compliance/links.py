@@ -94,6 +94,9 @@ def duties_behind(
     codes: Sequence[str],
     outcome: str,
     enhanced: bool | None,
+    now: datetime.datetime | None = None,
 ) -> QuerySet[Duty]:
     """The duties a drill-down link lists (services.drill_down)."""
-    return services.drill_down(duties, period, code=codes, outcome=outcome, enhanced=enhanced)
+    return services.drill_down(
+        duties, period, code=codes, outcome=outcome, enhanced=enhanced, now=now
+    )

@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
 from django.utils import timezone
 
@@ -206,8 +206,15 @@ def fell_due(duties: QuerySet[Duty], period: Period) -> QuerySet[Duty]:
 COUNTS = ("total", "met", "met_late", "missed", "declined", "waived", "open")
 
 
+def past_deadline(now: datetime.datetime) -> Q:
+    """Open and past its deadline: missed, whether or not the sweep (entitlements.mark_missed,
+    every few minutes) has yet to write so. The figures, the drill-down and its CSV all ask
+    this, so a number and the rows behind it agree."""
+    return Q(status__in=[S.DUE, S.MISSED], due_at__lt=now)
+
+
 def _counts(now: datetime.datetime) -> dict:
-    overdue_open = Q(status__in=[S.DUE, S.MISSED], due_at__lt=now)
+    overdue_open = past_deadline(now)
     return {
         "total": Count("id"),
         "met": Count("id", filter=Q(status=S.MET)),
@@ -440,14 +447,105 @@ def drill_down(
     filters = {
         "met": Q(status=S.MET),
         "met_late": Q(status=S.MET_LATE),
-        "missed": Q(status__in=[S.DUE, S.MISSED], due_at__lt=now),
-        NOT_ON_TIME: Q(status=S.MET_LATE) | Q(status__in=[S.DUE, S.MISSED], due_at__lt=now),
+        "missed": past_deadline(now),
+        NOT_ON_TIME: Q(status=S.MET_LATE) | past_deadline(now),
         "declined": Q(status=S.DECLINED),
         "waived": Q(status=S.WAIVED),
         "open": Q(status=S.DUE, due_at__gte=now),
         "total": Q(),
     }
     return due.filter(filters.get(outcome, Q(pk__in=[])))
+
+
+def with_effective_status(duties: QuerySet[Duty], *, now: datetime.datetime) -> QuerySet[Duty]:
+    """Each duty with `effective_status`, what its deadline says now rather than the stored
+    column: a duty still due after its deadline is missed (`past_deadline`), even in the minutes
+    before the sweep marks it. The one definition the drill-down, the worklist and their CSVs
+    show."""
+    return duties.annotate(
+        effective_status=Case(
+            When(past_deadline(now), then=Value(S.MISSED)),
+            default=F("status"),
+            output_field=CharField(),
+        )
+    )
+
+
+def status_label(code: str) -> str:
+    """A status (stored or effective) in words."""
+    try:
+        return S(code).label
+    except ValueError:
+        return code
+
+
+# The most duties one CSV holds: a file, not a copy of the force's records; past it the file says
+# so and the filters narrow it.
+EXPORT_LIMIT = 5000
+
+# What a drill-down or worklist CSV holds, a row per duty: the page's columns, in words.
+DUTY_COLUMNS = [
+    "Due by",
+    "Duty",
+    "Rule",
+    "Rights",
+    "Status",
+    "Crime reference",
+    "Person",
+    "Their part in the case",
+    "Officer in the case",
+    "Team",
+    "Restricted case",
+]
+
+
+@dataclass(frozen=True)
+class DutyExport:
+    rows: list[list[str]]
+    people: list[int]  # whose details the rows hold, for the audit trail
+    truncated: bool  # more duties matched than `limit`
+
+
+def export_duties(duties: QuerySet[Duty], *, limit: int) -> DutyExport:
+    """DUTY_COLUMNS for the first `limit` duties of `duties` (ordered, and already
+    `with_effective_status`), in one query. Times in London time, as the pages show them."""
+    fetched = list(
+        duties.select_related("case__officer", "case__team", "party__person", "rule__right")[
+            : limit + 1
+        ]
+    )
+    rows = []
+    for duty in fetched[:limit]:
+        right = duty.rule.right
+        scheme = "Right" if right.scheme == right.Scheme.VICTIMS_CODE else "Standard"
+        rows.append(
+            [
+                timezone.localtime(duty.due_at, LONDON).strftime("%Y-%m-%d %H:%M"),
+                duty.rule.title,
+                f"{duty.rule.code} ({scheme} {right.number})",
+                "enhanced" if duty.enhanced else "standard",
+                status_label(duty.effective_status),
+                duty.case.crime_reference,
+                str(duty.party.person),
+                duty.party.get_role_display(),
+                str(duty.case.officer),
+                duty.case.team.name,
+                "yes" if duty.case.restricted else "no",
+            ]
+        )
+    people = sorted({duty.party.person_id for duty in fetched[:limit]})
+    return DutyExport(rows=rows, people=people, truncated=len(fetched) > limit)
+
+
+def scope_label(user, *, teams: Sequence[str] = (), officer=None) -> str:
+    """Whose cases a list covers, in the user's words: "your cases", a team's name (or several),
+    another officer's cases, or "all teams" (every case the user may see)."""
+    teams = list(teams)
+    named = ", ".join(teams[:-1]) + f" and {teams[-1]}" if len(teams) > 1 else "".join(teams)
+    if officer is not None:
+        whose = "your cases" if officer.pk == user.pk else f"the cases of {officer}"
+        return f"{whose} in {named}" if teams else whose
+    return named if teams else "all teams"
 
 
 # --- comparison ----------------------------------------------------------------------------------

@@ -12,7 +12,11 @@ from django.views import View
 from accounts.access import ActionRequiredMixin
 from accounts.models import TeamMembership
 from assurance import services as assurance_services
+from audit.exports import csv_response
+from audit.models import AuditAction
 from audit.pdf import pdf_response
+from audit.registry import query_string
+from audit.services import record
 from cases import services as case_services
 from cases.models import Case
 from cases.permissions import access_case
@@ -67,6 +71,30 @@ class DashboardView(ActionRequiredMixin, View):
         )
 
 
+def _behind_figure(request, form: FilterForm):
+    """The duties behind a dashboard figure (the link's period, filters, rules and outcome), each
+    with its effective status, in deadline order. `form` must be valid or unbound."""
+    now = timezone.now()
+    duties, _ = _scoped(request, form.filters())
+    duties = links.duties_behind(
+        duties,
+        form.period(),
+        codes=request.GET.getlist("rule"),
+        outcome=request.GET.get("outcome", ""),
+        enhanced={"1": True, "0": False}.get(request.GET.get("enhanced", "")),
+        now=now,
+    )
+    return services.with_effective_status(duties, now=now).order_by("due_at", "id")
+
+
+def _drill_down_scope(request, form: FilterForm) -> str:
+    data = form.cleaned_data if form.is_bound else {}
+    team = data.get("team")
+    return services.scope_label(
+        request.user, teams=[team.name] if team else [], officer=data.get("officer")
+    )
+
+
 class DrillDownView(ActionRequiredMixin, View):
     action = "compliance.view"
 
@@ -74,32 +102,81 @@ class DrillDownView(ActionRequiredMixin, View):
         form = FilterForm(request.GET or None, user=request.user)
         if form.is_bound and not form.is_valid():
             return render(request, "compliance/drill_down.html", {"form": form}, status=400)
-        period = form.period()
-        duties, _ = _scoped(request, form.filters())
-        enhanced = {"1": True, "0": False}.get(request.GET.get("enhanced", ""))
-        codes = request.GET.getlist("rule")
-        outcome = request.GET.get("outcome", "")
-        duties = links.duties_behind(
-            duties, period, codes=codes, outcome=outcome, enhanced=enhanced
-        ).select_related("case__officer", "case__team", "party__person", "rule")
-        page = paging.window(duties.order_by("due_at", "id"), request.GET.get("page"))
+        duties = _behind_figure(request, form).select_related(
+            "case__officer", "case__team", "party__person", "rule"
+        )
+        page = paging.window(duties, request.GET.get("page"), count=True)
         others = request.GET.copy()
         others.pop("page", None)
+        outcome = request.GET.get("outcome", "")
         return render(
             request,
             "compliance/drill_down.html",
             {
                 "form": form,
                 "page": page,
-                "period": period,
-                "rule": ", ".join(codes),
+                "total": paging.total_words(page.total, page.total_capped),
+                "scope": _drill_down_scope(request, form),
+                "period": form.period(),
+                "rule": ", ".join(request.GET.getlist("rule")),
                 "outcome": outcome,
                 "outcome_label": links.OUTCOME_LABELS.get(outcome, "Duties"),
-                "team": form.cleaned_data.get("team") if form.is_bound else None,
                 "query": form.query(),
                 "page_query": others.urlencode(),
+                "export_limit": f"{services.EXPORT_LIMIT:,}",
             },
         )
+
+
+def _duties_csv(request, filename: str, what: str, duties) -> HttpResponse:
+    """A CSV of the duties (at most EXPORT_LIMIT, and says so when cut short), recorded in the
+    audit trail: who, what (the filters as chosen) and how many duties and people."""
+    export = services.export_duties(duties, limit=services.EXPORT_LIMIT)
+    rows = list(export.rows)
+    if export.truncated:
+        rows.append(
+            [
+                f"More duties match than this file holds: these are the first "
+                f"{services.EXPORT_LIMIT:,}, in the order of the page. Narrow the filters to "
+                "export the rest."
+            ]
+        )
+    shortened = f", cut short at {services.EXPORT_LIMIT}" if export.truncated else ""
+    record(
+        request,
+        AuditAction.EXPORT,
+        person_ids=export.people,
+        detail=f"{what} (CSV): {paging.total_words(len(export.rows), False)} of "
+        f"{paging.total_words(len(export.people), False, one='person', many='people')}"
+        f"{shortened}; {query_string(request)}",
+    )
+    return csv_response(filename, services.DUTY_COLUMNS, rows)
+
+
+class DrillDownCsvView(ActionRequiredMixin, View):
+    """The drill-down's duties as CSV."""
+
+    action = "compliance.view"
+
+    def get(self, request):
+        form = FilterForm(request.GET or None, user=request.user)
+        if form.is_bound and not form.is_valid():
+            return _form_errors(form)
+        period = form.period()
+        return _duties_csv(
+            request,
+            f"duties-behind-figure-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv",
+            "Duties behind a compliance figure",
+            _behind_figure(request, form),
+        )
+
+
+def _form_errors(form) -> HttpResponse:
+    return HttpResponse(
+        " ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _pack_figures(request, month: services.Period, filters: services.Filters) -> dict:
@@ -118,14 +195,6 @@ def _pack_filename(month: services.Period, team, extension: str) -> str:
     # The team by name (not personal data), so packs saved side by side tell themselves apart.
     scope = f"-{slugify(team.name)}" if team else ""
     return f"victims-code-pack-{month.start:%Y-%m}{scope}.{extension}"
-
-
-def _form_errors(form) -> HttpResponse:
-    return HttpResponse(
-        " ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()),
-        status=400,
-        content_type="text/plain; charset=utf-8",
-    )
 
 
 def _pack_context(request, form: PackForm) -> dict:
@@ -216,37 +285,47 @@ class OverdueWorklistView(ActionRequiredMixin, View):
     # bounded offset keeps a typed-in page number from reading every open duty of the force.
     max_pages = 20
 
-    def _duties(self, request, teams: list[int]):
+    @staticmethod
+    def _duties(request, teams: list[int], *, now):
         sort = SORTS.get(request.GET.get("sort", "due"), "due_at")
         # The team ids as values, not a subquery: PostgreSQL then knows the team's share of the
         # cases and reads the open duties in due order from their partial index, stopping once
         # a page is full, instead of listing and sorting every overdue duty of the team.
-        return (
-            Duty.objects.visible_to(request.user)
-            .overdue(on=timezone.now())
-            .filter(case__team_id__in=teams)
-            # Only what the page shows: each further join costs PostgreSQL more to plan (10 ms
-            # with the person's) than the page takes to read.
-            .select_related("case__officer", "case__team", "rule")
-            .order_by(sort, "due_at", "id")
+        return services.with_effective_status(
+            Duty.objects.visible_to(request.user).overdue(on=now).filter(case__team_id__in=teams),
+            now=now,
+        ).order_by(sort, "due_at", "id")
+
+    @staticmethod
+    def _teams(request) -> dict[int, str]:
+        """The teams the user supervises, id -> name, by name."""
+        return dict(
+            TeamMembership.objects.filter(user=request.user, is_supervisor=True)
+            .order_by("team__name")
+            .values_list("team_id", "team__name")
         )
 
     def _page(self, request) -> dict:
         """One page and whether another follows, without counting every overdue duty (tens of
-        thousands on a busy team): reading one row more than a page tells."""
+        thousands on a busy team): reading one row more than a page tells. The total is
+        counted up to paging.COUNT_UP_TO."""
         try:
             number = min(max(int(request.GET.get("page", 1)), 1), self.max_pages)
         except (TypeError, ValueError):
             number = 1
-        teams = list(
-            TeamMembership.objects.filter(user=request.user, is_supervisor=True)
-            .order_by()
-            .values_list("team_id", flat=True)
-        )
+        teams = self._teams(request)
         start = (number - 1) * self.per_page
-        rows = []
+        rows, total, capped = [], 0, False
         if teams:
-            rows = list(self._duties(request, teams)[start : start + self.per_page + 1])
+            duties = self._duties(request, list(teams), now=timezone.now())
+            # Only what the page shows: each further join costs PostgreSQL more to plan (10 ms
+            # with the person's) than the page takes to read.
+            rows = list(
+                duties.select_related("case__officer", "case__team", "rule")[
+                    start : start + self.per_page + 1
+                ]
+            )
+            total, capped = paging.capped_count(duties)
         more = len(rows) > self.per_page
         page = rows[: self.per_page]
         return {
@@ -258,6 +337,11 @@ class OverdueWorklistView(ActionRequiredMixin, View):
             "has_next": more and number < self.max_pages,
             "more_than_shown": more and number == self.max_pages,
             "shown_at_most": self.per_page * self.max_pages,
+            "scope": services.scope_label(request.user, teams=list(teams.values()))
+            if teams
+            else "no team: you supervise none",
+            "total": paging.total_words(total, capped, one="overdue duty", many="overdue duties"),
+            "export_limit": f"{services.EXPORT_LIMIT:,}",
         }
 
     @staticmethod
@@ -314,3 +398,20 @@ class OverdueWorklistView(ActionRequiredMixin, View):
                 )
                 return redirect("compliance-overdue")
         return self.get(request, form=form)
+
+
+class OverdueCsvView(ActionRequiredMixin, View):
+    """The overdue worklist as CSV, in the worklist's order, beyond its last page too (up to
+    the export limit)."""
+
+    action = "compliance.view"
+
+    def get(self, request):
+        teams = list(OverdueWorklistView._teams(request))
+        duties = OverdueWorklistView._duties(request, teams, now=timezone.now())
+        return _duties_csv(
+            request,
+            f"overdue-duties-{timezone.localdate():%Y-%m-%d}.csv",
+            "Overdue worklist",
+            duties,
+        )

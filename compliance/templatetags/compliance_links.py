@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from compliance import links
+from compliance import links, services
 
 register = template.Library()
 
@@ -42,3 +42,9 @@ def drill_down_cells(query: str, row: dict, by: str) -> SafeString:
         cells.append(format_html(html, href, count, what, row["label"]))
     # Each cell is a constant or came from format_html, which escaped what it put in.
     return mark_safe("".join(cells))  # noqa: S308  # nosec B308, B703
+
+
+@register.filter
+def duty_status(code: str) -> str:
+    """A duty's status (e.g. its effective status) in words."""
+    return services.status_label(code)

@@ -20,7 +20,7 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -29,6 +29,86 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
+
+
+class Console:
+    """What the browser complained about while a test ran: console errors and warnings, script
+    errors, and requests that failed or were answered 404. A clean console is part of every
+    browser test; a test that expects a complaint (a page it means to be refused) says so with
+    `allow(...)`, naming a part of the message."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.allowed: list[str] = []
+        self.downloads: set[str] = set()
+
+    def allow(self, *fragments: str) -> None:
+        self.allowed.extend(fragments)
+
+    def add(self, problem: str) -> None:
+        self.problems.append(problem)
+
+    def dirty(self) -> list[str]:
+        return [p for p in self.problems if not any(a in p for a in self.allowed)]
+
+    def watch(self, context) -> None:
+        """Every page of a browser context, popups included."""
+        context.on("console", self._on_console)
+        context.on("weberror", lambda error: self.add(f"script error: {error.error}"))
+        context.on("requestfailed", self._on_request_failed)
+        context.on("response", self._on_response)
+
+    def _on_console(self, message) -> None:
+        if message.type in ("error", "warning"):
+            where = message.location.get("url", "") if message.location else ""
+            self.add(f"console {message.type}: {message.text} [{where}]")
+
+    def _on_request_failed(self, request) -> None:
+        # A file handed out as an attachment ends its navigation as "aborted": that is the
+        # download, not a failure.
+        if request.url not in self.downloads:
+            self.add(f"request failed: {request.method} {request.url} ({request.failure})")
+
+    def _on_response(self, response) -> None:
+        if response.headers.get("content-disposition", "").startswith("attachment"):
+            self.downloads.add(response.url)
+        if response.status == 404:
+            self.add(f"404: {response.request.method} {response.url}")
+
+
+class WatchedBrowser:
+    """The session's Chromium as a test sees it: every context it opens is watched by the
+    test's Console, so a test that opens its own (a phone, a second user) is held to a clean
+    console too."""
+
+    def __init__(self, chromium, console: Console) -> None:
+        self._chromium = chromium
+        self.console = console
+        self.contexts: list = []
+
+    def new_context(self, **options):
+        context = self._chromium.new_context(**options)
+        self.console.watch(context)
+        self.contexts.append(context)
+        return context
+
+    def open_pages(self) -> list:
+        return [page for context in self.contexts for page in context.pages if not page.is_closed()]
+
+    def __getattr__(self, name):
+        return getattr(self._chromium, name)
+
+
+@pytest.fixture
+def console():
+    return Console()
+
+
+@pytest.fixture
+def browser(chromium, console, request):
+    watched = WatchedBrowser(chromium, console)
+    request.node.watched_browser = watched
+    return watched
 
 
 @pytest.fixture
@@ -43,6 +123,25 @@ def page(browser, request):
         name = request.node.nodeid.replace("/", "_").replace("::", "__")
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """Fail a browser test that leaves the console dirty (as a failure of the test itself, with
+    every complaint listed)."""
+    result = yield
+    watched = getattr(item, "watched_browser", None)
+    if watched is not None:
+        for page in watched.open_pages():
+            # Events reach Python while Playwright waits on the browser: one round trip
+            # delivers whatever the last step caused.
+            page.evaluate("0")
+        if watched.console.dirty():
+            pytest.fail(
+                "The browser console is not clean:\n" + "\n".join(watched.console.dirty()),
+                pytrace=False,
+            )
+    return result
 
 
 @pytest.fixture

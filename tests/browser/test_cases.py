@@ -65,6 +65,15 @@ def test_officer_creates_a_case_logs_a_contact_and_records_an_arrest(
     contact.get_by_role("button", name="Log contact").click()
     page.locator("#quick-contact .alert-success").wait_for()
     assert "Explained the Victims' Code" in page.locator("#timeline").inner_text()
+    # Focus moves to the message, not back to the page: a keyboard or screen reader user hears
+    # the contact was logged and carries on from there.
+    page.wait_for_function("document.activeElement.getAttribute('role') === 'status'")
+    focused = page.evaluate(
+        "[document.activeElement.getAttribute('role'), document.activeElement.innerText]"
+    )
+    assert focused == ["status", "Contact logged."]
+    # htmx's own indicator styles are off (the CSP would refuse them): the swap added no <style>.
+    assert page.evaluate("document.querySelectorAll('style').length") == 0
     assert_accessible(page)
 
     event = page.locator("#quick-event")
