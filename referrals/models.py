@@ -88,9 +88,18 @@ class ConsentMethod(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def default_automatic_scope() -> list[str]:
+    return [ShareItem.CONTACT, ShareItem.LANGUAGE, ShareItem.OFFENCE]
+
+
 class ReferralPolicy(models.Model):
     """The consent model and proposal rules, as in force from a date. DOMAIN.md marks the 2020
-    opt-in / opt-out split as unconfirmed: a force sets its own here."""
+    opt-in / opt-out split as unconfirmed: a force sets its own here.
+
+    A victim who need not opt in and has not opted out is referred to the commissioned victim
+    service by VictimCare itself (referrals.automatic), on the lawful basis and sharing set here:
+    the police may rely on public task to refer victims to a support service (DOMAIN.md section
+    14, Victim Support's note on the legal bases)."""
 
     name = models.CharField(max_length=100)
     effective_from = models.DateField()
@@ -103,6 +112,29 @@ class ReferralPolicy(models.Model):
     )
     sarc_recent_days = models.PositiveSmallIntegerField(
         default=7, help_text="A sexual offence this recent also proposes a SARC referral."
+    )
+    automatic_lawful_basis = models.CharField(
+        max_length=20,
+        choices=[
+            ("public_task", "Public task"),
+            ("legal_obligation", "Legal obligation"),
+        ],
+        default="public_task",
+        db_default="public_task",
+        help_text="The lawful basis VictimCare records when it sends a victim service referral "
+        "itself: the victim need not opt in and did not opt out.",
+    )
+    automatic_scope = models.JSONField(
+        default=default_automatic_scope,
+        db_default=["contact", "language", "offence"],
+        help_text="What an automatic referral shares with the victim service (contact, language, "
+        "offence, risk, needs). The officer's own record of the victim's answer takes its place.",
+    )
+    automatic_after_hours = models.PositiveSmallIntegerField(
+        default=4,
+        db_default=4,
+        help_text="Hours a proposal waits, for the officer to record an opt-out, before VictimCare "
+        "sends it. It is only sent within the Right 4 time limit.",
     )
 
     objects = EffectiveQuerySet.as_manager()
@@ -174,6 +206,11 @@ class Referral(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why declined, returned or withdrawn.")
     outcome = models.TextField(blank=True)
+    sent_automatically = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Sent by VictimCare itself (Right 4), not by an officer.",
+    )
     version = models.PositiveIntegerField(default=1)
     # Not `history`: that name is the referral's own event log (ReferralEvent.referral).
     record_history = CaseHistory()
@@ -189,6 +226,12 @@ class Referral(models.Model):
             models.Index(fields=["sent_at"]),
             # The referrals API pages newest first.
             models.Index(fields=["-created_at", "-id"], name="referral_newest_idx"),
+            # The automatic referral sweep reads the few drafts of the last days.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="draft"),
+                name="referral_draft_by_created",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from accounts.permissions import can
 from cases.permissions import access_case
 from cases.views import apply_service
 
-from . import selectors, services
+from . import automatic, selectors, services
 from .forms import (
     ConsentForm,
     NewReferralForm,
@@ -159,6 +159,7 @@ class ReferralView(_ActionView):
             "referral": self.referral,
             "agency_sees": selectors.agency_summary(self.referral),
             "transitions": services.TRANSITIONS.get(self.referral.status, {}),
+            "right4": automatic.status_of(self.referral),
         }
 
 

@@ -81,6 +81,7 @@ SEEDS = [
     ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
     ("referrals.migrations.0003_referral_policy", "seed"),
     ("notifications.migrations.0004_referral_schedule", "create"),
+    ("referrals.migrations.0008_automatic_referral_schedule", "create"),
     ("notifications.migrations.0006_redelivery_schedule", "create"),
     ("surveys.migrations.0002_seed", "seed"),
     ("surveys.migrations.0003_schedule", "create"),
