@@ -127,6 +127,16 @@ def hold_reason(
         return f"the victim opted out: {duty.reason}"
     if duty.status not in OPEN_STATUSES:
         return f"Right 4 is already {duty.get_status_display().lower()}"
+    held = _held_by_record(referral, case=case, party=party, policy=policy)
+    if held:
+        return held
+    if duty.due_at < now:
+        return "the Right 4 time limit has passed: send it yourself, or record why not"
+    return ""
+
+
+def _held_by_record(referral: Referral, *, case: Case, party: Party, policy: ReferralPolicy) -> str:
+    """The reasons in the referral, the case and the person (no duty needed, no query)."""
     if referral.consent_withdrawn_at is not None:
         return "the victim withdrew consent"
     needed = consent_needed_because(case=case, party=party, policy=policy)
@@ -149,8 +159,6 @@ def hold_reason(
                 f"it is not safe to contact them by {', '.join(unsafe)}: record with the "
                 "victim what may be shared, and it is sent"
             )
-    if duty.due_at < now:
-        return "the Right 4 time limit has passed: send it yourself, or record why not"
     return ""
 
 
@@ -378,6 +386,9 @@ def send_due_referrals(
     for referral in candidates(now=now, policy=policy, rules=rules)[:CANDIDATE_LIMIT]:
         if len(sent) >= limit:
             break
+        # Most drafts left waiting (consent needed) are passed over without a query.
+        if _held_by_record(referral, case=referral.case, party=referral.party, policy=policy):
+            continue
         if _send_one(referral, policy=policy, now=now):
             sent.append(referral.pk)
     _withdraw_opted_out(now=now, rules=rules, limit=limit)
