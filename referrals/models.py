@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from audit.history import CaseHistory
@@ -145,6 +146,17 @@ class ReferralPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} from {self.effective_from}"
+
+    def clean(self) -> None:
+        scope = self.automatic_scope
+        if not isinstance(scope, list) or any(item not in ShareItem.values for item in scope):
+            raise ValidationError(
+                {
+                    "automatic_scope": "List what may be shared from: "
+                    + ", ".join(ShareItem.values)
+                    + "."
+                }
+            )
 
 
 class ReferralStatus(models.TextChoices):

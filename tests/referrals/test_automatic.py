@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -485,3 +486,11 @@ def test_the_api_gives_the_police_the_reason_and_the_agency_nothing_of_it(client
     client.force_login(vs_staff[0])
     body = client.get(reverse("api-referral-detail", kwargs={"pk": proposal(sent).pk})).json()
     assert (body["sent_automatically"], body["right4"]) == (True, None)
+
+
+def test_a_policy_cannot_share_what_is_not_a_share_item():
+    policy = ReferralPolicy.objects.in_force(REPORTED.date())
+    policy.automatic_scope = ["contact", "medical_records"]
+    with pytest.raises(ValidationError) as refused:
+        policy.full_clean()
+    assert "automatic_scope" in refused.value.message_dict
