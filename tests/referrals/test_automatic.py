@@ -6,12 +6,13 @@ the end of Wednesday 4 March. The policy gives the officer 4 hours to record an 
 """
 
 import datetime
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
@@ -227,6 +228,36 @@ def test_a_referral_changed_since_it_was_read_is_left_for_the_next_run(vs):
         LawfulBasis.CONSENT,
         [ShareItem.CONTACT],
     )
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_referral_another_run_is_sending_is_skipped_not_waited_for(vs):
+    """Two runs at once: the second passes over the row the first holds, and sends nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks are PostgreSQL's; SQLite runs one writer at a time.")
+    case = make_case()
+    held, release = threading.Event(), threading.Event()
+
+    def other_run():
+        try:
+            with transaction.atomic():
+                Referral.objects.select_for_update().get(pk=proposal(case).pk)
+                held.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=other_run)
+    worker.start()
+    try:
+        assert held.wait(timeout=30)
+        assert sweep(TUESDAY) == []
+    finally:
+        release.set()
+        worker.join()
+    assert sweep(TUESDAY) == [proposal(case).pk]
+    assert ReferralEvent.objects.filter(referral=proposal(case), to_status=S.SENT).count() == 1
 
 
 def test_the_beat_schedule_runs_the_task_every_15_minutes(vs):
