@@ -309,13 +309,11 @@ def duty_note(duty: Duty) -> list[str]:
         return []
     lines = [f"The victim's choice: {status.choice_label}."]
     if status.referral is not None:
-        who = "by VictimCare" if status.sent_automatically else ""
         if status.sent:
+            who = " by VictimCare" if status.sent_automatically else ""
             lines.append(
-                f"Referral to {status.referral.agency} sent {who} on "
-                f"{timezone.localtime(status.referral.sent_at):%-d %b %Y, %H:%M}.".replace(
-                    "  ", " "
-                )
+                f"Referral to {status.referral.agency} sent{who} on "
+                f"{timezone.localtime(status.referral.sent_at):%-d %b %Y, %H:%M}."
             )
         if status.shared:
             lines.append(

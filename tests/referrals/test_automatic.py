@@ -487,6 +487,33 @@ def test_the_case_and_duty_pages_say_why_a_referral_waits(client, vs):
     assert "The victim&#x27;s choice: Not asked yet: they must agree first." in duty_page
 
 
+def test_the_duty_page_says_victimcare_sent_it_and_what_it_shared(client, vs):
+    case = make_case()
+    sweep(TUESDAY)
+    client.force_login(case.officer)
+    url = reverse("duty", kwargs={"pk": case.pk, "duty_pk": right4(case).pk})
+    page = client.get(url).content.decode()
+    assert "Referral to Northshire Victim Service sent by VictimCare on 3 Mar 2026, 11:00." in page
+    assert (
+        "Shared: Contact details and safe times, Language and communication needs, "
+        "The kind of crime and when." in page
+    )
+    assert "(Sent by VictimCare: referral to Northshire Victim Service)" in page
+
+
+def test_the_case_page_shows_an_opt_out_and_that_nothing_was_sent(client, vs):
+    case = make_case()
+    with time_machine.travel(REPORTED + datetime.timedelta(hours=1), tick=False):
+        duties.decline_duty(duty=right4(case), by=case.officer, reason="Has family support.")
+    sweep(TUESDAY)
+    client.force_login(case.officer)
+    page = client.get(reverse("case-detail", kwargs={"pk": case.pk})).content.decode()
+    people = page.split('id="people"', 1)[1]
+    assert "Opted out: Has family support." in people
+    assert "Not sent" in people
+    assert "Shared" not in people
+
+
 def test_the_referral_page_no_longer_says_nothing_is_sent_when_victimcare_will_send_it(client, vs):
     case = make_case()
     client.force_login(case.officer)
