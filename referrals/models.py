@@ -90,7 +90,10 @@ class ConsentMethod(models.TextChoices):
 
 
 def default_automatic_scope() -> list[str]:
-    return [ShareItem.CONTACT, ShareItem.LANGUAGE, ShareItem.OFFENCE]
+    # The least a service needs to make contact. Communication needs can reveal a disability
+    # (special category data, which needs explicit consent or substantial public interest):
+    # they go only with the victim's answer, unless a force adds them here.
+    return [ShareItem.CONTACT, ShareItem.OFFENCE]
 
 
 class ReferralPolicy(models.Model):
@@ -127,7 +130,7 @@ class ReferralPolicy(models.Model):
     )
     automatic_scope = models.JSONField(
         default=default_automatic_scope,
-        db_default=["contact", "language", "offence"],
+        db_default=["contact", "offence"],
         help_text="What an automatic referral shares with the victim service (contact, language, "
         "offence, risk, needs). The officer's own record of the victim's answer takes its place.",
     )

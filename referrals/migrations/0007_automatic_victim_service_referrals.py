@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             model_name="referralpolicy",
             name="automatic_scope",
             field=models.JSONField(
-                db_default=["contact", "language", "offence"],
+                db_default=["contact", "offence"],
                 default=referrals.models.default_automatic_scope,
                 help_text="What an automatic referral shares with the victim service (contact, language, offence, risk, needs). The officer's own record of the victim's answer takes its place.",
             ),

@@ -117,7 +117,7 @@ def test_the_victim_service_referral_is_sent_by_victimcare_within_two_working_da
     # The lawful basis and what was shared come from the policy, recorded by nobody (VictimCare).
     policy = ReferralPolicy.objects.in_force(TUESDAY.date())
     assert referral.lawful_basis == LawfulBasis.PUBLIC_TASK == policy.automatic_lawful_basis
-    assert referral.consent_scope == [ShareItem.CONTACT, ShareItem.LANGUAGE, ShareItem.OFFENCE]
+    assert referral.consent_scope == [ShareItem.CONTACT, ShareItem.OFFENCE]
     assert (referral.consent_recorded_at, referral.consent_recorded_by) == (TUESDAY, None)
     # The agency's answer is due by its own target, as for an officer's send.
     assert referral.respond_by == datetime.datetime(2026, 3, 5, 23, 59, 59, tzinfo=LONDON)
@@ -134,8 +134,7 @@ def test_sending_meets_the_right_4_duty_and_is_in_the_history_like_an_officers_s
     assert (move.from_status, move.by, move.at) == (S.DRAFT, None, TUESDAY)
     assert move.note == (
         "Sent by VictimCare for Right 4: the victim did not opt out. Lawful basis: public task. "
-        "Shared: contact details and safe times, language and communication needs, the kind of "
-        "crime and when."
+        "Shared: contact details and safe times, the kind of crime and when."
     )
     # The audit history keeps the referral as sent, as it does after an officer's send.
     latest = proposal(case).record_history.latest("history_date")
@@ -465,10 +464,7 @@ def test_the_case_page_shows_the_victims_choice_and_what_was_shared(client, vs):
     assert "Not needed: referred unless they opt out" in page
     assert "by VictimCare" in page
     assert "Public task" in page
-    assert (
-        "Contact details and safe times, Language and communication needs, "
-        "The kind of crime and when" in page
-    )
+    assert "Contact details and safe times, The kind of crime and when" in page
 
 
 def test_the_case_and_duty_pages_say_why_a_referral_waits(client, vs):
@@ -494,10 +490,7 @@ def test_the_duty_page_says_victimcare_sent_it_and_what_it_shared(client, vs):
     url = reverse("duty", kwargs={"pk": case.pk, "duty_pk": right4(case).pk})
     page = client.get(url).content.decode()
     assert "Referral to Northshire Victim Service sent by VictimCare on 3 Mar 2026, 11:00." in page
-    assert (
-        "Shared: Contact details and safe times, Language and communication needs, "
-        "The kind of crime and when." in page
-    )
+    assert "Shared: Contact details and safe times, The kind of crime and when." in page
     assert "(Sent by VictimCare: referral to Northshire Victim Service)" in page
 
 
