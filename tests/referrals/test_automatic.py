@@ -170,6 +170,9 @@ def test_the_working_days_come_from_the_right_4_rule_row(vs):
     case = make_case()
     friday = london(2026, 3, 6, 15, 0)
     assert right4(case).due_at == datetime.datetime(2026, 3, 9, 23, 59, 59, tzinfo=LONDON)
+    assert proposal(case).proposed_reason == (
+        "Right 4: support within 5 working days (referred unless they opt out)"
+    )
     assert sweep(friday) == [proposal(case).pk]
     assert right4(case).status == DutyStatus.MET
 
