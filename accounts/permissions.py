@@ -30,6 +30,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "referrals.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AGENCY}),
     "referrals.make": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "referrals.answer": frozenset({Role.AGENCY}),
+    # Referrals shared without consent, on the teams' cases a supervisor may see.
+    "referrals.review_without_consent": frozenset({Role.SUPERVISOR}),
     "surveys.results": frozenset({Role.SUPERVISOR}),
     "surveys.allow_restricted": frozenset({Role.SUPERVISOR}),
     "surveys.sample": frozenset({Role.SUPERVISOR}),

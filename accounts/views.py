@@ -1,10 +1,11 @@
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView, TemplateView
 
 from entitlements.selectors import worklist
 from referrals.models import SupportAgency
-from referrals.selectors import agency_worklist
+from referrals.selectors import agency_worklist, shared_without_consent
 
 from . import selectors
 from .access import ActionRequiredMixin
@@ -38,7 +39,13 @@ class SupervisorHomeView(ActionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         teams = selectors.teams_of(self.request.user, supervised_only=True)
-        return super().get_context_data(teams=teams, worklist=worklist(self.request.user), **kwargs)
+        return super().get_context_data(
+            teams=teams,
+            worklist=worklist(self.request.user),
+            # The newest few; the review page has them all.
+            without_consent=shared_without_consent(self.request.user)[:5],
+            **kwargs,
+        )
 
 
 class WitnessCareHomeView(ActionRequiredMixin, TemplateView):
@@ -58,9 +65,14 @@ class AgencyHomeView(ActionRequiredMixin, TemplateView):
     template_name = "accounts/home_agency.html"
 
     def get_context_data(self, **kwargs):
-        open_referrals = agency_worklist(self.request.user).count()
+        page = Paginator(agency_worklist(self.request.user), 20).get_page(
+            self.request.GET.get("page")
+        )
         return super().get_context_data(
-            agency=self.request.user.agency, open_referrals=open_referrals, **kwargs
+            agency=self.request.user.agency,
+            page=page,
+            open_referrals=page.paginator.count,
+            **kwargs,
         )
 
 

@@ -19,11 +19,14 @@ class SampleForm(forms.Form):
         help_text="Leave empty to sample the whole team's cases.",
         empty_label="Whole team",
     )
+    # A date box takes only yyyy-mm-dd: the en-GB default (07/12/2026) shows it empty.
     period_start = forms.DateField(
-        label="Cases reported from", widget=forms.DateInput(attrs={"type": "date"})
+        label="Cases reported from",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     period_end = forms.DateField(
-        label="Cases reported up to", widget=forms.DateInput(attrs={"type": "date"})
+        label="Cases reported up to",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     size = forms.IntegerField(
         label="Number of cases",

@@ -43,12 +43,26 @@ class SampleCreateView(ActionRequiredMixin, View):
                 ),
             )
             if sample is not None:
-                messages.success(request, f"{sample.sample_cases.count()} case(s) drawn.")
+                _say_what_was_drawn(request, sample)
                 return redirect("assurance-sample", pk=sample.pk)
         return self._render(request, form)
 
     def _render(self, request, form):
         return render(request, "assurance/sample_new.html", {"form": form})
+
+
+def _say_what_was_drawn(request, sample) -> None:
+    drawn = sample.sample_cases.count()
+    if drawn < sample.size:
+        messages.warning(
+            request,
+            f"You asked for {sample.size} cases, but only {drawn} that you can see "
+            f"{'was' if drawn == 1 else 'were'} reported in that period, so the sample has "
+            f"{'that one' if drawn == 1 else f'all {drawn}'}. To review more, choose a longer "
+            f"period{' or the whole team' if sample.officer_id else ''}.",
+        )
+    else:
+        messages.success(request, f"{drawn} case{'s' if drawn != 1 else ''} drawn.")
 
 
 class SampleDetailView(ActionRequiredMixin, View):

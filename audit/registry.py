@@ -58,6 +58,20 @@ def wants_csv(request: HttpRequest) -> bool:
 
 CASE_PAGE = Route(case="pk", ask_reason=True)
 PARTY_PAGE = Route(case="pk", party="party_pk", ask_reason=True)
+
+
+def party_letter(what: str) -> Route:
+    """A letter to a person downloaded as a file: an export of their record, asked why like its
+    page, saying which letter."""
+    return Route(
+        action=AuditAction.EXPORT,
+        case="pk",
+        party="party_pk",
+        ask_reason=True,
+        detail=lambda _request: what,
+    )
+
+
 CASE_API = Route(case="case_pk")
 LIST_SEARCH = Route(action=AuditAction.SEARCH, when=has_filters, detail=query_string)
 
@@ -84,6 +98,8 @@ ROUTES: dict[str, Route] = {
     "witness-care": PARTY_PAGE,
     "acknowledgement": PARTY_PAGE,
     "your-rights": PARTY_PAGE,
+    "acknowledgement-pdf": party_letter("written acknowledgement (PDF)"),
+    "your-rights-pdf": party_letter("your rights summary (PDF)"),
     "referral-new": PARTY_PAGE,
     "survey-opt-out": Route(case="pk", party="party_pk", methods=POST),
     "duty": Route(case="pk", record=("entitlements.Duty", "duty_pk"), ask_reason=True),
@@ -116,6 +132,7 @@ ROUTES: dict[str, Route] = {
     "survey-results": Route(action=AuditAction.EXPORT, when=wants_csv, detail=query_string),
     "survey-sample": Route(action=AuditAction.EXPORT, methods=POST, detail=form_fields),
     "compliance-pack-csv": Route(action=AuditAction.EXPORT, detail=query_string),
+    "compliance-pack-pdf": Route(action=AuditAction.EXPORT, detail=query_string),
 }
 
 # URLs that take an id but show no case or person record by themselves, and why. Changes made

@@ -829,6 +829,14 @@ OUTCOMES = [
     ("on_time", "% on time"),
 ]
 
+QA_MEASURES = [
+    ("reviews", "reviews"),
+    ("met", "met"),
+    ("not_met", "not met"),
+    ("not_applicable", "not applicable"),
+    ("percent_met", "% met"),
+]
+
 
 def pack_table(figures: dict) -> list[list]:
     """The monthly pack's figures as rows of PACK_COLUMNS: counts and percentages only, no
@@ -894,4 +902,11 @@ def pack_table(figures: dict) -> list[list]:
                 blank(row["change"]["difference"]),
             ]
         )
+    # Quality assurance reviews completed in the month, by area (assurance.services'
+    # dashboard_figures, put in by the caller): this month only, no comparison.
+    for row in figures.get("qa", []):
+        for key, measure in QA_MEASURES:
+            table.append(
+                ["Quality assurance", row["label"], "all", measure, blank(row[key]), "", ""]
+            )
     return table

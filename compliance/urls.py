@@ -8,4 +8,5 @@ urlpatterns = [
     path("overdue/", views.OverdueWorklistView.as_view(), name="compliance-overdue"),
     path("pack/", views.PackView.as_view(), name="compliance-pack"),
     path("pack.csv", views.PackCsvView.as_view(), name="compliance-pack-csv"),
+    path("pack.pdf", views.PackPdfView.as_view(), name="compliance-pack-pdf"),
 ]

@@ -12,6 +12,7 @@ from django.views import View
 from accounts.access import ActionRequiredMixin
 from accounts.models import TeamMembership
 from assurance import services as assurance_services
+from audit.pdf import pdf_response
 from cases import services as case_services
 from cases.models import Case
 from cases.permissions import access_case
@@ -103,12 +104,44 @@ class DrillDownView(ActionRequiredMixin, View):
 
 def _pack_figures(request, month: services.Period, filters: services.Filters) -> dict:
     """The dashboard's figures for the month, force-wide or for one team, as DashboardView
-    counts them."""
+    counts them, with the quality assurance reviews completed in that month on those cases."""
     duties, cases = _scoped(request, filters)
     with services.summary_for(request.user, filters):
-        return services.compliance_figures(
+        figures = services.compliance_figures(
             duties, cases, month, previous=month.previous_month(), filters=filters
         )
+    figures["qa"] = assurance_services.dashboard_figures(cases, month)
+    return figures
+
+
+def _pack_filename(month: services.Period, team, extension: str) -> str:
+    # The team by name (not personal data), so packs saved side by side tell themselves apart.
+    scope = f"-{slugify(team.name)}" if team else ""
+    return f"victims-code-pack-{month.start:%Y-%m}{scope}.{extension}"
+
+
+def _form_errors(form) -> HttpResponse:
+    return HttpResponse(
+        " ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()),
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _pack_context(request, form: PackForm) -> dict:
+    """What the pack shows (call after is_valid), for the page and its PDF alike."""
+    month, team = form.cleaned_data["month"], form.cleaned_data["team"]
+    month_value = month.start.strftime("%Y-%m")
+    query = urlencode({"month": month_value, **({"team": team.pk} if team else {})})
+    return {
+        "form": form,
+        **_pack_figures(request, month, form.filters()),
+        "team": team,
+        "month_value": month_value,
+        "csv_query": query,
+        "previous_label": month.previous_month().start.strftime("%B %Y"),
+        "generated_at": timezone.now(),
+    }
 
 
 class PackView(ActionRequiredMixin, View):
@@ -125,21 +158,24 @@ class PackView(ActionRequiredMixin, View):
                 {"form": form, "month_value": request.GET.get("month", "")[:7]},
                 status=400,
             )
+        return render(request, "compliance/pack.html", _pack_context(request, form))
+
+
+class PackPdfView(ActionRequiredMixin, View):
+    """The pack as a PDF: the page's template and figures, laid out for print."""
+
+    action = "compliance.view"
+
+    def get(self, request):
+        form = PackForm(request.GET, user=request.user)
+        if not form.is_valid():
+            return _form_errors(form)
         month, team = form.cleaned_data["month"], form.cleaned_data["team"]
-        month_value = month.start.strftime("%Y-%m")
-        csv_query = {"month": month_value, **({"team": team.pk} if team else {})}
-        return render(
+        return pdf_response(
             request,
             "compliance/pack.html",
-            {
-                "form": form,
-                **_pack_figures(request, month, form.filters()),
-                "team": team,
-                "month_value": month_value,
-                "csv_query": urlencode(csv_query),
-                "previous_label": month.previous_month().start.strftime("%B %Y"),
-                "generated_at": timezone.now(),
-            },
+            _pack_context(request, form),
+            filename=_pack_filename(month, team, "pdf"),
         )
 
 
@@ -149,15 +185,9 @@ class PackCsvView(ActionRequiredMixin, View):
     def get(self, request):
         form = PackForm(request.GET, user=request.user)
         if not form.is_valid():
-            return HttpResponse(
-                " ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()),
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
+            return _form_errors(form)
         month, team = form.cleaned_data["month"], form.cleaned_data["team"]
-        # The team by name (not personal data), so packs saved side by side tell themselves apart.
-        scope = f"-{slugify(team.name)}" if team else ""
-        name = f"victims-code-pack-{month.start:%Y-%m}{scope}.csv"
+        name = _pack_filename(month, team, "csv")
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         writer = csv.writer(response)

@@ -10,9 +10,19 @@ urlpatterns = [
         name="acknowledgement",
     ),
     path(
+        "cases/<id:pk>/people/<id:party_pk>/acknowledgement.pdf",
+        views.AcknowledgementPdfView.as_view(),
+        name="acknowledgement-pdf",
+    ),
+    path(
         "cases/<id:pk>/people/<id:party_pk>/your-rights/",
         views.YourRightsView.as_view(),
         name="your-rights",
+    ),
+    path(
+        "cases/<id:pk>/people/<id:party_pk>/your-rights.pdf",
+        views.YourRightsPdfView.as_view(),
+        name="your-rights-pdf",
     ),
     path("guidance/", views.GuidanceView.as_view(), name="guidance"),
 ]

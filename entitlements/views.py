@@ -9,6 +9,7 @@ from django.views import View
 
 from accounts.access import ActionRequiredMixin
 from accounts.permissions import can
+from audit.pdf import pdf_response
 from cases.permissions import access_case
 from cases.views import apply_service
 
@@ -120,14 +121,38 @@ class AcknowledgementView(ActionRequiredMixin, View):
                 return redirect("case-detail", pk=self.case.pk)
         return self._render(form)
 
-    def _render(self, form):
+    def _context(self, form):
+        """What the page shows, for the page and its PDF alike."""
         context = letters.acknowledgement_context(self.party)
         context.update(
             form=form,
             refused=letters.unsafe_deliveries(self.party),
             body=letters.acknowledgement_text(self.party),
         )
-        return render(self.request, "entitlements/acknowledgement.html", context)
+        return context
+
+    def _render(self, form):
+        return render(self.request, "entitlements/acknowledgement.html", self._context(form))
+
+
+class AcknowledgementPdfView(AcknowledgementView):
+    """The acknowledgement as a PDF to print or post: the page's template and context, with
+    the page's permission. Downloading it does not record it as given."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, pk, party_pk):
+        return pdf_response(
+            request,
+            "entitlements/acknowledgement.html",
+            self._context(AcknowledgementForm()),
+            filename=_letter_filename("written-acknowledgement"),
+        )
+
+
+def _letter_filename(kind: str) -> str:
+    """What a letter is and the day it was printed: never the person's name or reference."""
+    return f"{kind}-{timezone.localdate():%Y-%m-%d}.pdf"
 
 
 class YourRightsView(AcknowledgementView):
@@ -135,19 +160,30 @@ class YourRightsView(AcknowledgementView):
 
     action = "cases.view"
 
+    def _context(self, form=None):
+        return {
+            "case": self.case,
+            "party": self.party,
+            "rights": letters.rights_summary(self.party),
+        }
+
     def get(self, request, pk, party_pk):
-        return render(
-            request,
-            "entitlements/your_rights.html",
-            {
-                "case": self.case,
-                "party": self.party,
-                "rights": letters.rights_summary(self.party),
-            },
-        )
+        return render(request, "entitlements/your_rights.html", self._context())
 
     def post(self, request, pk, party_pk):
         return self.get(request, pk, party_pk)
+
+
+class YourRightsPdfView(YourRightsView):
+    http_method_names = ["get"]
+
+    def get(self, request, pk, party_pk):
+        return pdf_response(
+            request,
+            "entitlements/your_rights.html",
+            self._context(),
+            filename=_letter_filename("your-rights"),
+        )
 
 
 class GuidanceView(ActionRequiredMixin, View):

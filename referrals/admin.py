@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from . import tokens
-from .models import AgencyToken, ReferralPolicy, SupportAgency
+from .models import AgencyKind, AgencyToken, ReferralPolicy, SharingException, SupportAgency
 
 
 @admin.register(SupportAgency)
@@ -27,8 +27,50 @@ class ReferralPolicyAdmin(admin.ModelAdmin):
         "opt_in_flags",
         "opt_in_roles",
         "automatic_lawful_basis",
+        "automatic_exception_code",
         "automatic_after_hours",
     ]
+
+
+class SharingExceptionForm(forms.ModelForm):
+    agency_kinds = forms.MultipleChoiceField(
+        choices=AgencyKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Agency kinds it allows sharing with",
+    )
+
+    class Meta:
+        model = SharingException
+        fields = [
+            "code",
+            "name",
+            "description",
+            "agency_kinds",
+            "effective_from",
+            "effective_to",
+            "source",
+        ]
+
+
+@admin.register(SharingException)
+class SharingExceptionAdmin(admin.ModelAdmin):
+    """Which exceptions allow sharing without consent, with which kinds of agency, and from when.
+    To change one from a date, end it (effective to) and add its successor."""
+
+    form = SharingExceptionForm
+    list_display = ["name", "code", "kinds", "effective_from", "effective_to", "source"]
+    list_filter = ["code"]
+    search_fields = ["name", "code", "source"]
+
+    @admin.display(description="Agency kinds")
+    def kinds(self, obj) -> str:
+        labels = dict(AgencyKind.choices)
+        return ", ".join(labels.get(kind, kind) for kind in obj.agency_kinds) or "None"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A referral that relied on it keeps pointing at it: end it with a date instead.
+        return obj is None or not obj.referrals.exists()
 
 
 # --- agency API tokens -------------------------------------------------------------------------

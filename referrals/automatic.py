@@ -34,10 +34,11 @@ from .models import (
     ReferralPolicy,
     ReferralStatus,
     ShareItem,
+    SharingException,
 )
 
 # The move itself is the officer's: one state machine, one history.
-from .services import OPEN, POLICE, _move
+from .services import OPEN, POLICE, _move, exception_errors
 
 S = ReferralStatus
 
@@ -45,6 +46,13 @@ S = ReferralStatus
 SEND_LIMIT = 500
 # The drafts read by one run: those of the last few working days, capped all the same.
 CANDIDATE_LIMIT = 5000
+
+# Recorded as the reason for sharing without consent: the supervisors' review and the history
+# read it (the agency never does).
+AUTOMATIC_REASON = (
+    "Victims' Code Right 4: the victim did not opt out of a referral to the victim service, and "
+    "the referral policy in force needs no consent for this offence. Sent by VictimCare."
+)
 
 # Why a victim must agree first, in the words an officer would use.
 CONSENT_WORDS = {
@@ -151,6 +159,11 @@ def _held_by_record(referral: Referral, *, case: Case, party: Party, policy: Ref
         return f"{agency} no longer takes referrals: refer them to another service"
     if case.restricted:
         return "the case is restricted, so an officer decides what is shared and sends it"
+    if not _has_answer(referral) and getattr(policy, "automatic_exception", None) is None:
+        return (
+            f"no exception to consent in force allows sharing with {agency} without the "
+            "victim's answer: record it, or ask an administrator"
+        )
     if not _has_answer(referral):
         safe = getattr(party.person, "safe_contact", None)
         unsafe = safe.unsafe_channels() if safe is not None else []
@@ -232,7 +245,17 @@ def _right4_duty(duty_list) -> Duty | None:
 
 
 def policy_in_force(now: datetime.datetime | None = None) -> ReferralPolicy | None:
-    return ReferralPolicy.objects.in_force(timezone.localdate(_now(now)))
+    """The referral policy in force, with `automatic_exception`: the exception to consent its
+    automatic referrals rely on, if one with its code is in force that day and allows the victim
+    service (else None, and nothing is sent without the victim's answer). Two queries."""
+    on = timezone.localdate(_now(now))
+    policy = ReferralPolicy.objects.in_force(on)
+    if policy is not None:
+        found = SharingException.objects.in_force(on).filter(code=policy.automatic_exception_code)
+        policy.automatic_exception = next(
+            (e for e in found if e.allows(AgencyKind.VICTIM_SERVICE, on)), None
+        )
+    return policy
 
 
 def right4_status(
@@ -363,7 +386,9 @@ def candidates(*, now: datetime.datetime, policy: ReferralPolicy, rules: list[Du
         )
         .annotate(right4_duty_id=_right4_duty_id(*OPEN_STATUSES, due_from=now))
         .filter(right4_duty_id__isnull=False)
-        .select_related("agency", "case__offence", "party__person__safe_contact")
+        .select_related(
+            "agency", "case__offence", "party__person__safe_contact", "sharing_exception"
+        )
         .order_by("created_at", "id")
     )
 
@@ -376,7 +401,7 @@ def send_due_referrals(
     once, sends nothing twice. Returns the ids sent."""
     now = _now(now)
     today = timezone.localdate(now)
-    policy = ReferralPolicy.objects.in_force(today)
+    policy = policy_in_force(now)
     rules = list(referral_rules(today))
     if policy is None or not rules:
         return []
@@ -404,6 +429,7 @@ def _lock(referral: Referral) -> bool:
 
 def _send_one(referral: Referral, *, policy: ReferralPolicy, now: datetime.datetime) -> bool:
     case, party = referral.case, referral.party
+    today = timezone.localdate(now)
     with transaction.atomic():
         if not _lock(referral):
             return False
@@ -428,15 +454,22 @@ def _send_one(referral: Referral, *, policy: ReferralPolicy, now: datetime.datet
             "sent_automatically": True,
         }
         if not answered:
-            # No consent is asked for: the basis and sharing are the policy's, recorded as the
-            # officer's record of the victim's answer would be, by nobody (VictimCare).
+            # No consent is asked for: the basis, the exception to consent and the sharing are
+            # the policy's, recorded as an officer's record would be, by nobody (VictimCare).
             extra.update(
                 lawful_basis=basis,
                 consent_scope=scope,
                 consent_method="",
                 consent_recorded_at=now,
                 consent_recorded_by=None,
+                sharing_exception=policy.automatic_exception,
+                sharing_reason=AUTOMATIC_REASON,
             )
+        elif referral.shared_without_consent and exception_errors(
+            referral.agency, referral.sharing_exception, referral.sharing_reason, on=today
+        ):
+            # The officer's exception has ended since: as send_referral, refuse; they re-record.
+            return False
         choice = "the victim agreed" if basis in CONSENT_BASES else "the victim did not opt out"
         basis_label = LawfulBasis(basis).label.lower()
         _move(

@@ -101,9 +101,10 @@ class ReferralPolicy(models.Model):
     opt-in / opt-out split as unconfirmed: a force sets its own here.
 
     A victim who need not opt in and has not opted out is referred to the commissioned victim
-    service by VictimCare itself (referrals.automatic), on the lawful basis and sharing set here:
-    the police may rely on public task to refer victims to a support service (DOMAIN.md section
-    14, Victim Support's note on the legal bases)."""
+    service by VictimCare itself (referrals.automatic), on the lawful basis, exception to consent
+    and sharing set here: the police may rely on public task to refer victims to a support
+    service, the Victims' Code being a duty in law (DVCVA 2004 s.32; DOMAIN.md section 14,
+    Victim Support's note on the legal bases)."""
 
     name = models.CharField(max_length=100)
     effective_from = models.DateField()
@@ -127,6 +128,13 @@ class ReferralPolicy(models.Model):
         db_default="public_task",
         help_text="The lawful basis VictimCare records when it sends a victim service referral "
         "itself: the victim need not opt in and did not opt out.",
+    )
+    automatic_exception_code = models.SlugField(
+        max_length=40,
+        default="legal_duty",
+        db_default="legal_duty",
+        help_text="The exception to consent (its code) an automatic referral relies on. It must "
+        "be in force and allow the victim service; if none is, nothing is sent automatically.",
     )
     automatic_scope = models.JSONField(
         default=default_automatic_scope,
@@ -160,6 +168,62 @@ class ReferralPolicy(models.Model):
                     + "."
                 }
             )
+
+
+class SharingExceptionQuerySet(models.QuerySet):
+    def in_force(self, on):
+        """The exceptions a force relies on that day: taken effect and not yet ended."""
+        return self.filter(effective_from__lte=on).filter(
+            models.Q(effective_to__isnull=True) | models.Q(effective_to__gt=on)
+        )
+
+
+class SharingException(models.Model):
+    """A named exception that lets the police share a victim's details without their consent
+    (safeguarding a child, an adult at risk, risk to life, a legal duty), and the kinds of agency
+    it may be relied on for. Policy, not code: a force edits these in the admin, dated, with the
+    source it relies on."""
+
+    code = models.SlugField(
+        max_length=40, help_text="A short name for the exception, e.g. risk_to_life."
+    )
+    name = models.CharField(max_length=100, help_text="As officers and supervisors read it.")
+    description = models.TextField(blank=True, help_text="When it applies, in plain words.")
+    agency_kinds = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The kinds of agency it allows sharing with (AgencyKind codes). Empty: none.",
+    )
+    effective_from = models.DateField()
+    effective_to = models.DateField(
+        null=True, blank=True, help_text="The last day is the day before; empty: still in force."
+    )
+    source = models.CharField(max_length=300)
+
+    objects = SharingExceptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "effective_from"], name="sharing_exception_code_from_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(effective_to__isnull=True)
+                | models.Q(effective_to__gt=models.F("effective_from")),
+                name="sharing_exception_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def allows(self, kind: str, on) -> bool:
+        """Whether it may be relied on, that day, to share with an agency of this kind."""
+        in_force = self.effective_from <= on and (
+            self.effective_to is None or on < self.effective_to
+        )
+        return in_force and kind in (self.agency_kinds or [])
 
 
 class ReferralStatus(models.TextChoices):
@@ -202,6 +266,18 @@ class Referral(models.Model):
     support_requested = models.TextField(blank=True)
     risk_level = models.CharField(max_length=10, blank=True)
     lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices, blank=True)
+    # Under a basis other than consent: the exception relied on, and why, for the supervisor.
+    sharing_exception = models.ForeignKey(
+        SharingException,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        help_text="The exception relied on to share without consent.",
+    )
+    sharing_reason = models.TextField(
+        blank=True, help_text="Why sharing without consent was necessary (police only)."
+    )
     consent_scope = models.JSONField(default=list, blank=True, help_text="ShareItem codes.")
     consent_method = models.CharField(max_length=20, choices=ConsentMethod.choices, blank=True)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -247,10 +323,32 @@ class Referral(models.Model):
                 condition=models.Q(status="draft"),
                 name="referral_draft_by_created",
             ),
+            # The supervisors' list of referrals shared without consent, newest first.
+            models.Index(
+                fields=["-consent_recorded_at", "-id"],
+                condition=models.Q(lawful_basis__in=["public_task", "legal_obligation"]),
+                name="referral_without_consent_idx",
+            ),
+        ]
+        constraints = [
+            # An exception is relied on only instead of consent, and never without a reason.
+            models.CheckConstraint(
+                condition=models.Q(sharing_exception__isnull=True)
+                | (
+                    models.Q(lawful_basis__in=["public_task", "legal_obligation"])
+                    & ~models.Q(sharing_reason="")
+                ),
+                name="referral_exception_without_consent_with_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Referral to {self.agency}"
+
+    @property
+    def shared_without_consent(self) -> bool:
+        """Recorded on a lawful basis other than the victim's consent."""
+        return bool(self.lawful_basis) and self.lawful_basis not in CONSENT_BASES
 
     @property
     def consent_active(self) -> bool:

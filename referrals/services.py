@@ -30,6 +30,7 @@ from .models import (
     ReferralPolicy,
     ReferralStatus,
     ShareItem,
+    SharingException,
     SupportAgency,
 )
 
@@ -213,6 +214,34 @@ def propose_after_risk(assessment, *, now: datetime.datetime | None = None) -> l
     return [r for r in made if r is not None]
 
 
+# --- consent and the exceptions to it ----------------------------------------------------------
+
+
+def exceptions_for(agency: SupportAgency, *, on: datetime.date) -> list[SharingException]:
+    """The exceptions in force that day which allow sharing with this agency without consent."""
+    return [e for e in SharingException.objects.in_force(on) if e.allows(agency.kind, on)]
+
+
+def exception_errors(
+    agency: SupportAgency, exception: SharingException | None, reason: str, *, on: datetime.date
+) -> dict[str, str]:
+    """What is missing for sharing with this agency without the victim's consent: the exception
+    relied on must be in force and allowed for the agency's kind, and the officer must say why."""
+    errors = {}
+    if exception is None:
+        errors["sharing_exception"] = (
+            "Without the victim's consent, choose the exception that allows sharing."
+        )
+    elif not exception.allows(agency.kind, on):
+        errors["sharing_exception"] = (
+            f"{exception} does not allow sharing with a {agency.get_kind_display()} "
+            "without consent. Ask for the victim's consent instead."
+        )
+    if not (reason or "").strip():
+        errors["sharing_reason"] = "Say why the details must be shared without consent."
+    return errors
+
+
 # --- consent -----------------------------------------------------------------------------------
 
 
@@ -225,9 +254,13 @@ def record_consent(
     scope: Iterable[str],
     method: str,
     support_requested: str = "",
+    sharing_exception: SharingException | None = None,
+    sharing_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Referral:
-    """What the victim agreed to, how, and who recorded it. Only before the referral is sent."""
+    """The lawful basis for sharing and what will be shared, and who recorded it. Only before the
+    referral is sent. On consent: what the victim agreed to and how. On another basis: the
+    exception relied on, allowed for this kind of agency, and why."""
     now = _now(now)
     _police_only(by)
     scope = sorted(set(scope))
@@ -248,8 +281,23 @@ def record_consent(
         and lawful_basis == LawfulBasis.CONSENT
     ):
         errors["lawful_basis"] = f"{referral.agency} needs the victim's explicit consent."
+    without_consent = lawful_basis in LawfulBasis.values and lawful_basis not in CONSENT_BASES
+    if without_consent:
+        errors.update(
+            exception_errors(
+                referral.agency, sharing_exception, sharing_reason, on=timezone.localdate(now)
+            )
+        )
+        # Nobody was asked: nothing may later read as how the victim agreed.
+        method = ""
+    else:
+        sharing_exception, sharing_reason = None, ""
     if not scope or set(scope) - set(ShareItem.values):
-        errors["scope"] = "Choose what the victim agreed may be shared."
+        errors["scope"] = (
+            "Choose what will be shared."
+            if without_consent
+            else "Choose what the victim agreed may be shared."
+        )
     if lawful_basis in CONSENT_BASES and not method:
         errors["method"] = "Say how the victim gave consent."
     elif method and method not in ConsentMethod.values:
@@ -260,6 +308,8 @@ def record_consent(
         "lawful_basis": lawful_basis,
         "consent_scope": scope,
         "consent_method": method,
+        "sharing_exception": sharing_exception,
+        "sharing_reason": sharing_reason.strip(),
         "consent_recorded_at": now,
         "consent_recorded_by": by,
         "consent_withdrawn_at": None,
@@ -282,16 +332,29 @@ def record_consent(
         setattr(referral, name, value)
     referral.version += 1
     record_update(referral)
-    _log(
-        referral,
-        "consent",
-        "",
-        "",
-        f"{referral.get_lawful_basis_display()}: "
-        + ", ".join(ShareItem(s).label.lower() for s in scope),
-        by=by,
-        at=now,
-    )
+    shared = ", ".join(ShareItem(s).label.lower() for s in scope)
+    if without_consent:
+        # Its own kind: history and consent records must never read it as the victim agreeing.
+        _log(
+            referral,
+            "no_consent",
+            "",
+            "",
+            f"{referral.get_lawful_basis_display()}, {sharing_exception}: {shared}. "
+            f"Reason: {referral.sharing_reason}",
+            by=by,
+            at=now,
+        )
+    else:
+        _log(
+            referral,
+            "consent",
+            "",
+            "",
+            f"{referral.get_lawful_basis_display()}: {shared}",
+            by=by,
+            at=now,
+        )
     return referral
 
 
@@ -306,9 +369,12 @@ def create_referral(
     scope: Iterable[str],
     method: str,
     share_risk: bool = False,
+    sharing_exception: SharingException | None = None,
+    sharing_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Referral:
-    """An officer's own referral, with the victim's answer recorded at the same time."""
+    """An officer's own referral, with the victim's answer (or the exception relied on)
+    recorded at the same time."""
     now = _now(now)
     _police_only(by)
     if not agency.is_active:
@@ -330,7 +396,14 @@ def create_referral(
     )
     _log(referral, "move", "", S.DRAFT, "Referral drafted", by=by, at=now)
     return record_consent(
-        referral=referral, by=by, lawful_basis=lawful_basis, scope=scope, method=method, now=now
+        referral=referral,
+        by=by,
+        lawful_basis=lawful_basis,
+        scope=scope,
+        method=method,
+        sharing_exception=sharing_exception,
+        sharing_reason=sharing_reason,
+        now=now,
     )
 
 
@@ -453,6 +526,19 @@ def send_referral(
         and referral.lawful_basis == LawfulBasis.CONSENT
     ):
         raise ValidationError({"lawful_basis": "This victim must opt in with explicit consent."})
+    if referral.shared_without_consent and exception_errors(
+        referral.agency,
+        referral.sharing_exception,
+        referral.sharing_reason,
+        on=timezone.localdate(now),
+    ):
+        # Recorded before the exception ended, or before exceptions were asked for.
+        raise ValidationError(
+            {
+                "lawful_basis": "Without the victim's consent, record an exception in force for "
+                "this agency and the reason, then send."
+            }
+        )
     if not SupportAgency.objects.filter(pk=referral.agency_id, is_active=True).exists():
         raise ValidationError({"agency": "This agency no longer takes referrals."})
     respond_by = calendar.working_days_after(now, referral.agency.response_target_working_days)

@@ -13,6 +13,11 @@ urlpatterns = [
         views.ReferralView.as_view(),
         name="referral",
     ),
+    path(
+        "referrals/shared-without-consent/",
+        views.SharedWithoutConsentView.as_view(),
+        name="referrals-without-consent",
+    ),
     path("agency/referrals/", views.AgencyWorklistView.as_view(), name="agency-referrals"),
     path(
         "agency/referrals/<id:pk>/",

@@ -52,6 +52,8 @@ class NewReferralView(ActionRequiredMixin, View):
                     scope=data["scope"],
                     method=data["method"],
                     share_risk=data["share_risk"],
+                    sharing_exception=data["sharing_exception"],
+                    sharing_reason=data["sharing_reason"],
                 ),
             )
             if referral is not None and not form.errors:
@@ -83,7 +85,7 @@ class _ActionView(ActionRequiredMixin, View):
         if name not in self.actions:
             return HttpResponseBadRequest("Unknown action.")
         form_class, call, done = self.actions[name]
-        form = (form_class or forms.Form)(request.POST, prefix=name)
+        form = (form_class or forms.Form)(request.POST, prefix=name, **self.form_kwargs(name))
         if form.is_valid():
             result = apply_service(
                 form, lambda: call(self.referral, request.user, form.cleaned_data) or True
@@ -96,9 +98,12 @@ class _ActionView(ActionRequiredMixin, View):
     def get(self, request, *args, **kwargs):
         return self.render_page()
 
+    def form_kwargs(self, name: str) -> dict:
+        return {}
+
     def render_page(self, errored=None):
         forms_ = {
-            name: (form_class or forms.Form)(prefix=name)
+            name: (form_class or forms.Form)(prefix=name, **self.form_kwargs(name))
             for name, (form_class, _call, _done) in self.actions.items()
         }
         forms_.update(errored or {})
@@ -123,8 +128,10 @@ class ReferralView(_ActionView):
                 scope=d["scope"],
                 method=d["method"],
                 support_requested=d["support_requested"],
+                sharing_exception=d["sharing_exception"],
+                sharing_reason=d["sharing_reason"],
             ),
-            "Consent recorded.",
+            "Basis for sharing recorded. Check what the agency will see, then send.",
         ),
         "send": (None, lambda r, u, d: services.send_referral(referral=r, by=u), "Referral sent."),
         "withdraw": (
@@ -153,14 +160,32 @@ class ReferralView(_ActionView):
         )
         return super().dispatch(request, pk, referral_pk)
 
+    def form_kwargs(self, name: str) -> dict:
+        # Offer only the exceptions to consent that allow sharing with this agency.
+        return {"agency": self.referral.agency} if name == "consent" else {}
+
     def context(self):
         return {
             "case": self.case,
             "referral": self.referral,
-            "agency_sees": selectors.agency_summary(self.referral),
+            # The preview: the very representation the agency's page and API are built from.
+            "view": selectors.agency_view(self.referral),
             "transitions": services.TRANSITIONS.get(self.referral.status, {}),
             "right4": automatic.status_of(self.referral),
         }
+
+
+class SharedWithoutConsentView(ActionRequiredMixin, View):
+    """The supervisor's review list: every referral on their teams' cases shared without the
+    victim's consent, with the exception relied on and the officer's reason."""
+
+    action = "referrals.review_without_consent"
+
+    def get(self, request):
+        page = Paginator(selectors.shared_without_consent(request.user), 30).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "referrals/without_consent.html", {"page": page})
 
 
 class AgencyWorklistView(ActionRequiredMixin, View):
@@ -218,6 +243,6 @@ class AgencyReferralView(_ActionView):
         return {
             "referral": self.referral,
             "history": selectors.agency_history(self.referral),
-            "summary": selectors.agency_summary(self.referral),
+            "view": selectors.agency_view(self.referral),
             "transitions": services.TRANSITIONS.get(self.referral.status, {}),
         }

@@ -111,11 +111,18 @@ def consent_records(user, person: Person) -> list[Referral]:
     """The person's referrals the user may see, each with its consent and the consent events in
     time order (recorded, withdrawn), oldest referral first."""
     consent_events = ReferralEvent.objects.filter(
-        kind__in=("consent", "consent_withdrawn")
+        kind__in=("consent", "no_consent", "consent_withdrawn")
     ).select_related("by")
     referrals = list(
         Referral.objects.filter(party__person=person, case__in=person_scope(user))
-        .select_related("agency", "case", "party", "consent_recorded_by", "consent_withdrawn_by")
+        .select_related(
+            "agency",
+            "case",
+            "party",
+            "consent_recorded_by",
+            "consent_withdrawn_by",
+            "sharing_exception",
+        )
         .prefetch_related(Prefetch("history", consent_events, to_attr="consent_events"))
         .order_by("created_at", "id")
     )

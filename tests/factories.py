@@ -2,7 +2,7 @@ import factory
 
 from accounts import services
 from accounts.models import Role, Team, TeamKind, User
-from referrals.models import AgencyKind, SupportAgency
+from referrals.models import AgencyKind, SharingException, SupportAgency
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -15,6 +15,11 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test Victim Service {n}")
     kind = AgencyKind.VICTIM_SERVICE
     area = "Northshire"
+
+
+def sharing_exception(code: str) -> SharingException:
+    """One of the exceptions to consent the migrations seed (risk_to_life, legal_duty...)."""
+    return SharingException.objects.get(code=code)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

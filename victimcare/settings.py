@@ -355,5 +355,7 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Seven lines of progress for every PDF drawn (audit.pdf): warnings only.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }

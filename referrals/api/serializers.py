@@ -1,12 +1,15 @@
 """Shapes of the referrals API.
 
-A referral is shown as what the victim agreed may be shared with the agency, and nothing more:
-their name, then their contact details and safe-contact rules only if the consent scope covers
-contact, their language and communication needs only if it covers language, the kind of crime
-only if it covers the offence, the risk level only if it covers risk and the officer chose to
-share it. Once consent is withdrawn nothing personal is shown at all; to an agency not even the
-notes in the history, which may name the person. The police see the same referral, plus the case
-and party it belongs to (they reach the rest of the case through the cases API).
+A referral is shown as referrals.selectors.agency_view builds it, the one representation of what
+the agency sees (its page and the officer's preview render the same), and nothing more: the name
+and the support asked for, then contact details and safe-contact rules only if the scope covers
+contact, language and communication needs only if it covers language, the kind of crime only if
+it covers the offence, the risk level only if it covers risk and the officer chose to share it.
+The scope is what the victim agreed to or, shared without consent, what the officer recorded under
+a named exception (`consent.shared_without_consent`, `consent.exception`). Once consent is
+withdrawn nothing personal is shown at all; to an agency not even the notes in the history, which
+may name the person. The police see the same referral, plus the case and party it belongs to and
+the reason for sharing without consent (they reach the rest of the case through the cases API).
 
 Moves go through referrals.services, which own every rule about them.
 """
@@ -25,14 +28,10 @@ from referrals.models import (
     ReferralEvent,
     ReferralStatus,
     ShareItem,
+    SharingException,
     SupportAgency,
 )
-from referrals.selectors import agency_history, agency_sees_person
-
-
-def shares(referral: Referral, item: str) -> bool:
-    """Whether the victim's consent, still in force, covers this item."""
-    return referral.consent_active and item in (referral.consent_scope or [])
+from referrals.selectors import agency_history, agency_sees_person, agency_view
 
 
 def _agency_view(context) -> bool:
@@ -73,52 +72,12 @@ class SharedCommunicationSerializer(serializers.Serializer):
 class SharedPersonSerializer(serializers.Serializer):
     name = serializers.CharField()
     contact = SharedContactSerializer(
-        allow_null=True, help_text="Only if the victim agreed to share contact details."
+        allow_null=True, help_text="Only if the scope covers contact details."
     )
     communication = SharedCommunicationSerializer(
         allow_null=True,
-        help_text="Only if the victim agreed to share language and communication needs.",
+        help_text="Only if the scope covers language and communication needs.",
     )
-
-
-def _contact(person) -> dict:
-    safe = getattr(person, "safe_contact", None)
-    channels = {
-        "phone": safe.phone_safe if safe else True,
-        "text": safe.text_safe if safe else True,
-        "email": safe.email_safe if safe else True,
-        "letter": safe.letter_safe if safe else True,
-        "visit": safe.visit_safe if safe else True,
-    }
-    by_post = channels["letter"] or channels["visit"]
-    return {
-        "safe_channels": channels,
-        "safe_times": safe.safe_times if safe else "",
-        "may_leave_message": safe.may_leave_message if safe else False,
-        "alternative_contact": safe.alternative_contact if safe else "",
-        "phone": person.phone if channels["phone"] or channels["text"] else None,
-        "email": person.email if channels["email"] else None,
-        "address": person.address if by_post else None,
-        "postcode": person.postcode if by_post else None,
-    }
-
-
-def shared_person(referral: Referral) -> dict | None:
-    if not agency_sees_person(referral):
-        return None
-    person = referral.party.person
-    communication = None
-    if shares(referral, ShareItem.LANGUAGE):
-        communication = {
-            "preferred_language": person.preferred_language,
-            "interpreter_needed": person.interpreter_needed,
-            "communication_needs": person.communication_needs,
-        }
-    return {
-        "name": str(person),
-        "contact": _contact(person) if shares(referral, ShareItem.CONTACT) else None,
-        "communication": communication,
-    }
 
 
 # --- the referral ------------------------------------------------------------------------------
@@ -144,29 +103,35 @@ class SharedOffenceSerializer(serializers.Serializer):
 
 
 class ReferralConsentSerializer(serializers.Serializer):
+    """The basis for sharing, from agency_view: never reads as the victim agreeing when they were
+    not asked."""
+
     lawful_basis = NamedChoiceField(
         choices=LawfulBasis.choices, enum_name="LawfulBasisEnum", allow_blank=True, read_only=True
     )
+    shared_without_consent = serializers.BooleanField(
+        read_only=True, help_text="Shared on public task or legal obligation, not on consent."
+    )
+    exception = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="Shared without consent: the exception relied on, e.g. 'Risk to life'.",
+    )
     scope = serializers.ListField(
-        source="consent_scope",
         child=NamedChoiceField(choices=ShareItem.choices, enum_name="ShareItemEnum"),
         read_only=True,
-        help_text="What the victim agreed may be shared.",
+        help_text="What is shared: on consent, what the victim agreed may be shared.",
     )
     method = NamedChoiceField(
-        source="consent_method",
         choices=ConsentMethod.choices,
         enum_name="ConsentMethodEnum",
         allow_blank=True,
         read_only=True,
+        help_text="How the victim gave consent; blank when shared without consent.",
     )
-    recorded_at = LondonDateTimeField(source="consent_recorded_at", read_only=True, allow_null=True)
-    withdrawn_at = LondonDateTimeField(
-        source="consent_withdrawn_at", read_only=True, allow_null=True
-    )
-    active = serializers.BooleanField(
-        source="consent_active", read_only=True, help_text="Given and not withdrawn."
-    )
+    recorded_at = LondonDateTimeField(read_only=True, allow_null=True)
+    withdrawn_at = LondonDateTimeField(read_only=True, allow_null=True)
+    active = serializers.BooleanField(read_only=True, help_text="Recorded and not withdrawn.")
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
@@ -231,12 +196,15 @@ class ReferralSerializer(serializers.ModelSerializer):
     )
     support_requested = serializers.SerializerMethodField()
     risk_level = serializers.SerializerMethodField(
-        help_text="Only if the victim agreed to share it and the officer shared it."
+        help_text="Only if the scope covers risk and the officer shared it."
     )
     offence = serializers.SerializerMethodField(
-        help_text="Only if the victim agreed to share the kind of crime and when."
+        help_text="Only if the scope covers the kind of crime and when."
     )
-    consent = ReferralConsentSerializer(source="*", read_only=True)
+    consent = serializers.SerializerMethodField()
+    sharing_reason = serializers.SerializerMethodField(
+        help_text="Police only (null for agency users): why it was shared without consent."
+    )
     reason = serializers.SerializerMethodField(help_text="Why declined, returned or withdrawn.")
     outcome = serializers.SerializerMethodField()
     created_at = LondonDateTimeField(read_only=True)
@@ -270,6 +238,7 @@ class ReferralSerializer(serializers.ModelSerializer):
             "risk_level",
             "offence",
             "consent",
+            "sharing_reason",
             "reason",
             "outcome",
             "created_at",
@@ -296,27 +265,37 @@ class ReferralSerializer(serializers.ModelSerializer):
     def get_party(self, referral: Referral) -> int | None:
         return None if _agency_view(self.context) else referral.party_id
 
+    def _view(self, referral: Referral) -> dict:
+        """agency_view, built once per referral for all the fields read from it."""
+        views = self.__dict__.setdefault("_views", {})
+        if referral.pk not in views:
+            views[referral.pk] = agency_view(referral)
+        return views[referral.pk]
+
     @extend_schema_field(SharedPersonSerializer(allow_null=True))
     def get_person(self, referral: Referral) -> dict | None:
-        person = shared_person(referral)
-        return None if person is None else SharedPersonSerializer(person).data
+        view = self._view(referral)
+        if view["withdrawn"]:
+            return None
+        return SharedPersonSerializer(view).data
 
     def get_support_requested(self, referral: Referral) -> str:
-        return referral.support_requested if referral.consent_active else ""
+        return self._view(referral).get("support_requested", "")
 
     def get_risk_level(self, referral: Referral) -> str | None:
-        if not shares(referral, ShareItem.RISK):
-            return None
-        return referral.risk_level or None
+        return self._view(referral).get("risk_level")
 
     @extend_schema_field(SharedOffenceSerializer(allow_null=True))
     def get_offence(self, referral: Referral) -> dict | None:
-        if not shares(referral, ShareItem.OFFENCE):
-            return None
-        case = referral.case
-        return SharedOffenceSerializer(
-            {"name": case.offence.name, "occurred_at": case.occurred_at}
-        ).data
+        offence = self._view(referral).get("offence")
+        return None if offence is None else SharedOffenceSerializer(offence).data
+
+    @extend_schema_field(ReferralConsentSerializer)
+    def get_consent(self, referral: Referral) -> dict:
+        return ReferralConsentSerializer(self._view(referral)["sharing"]).data
+
+    def get_sharing_reason(self, referral: Referral) -> str | None:
+        return None if _agency_view(self.context) else referral.sharing_reason
 
     def get_reason(self, referral: Referral) -> str:
         return "" if self._redacted(referral) else referral.reason
@@ -402,6 +381,19 @@ class ReferralCreateSerializer(serializers.Serializer):
     )
     share_risk = serializers.BooleanField(
         default=False, help_text="Share the latest risk grade (if the scope covers risk)."
+    )
+    sharing_exception = serializers.PrimaryKeyRelatedField(
+        queryset=SharingException.objects.all(),
+        allow_null=True,
+        default=None,
+        help_text="Required on public task or legal obligation: the id of the exception that "
+        "allows sharing without consent, in force and allowed for the agency's kind.",
+    )
+    sharing_reason = serializers.CharField(
+        allow_blank=True,
+        default="",
+        help_text="Required on public task or legal obligation: why it must be shared "
+        "without consent. Never shown to the agency.",
     )
 
 

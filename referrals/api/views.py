@@ -24,7 +24,7 @@ from . import serializers as s
 
 # --- querysets and filters ---------------------------------------------------------------------
 
-RELATED = ("agency", "case__offence", "party__person__safe_contact")
+RELATED = ("agency", "case__offence", "party__person__safe_contact", "sharing_exception")
 
 
 def is_agency_user(user) -> bool:

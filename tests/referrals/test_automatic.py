@@ -18,12 +18,13 @@ from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Role
+from accounts.services import add_to_team
 from cases import services as cases
 from cases.models import PartyRole
 from entitlements import services as duties
 from entitlements.models import Duty, DutyRule, DutyStatus, MetBy
 from notifications.models import Kind, Notification
-from referrals import automatic, services, tasks
+from referrals import automatic, selectors, services, tasks
 from referrals.models import (
     AgencyKind,
     ConsentMethod,
@@ -33,6 +34,7 @@ from referrals.models import (
     ReferralPolicy,
     ReferralStatus,
     ShareItem,
+    SharingException,
 )
 from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory, offence, victim_of
 from tests.factories import AgencyFactory, make_user
@@ -119,6 +121,10 @@ def test_the_victim_service_referral_is_sent_by_victimcare_within_two_working_da
     assert referral.lawful_basis == LawfulBasis.PUBLIC_TASK == policy.automatic_lawful_basis
     assert referral.consent_scope == [ShareItem.CONTACT, ShareItem.OFFENCE]
     assert (referral.consent_recorded_at, referral.consent_recorded_by) == (TUESDAY, None)
+    # Without consent, it names the exception the policy relies on (a legal duty: DVCVA s.32)
+    # and why, as an officer must.
+    assert referral.sharing_exception.code == "legal_duty" == policy.automatic_exception_code
+    assert referral.sharing_reason == automatic.AUTOMATIC_REASON
     # The agency's answer is due by its own target, as for an officer's send.
     assert referral.respond_by == datetime.datetime(2026, 3, 5, 23, 59, 59, tzinfo=LONDON)
 
@@ -402,6 +408,38 @@ def test_a_service_that_needs_explicit_consent_waits_for_it(vs):
     )
 
 
+def test_nothing_is_sent_without_an_exception_to_consent_in_force_for_the_victim_service(vs):
+    case = make_case()
+    SharingException.objects.filter(code="legal_duty").update(
+        effective_to=datetime.date(2026, 3, 3)
+    )
+    assert sweep(TUESDAY) == []
+    assert status(case).reason == (
+        "Not sent: no exception to consent in force allows sharing with Northshire Victim "
+        "Service without the victim's answer: record it, or ask an administrator."
+    )
+
+
+def test_the_supervisors_review_of_sharing_without_consent_leaves_out_automatic_referrals(vs):
+    case = make_case()
+    sweep(TUESDAY)
+    officers_own = make_case(team=case.team, at=TUESDAY)
+    with time_machine.travel(TUESDAY, tick=False):
+        services.record_consent(
+            referral=proposal(officers_own),
+            by=officers_own.officer,
+            lawful_basis=LawfulBasis.PUBLIC_TASK,
+            scope=[ShareItem.CONTACT],
+            method="",
+            sharing_exception=SharingException.objects.get(code="legal_duty"),
+            sharing_reason="Victim cannot be reached; the service has an outreach worker.",
+        )
+    supervisor = make_user(Role.SUPERVISOR)
+    add_to_team(team=case.team, user=supervisor, is_supervisor=True)
+    assert proposal(case).shared_without_consent
+    assert list(selectors.shared_without_consent(supervisor)) == [proposal(officers_own)]
+
+
 def test_only_the_victim_service_is_sent_automatically(vs):
     isva = AgencyFactory(kind=AgencyKind.ISVA, name="Northshire ISVA")
     case = make_case("rape")
@@ -438,7 +476,8 @@ def test_the_sweep_reads_a_fixed_number_of_queries_whatever_the_number_of_cases(
     vs, n, django_assert_num_queries
 ):
     _ineligible_cases(n)
-    with django_assert_num_queries(4), time_machine.travel(TUESDAY, tick=False):
+    # The policy, the exception it relies on, the Right 4 rule rows, the drafts, the opt-outs.
+    with django_assert_num_queries(5), time_machine.travel(TUESDAY, tick=False):
         assert automatic.send_due_referrals() == []
 
 
@@ -449,8 +488,8 @@ def test_the_sweep_costs_the_same_per_referral_sent(vs, vs_staff):
     for _ in range(3):
         make_case(at=REPORTED + datetime.timedelta(hours=1))
     three = _queries(TUESDAY + datetime.timedelta(hours=1))
-    per_referral = one - 4
-    assert three == 4 + 3 * per_referral
+    per_referral = one - 5
+    assert three == 5 + 3 * per_referral
     assert per_referral <= 30
 
 

@@ -31,7 +31,7 @@ from referrals.models import (
     ShareItem,
 )
 from tests.cases.factories import CaseFactory, PartyFactory, offence, victim_of
-from tests.factories import AgencyFactory, TeamFactory, make_user
+from tests.factories import AgencyFactory, TeamFactory, make_user, sharing_exception
 
 pytestmark = pytest.mark.django_db
 
@@ -414,6 +414,8 @@ def test_opt_in_victims_may_be_referred_on_another_lawful_basis(basis, vs):
         lawful_basis=basis,
         scope=[ShareItem.CONTACT],
         method="",
+        sharing_exception=sharing_exception("legal_duty"),
+        sharing_reason="Code referral to the commissioned victim service",
         now=TUESDAY,
     )
     sent = services.send_referral(referral=referral, by=case.officer, now=TUESDAY)
@@ -723,6 +725,8 @@ def test_withdrawing_consent_to_a_referral_on_public_task_keeps_it_open(vs, vs_u
         lawful_basis=LawfulBasis.PUBLIC_TASK,
         scope=ALL_SHARED,
         method=ConsentMethod.PHONE,
+        sharing_exception=sharing_exception("legal_duty"),
+        sharing_reason="Code referral to the commissioned victim service",
         now=REPORTED,
     )
     services.send_referral(referral=referral, by=case.officer, now=REPORTED)
@@ -755,6 +759,8 @@ def test_withdrawing_a_referral_after_consent_was_withdrawn_still_tells_the_agen
         lawful_basis=LawfulBasis.PUBLIC_TASK,
         scope=ALL_SHARED,
         method=ConsentMethod.PHONE,
+        sharing_exception=sharing_exception("legal_duty"),
+        sharing_reason="Code referral to the commissioned victim service",
         now=REPORTED,
     )
     services.send_referral(referral=referral, by=case.officer, now=REPORTED)

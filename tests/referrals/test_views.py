@@ -7,7 +7,7 @@ from accounts.models import Role
 from entitlements.models import Duty, DutyStatus
 from referrals.models import AgencyKind, Referral, ReferralStatus
 from tests.cases.factories import CaseFactory, victim_of
-from tests.factories import AgencyFactory, make_user
+from tests.factories import AgencyFactory, make_user, sharing_exception
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,10 @@ def test_the_agency_sees_only_what_consent_covers(client, service):
     client.force_login(agency_user)
     page = client.get(reverse("agency-referral", kwargs={"pk": referral.pk})).content.decode()
     assert "Ruth Ames" in page and "07700900111" in page
-    assert "1 Secret Lane" not in page and "Prefers text" not in page
-    assert case.crime_reference not in page
+    # The address is a contact detail: it goes (as in the API) while letters and visits are safe.
+    assert "1 Secret Lane" in page
+    assert "Prefers text" not in page
+    assert case.crime_reference not in page and case.offence.name not in main_of(page)
 
 
 def test_another_agency_gets_404_and_drafts_are_invisible(client, service):
@@ -181,6 +183,8 @@ def test_a_marac_referral_does_not_count_as_referral_to_support(client):
         lawful_basis="public_task",
         scope=["contact"],
         method="",
+        sharing_exception=sharing_exception("risk_to_life"),
+        sharing_reason="Threats to kill at the last incident",
     )
     referral_services.send_referral(referral=referral, by=case.officer)
     assert Duty.objects.get(party=victim_of(case), rule__code="R4").status == DutyStatus.DUE

@@ -18,7 +18,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("referrals", "0007_automatic_victim_service_referrals"),
+        ("referrals", "0009_automatic_victim_service_referrals"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
