@@ -12,6 +12,7 @@ from accounts.access import ActionRequiredMixin
 from accounts.models import TeamMembership
 from accounts.permissions import can
 from entitlements.selectors import checklist_order
+from referrals import automatic as automatic_referrals
 
 from . import selectors, services
 from .forms import (
@@ -147,8 +148,18 @@ def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
     may_record = can(request.user, "cases.record")
     now = timezone.now()
     parties = list(case.parties.all())
+    referral_policy = automatic_referrals.policy_in_force(now)
     for party in parties:
         party.checklist = checklist_order(getattr(party, "all_duties", []), now=now)
+        # The victim's choice about the Right 4 referral, and why it is not sent if it is not.
+        party.right4 = automatic_referrals.right4_status(
+            party,
+            case=case,
+            referrals=getattr(party, "referral_list", []),
+            duties=getattr(party, "all_duties", []),
+            policy=referral_policy,
+            now=now,
+        )
     return {
         "case": case,
         "now_": now,

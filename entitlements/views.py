@@ -13,7 +13,7 @@ from audit.pdf import pdf_response
 from cases.permissions import access_case
 from cases.views import apply_service
 
-from . import calendar, letters, services
+from . import calendar, duty_notes, letters, services
 from .forms import DutyResolveForm
 from .models import Duty, DutyRule, Right
 
@@ -68,7 +68,13 @@ class DutyView(ActionRequiredMixin, View):
         return render(
             self.request,
             "entitlements/duty.html",
-            {"case": self.case, "duty": self.duty, "form": form, "now_": timezone.now()},
+            {
+                "case": self.case,
+                "duty": self.duty,
+                "form": form,
+                "now_": timezone.now(),
+                "notes": duty_notes.for_duty(self.duty),
+            },
         )
 
 

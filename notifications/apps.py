@@ -1,6 +1,17 @@
 from django.apps import AppConfig
 
+# Referrals sit below notifications: they publish events, notifications listens. (events.py
+# imports no models, so it is safe to import before the apps are ready.)
+from referrals import events as referral_events
+
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Reminders and notifications"
+
+    def ready(self) -> None:
+        from . import services  # models are ready only now
+
+        referral_events.subscribe(
+            referral_events.ReferralSentAutomatically, services.notify_agency_of_new_referral
+        )

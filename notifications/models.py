@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     ESCALATION = "escalation", "Still overdue: list for supervisors"
     DIGEST = "digest", "Daily summary"
+    REFERRAL_NEW = "referral_new", "New referral sent by VictimCare"
     REFERRAL_DUE = "referral_due", "Referral waiting for an answer"
     REFERRAL_OVERDUE = "referral_overdue", "Referral past its response target"
     REFERRAL_WITHDRAWN = "referral_withdrawn", "Referral withdrawn"

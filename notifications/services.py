@@ -563,6 +563,30 @@ def sweep_referrals(*, now: datetime.datetime | None = None) -> list[int]:
     return _queue(_create(rows))
 
 
+def notify_agency_of_new_referral(event) -> list[int]:
+    """A referral VictimCare sent by itself (referrals.events.ReferralSentAutomatically): no
+    officer phoned the agency, so its staff are told it is waiting. Nothing of the case."""
+    referral, now = event.referral, event.at
+    users = _agency_users({referral.agency_id}).get(referral.agency_id, set())
+    prefs = _preferences(users)
+    due = timezone.localtime(referral.respond_by).strftime("%a %-d %b, %H:%M")
+    rows = [
+        Notification(
+            recipient_id=user_id,
+            kind=Kind.REFERRAL_NEW,
+            key=f"referral:{referral.pk}:sent:{int(referral.sent_at.timestamp())}",
+            referral=referral,
+            title=f"New referral from {settings.FORCE_NAME}: please answer by {due}",
+            body="Sent by VictimCare under Right 4 of the Victims' Code.",
+            link=reverse("agency-referral", kwargs={"pk": referral.pk}),
+            created_at=now,
+            email_status=_email_status(prefs.get(user_id), per_duty=False),
+        )
+        for user_id in users
+    ]
+    return _queue(_create(rows))
+
+
 def notify_agency_of_withdrawal(
     referral, *, now: datetime.datetime, consent: bool | None = None
 ) -> list[int]:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from . import tokens
-from .models import AgencyKind, AgencyToken, SharingException, SupportAgency
+from .models import AgencyKind, AgencyToken, ReferralPolicy, SharingException, SupportAgency
 
 
 @admin.register(SupportAgency)
@@ -14,6 +14,22 @@ class SupportAgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "area", "response_target_working_days", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "area"]
+
+
+@admin.register(ReferralPolicy)
+class ReferralPolicyAdmin(admin.ModelAdmin):
+    """The consent model and the automatic Right 4 referral. To change it, add a row with a later
+    effective date: each case is judged by the row in force on the day."""
+
+    list_display = [
+        "name",
+        "effective_from",
+        "opt_in_flags",
+        "opt_in_roles",
+        "automatic_lawful_basis",
+        "automatic_exception_code",
+        "automatic_after_hours",
+    ]
 
 
 class SharingExceptionForm(forms.ModelForm):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from audit.history import CaseHistory
@@ -88,9 +89,22 @@ class ConsentMethod(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def default_automatic_scope() -> list[str]:
+    # The least a service needs to make contact. Communication needs can reveal a disability
+    # (special category data, which needs explicit consent or substantial public interest):
+    # they go only with the victim's answer, unless a force adds them here.
+    return [ShareItem.CONTACT, ShareItem.OFFENCE]
+
+
 class ReferralPolicy(models.Model):
     """The consent model and proposal rules, as in force from a date. DOMAIN.md marks the 2020
-    opt-in / opt-out split as unconfirmed: a force sets its own here."""
+    opt-in / opt-out split as unconfirmed: a force sets its own here.
+
+    A victim who need not opt in and has not opted out is referred to the commissioned victim
+    service by VictimCare itself (referrals.automatic), on the lawful basis, exception to consent
+    and sharing set here: the police may rely on public task to refer victims to a support
+    service, the Victims' Code being a duty in law (DVCVA 2004 s.32; DOMAIN.md section 14,
+    Victim Support's note on the legal bases)."""
 
     name = models.CharField(max_length=100)
     effective_from = models.DateField()
@@ -104,6 +118,36 @@ class ReferralPolicy(models.Model):
     sarc_recent_days = models.PositiveSmallIntegerField(
         default=7, help_text="A sexual offence this recent also proposes a SARC referral."
     )
+    automatic_lawful_basis = models.CharField(
+        max_length=20,
+        choices=[
+            ("public_task", "Public task"),
+            ("legal_obligation", "Legal obligation"),
+        ],
+        default="public_task",
+        db_default="public_task",
+        help_text="The lawful basis VictimCare records when it sends a victim service referral "
+        "itself: the victim need not opt in and did not opt out.",
+    )
+    automatic_exception_code = models.SlugField(
+        max_length=40,
+        default="legal_duty",
+        db_default="legal_duty",
+        help_text="The exception to consent (its code) an automatic referral relies on. It must "
+        "be in force and allow the victim service; if none is, nothing is sent automatically.",
+    )
+    automatic_scope = models.JSONField(
+        default=default_automatic_scope,
+        db_default=["contact", "offence"],
+        help_text="What an automatic referral shares with the victim service (contact, language, "
+        "offence, risk, needs). The officer's own record of the victim's answer takes its place.",
+    )
+    automatic_after_hours = models.PositiveSmallIntegerField(
+        default=4,
+        db_default=4,
+        help_text="Hours a proposal waits, for the officer to record an opt-out, before VictimCare "
+        "sends it. It is only sent within the Right 4 time limit.",
+    )
 
     objects = EffectiveQuerySet.as_manager()
 
@@ -113,6 +157,17 @@ class ReferralPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} from {self.effective_from}"
+
+    def clean(self) -> None:
+        scope = self.automatic_scope
+        if not isinstance(scope, list) or any(item not in ShareItem.values for item in scope):
+            raise ValidationError(
+                {
+                    "automatic_scope": "List what may be shared from: "
+                    + ", ".join(ShareItem.values)
+                    + "."
+                }
+            )
 
 
 class SharingExceptionQuerySet(models.QuerySet):
@@ -242,6 +297,11 @@ class Referral(models.Model):
     responded_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why declined, returned or withdrawn.")
     outcome = models.TextField(blank=True)
+    sent_automatically = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Sent by VictimCare itself (Right 4), not by an officer.",
+    )
     version = models.PositiveIntegerField(default=1)
     # Not `history`: that name is the referral's own event log (ReferralEvent.referral).
     record_history = CaseHistory()
@@ -257,6 +317,12 @@ class Referral(models.Model):
             models.Index(fields=["sent_at"]),
             # The referrals API pages newest first.
             models.Index(fields=["-created_at", "-id"], name="referral_newest_idx"),
+            # The automatic referral sweep reads the few drafts of the last days.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status="draft"),
+                name="referral_draft_by_created",
+            ),
             # The supervisors' list of referrals shared without consent, newest first.
             models.Index(
                 fields=["-consent_recorded_at", "-id"],

@@ -33,6 +33,9 @@ def shared_without_consent(user) -> QuerySet[Referral]:
             consent_recorded_at__isnull=False,
             case__team_id__in=supervised,
         )
+        # Not the automatic Right 4 referrals: they follow the policy, one for most victims, and
+        # would bury the officers' own decisions to share without consent.
+        .exclude(sent_automatically=True)
         .select_related(
             "agency", "sharing_exception", "consent_recorded_by", "case", "party__person"
         )

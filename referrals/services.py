@@ -18,7 +18,7 @@ from audit.history import record_update
 from cases.models import Basis, Party, PartyRole
 from entitlements import calendar
 from entitlements import services as duties
-from entitlements.models import MetBy
+from entitlements.models import DutyRule, MetBy
 
 from .models import (
     CONSENT_BASES,
@@ -152,7 +152,7 @@ def propose_for_party(party: Party, *, now: datetime.datetime | None = None) -> 
         _propose(
             party,
             AgencyKind.VICTIM_SERVICE,
-            f"Right 4: support within 2 working days ({mode})",
+            f"Right 4: support {_right4_time_limit(party, now=now)} ({mode})",
             now=now,
         )
     )
@@ -182,6 +182,21 @@ def propose_for_party(party: Party, *, now: datetime.datetime | None = None) -> 
             )
         )
     return [r for r in made if r is not None]
+
+
+def _right4_time_limit(party: Party, *, now: datetime.datetime) -> str:
+    """The time limit in the Right 4 rule row in force, in words (the row is data)."""
+    rule = (
+        DutyRule.objects.in_force(timezone.localdate(now))
+        .filter(met_by=MetBy.REFERRAL_SENT)
+        .first()
+    )
+    if rule is None or rule.calendar_hours is not None:
+        return f"within {rule.calendar_hours} hours" if rule is not None else "promptly"
+    days = rule.enhanced_working_days if party.enhanced else rule.standard_working_days
+    if days is None:
+        return "promptly"
+    return f"within {days} working day{'s' if days != 1 else ''}"
 
 
 def propose_after_risk(assessment, *, now: datetime.datetime | None = None) -> list[Referral]:

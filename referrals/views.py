@@ -12,7 +12,7 @@ from accounts.permissions import can
 from cases.permissions import access_case
 from cases.views import apply_service
 
-from . import selectors, services
+from . import automatic, selectors, services
 from .forms import (
     ConsentForm,
     NewReferralForm,
@@ -171,6 +171,7 @@ class ReferralView(_ActionView):
             # The preview: the very representation the agency's page and API are built from.
             "view": selectors.agency_view(self.referral),
             "transitions": services.TRANSITIONS.get(self.referral.status, {}),
+            "right4": automatic.status_of(self.referral),
         }
 
 

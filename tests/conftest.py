@@ -82,6 +82,7 @@ SEEDS = [
     ("referrals.migrations.0003_referral_policy", "seed"),
     ("referrals.migrations.0008_seed_sharing_exceptions", "seed"),
     ("notifications.migrations.0004_referral_schedule", "create"),
+    ("referrals.migrations.0010_automatic_referral_schedule", "create"),
     ("notifications.migrations.0006_redelivery_schedule", "create"),
     ("surveys.migrations.0002_seed", "seed"),
     ("surveys.migrations.0003_schedule", "create"),

@@ -20,6 +20,7 @@ from rest_framework import serializers
 
 from cases.models import Case, Party
 from entitlements.api.serializers import LondonDateTimeField, NamedChoiceField
+from referrals import automatic
 from referrals.models import (
     ConsentMethod,
     LawfulBasis,
@@ -161,6 +162,25 @@ class ReferralEventSerializer(serializers.ModelSerializer):
         return str(event.by) if event.by_id else "VictimCare"
 
 
+class Right4Serializer(serializers.Serializer):
+    """The victim's choice about the Right 4 referral to the victim service, what is shared, and
+    why VictimCare has not sent it (if it has not)."""
+
+    victim_choice = NamedChoiceField(
+        source="choice", choices=automatic.Choice.choices, enum_name="VictimChoiceEnum"
+    )
+    victim_choice_label = serializers.CharField(source="choice_label")
+    waiting_reason = serializers.CharField(
+        source="reason",
+        help_text="Why it is still a draft, or when VictimCare sends it, in plain words; blank "
+        "once sent.",
+    )
+    shared = serializers.ListField(
+        child=serializers.CharField(), help_text="What was shared, or will be if it is sent."
+    )
+    sent_automatically = serializers.BooleanField(help_text="Sent by VictimCare, not an officer.")
+
+
 class ReferralSerializer(serializers.ModelSerializer):
     """A referral as the agency receives it; the police also see its case and party."""
 
@@ -196,6 +216,13 @@ class ReferralSerializer(serializers.ModelSerializer):
     )
     responded_at = LondonDateTimeField(read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField(help_text="Sent, unanswered and past respond_by.")
+    sent_automatically = serializers.BooleanField(
+        read_only=True, help_text="Sent by VictimCare itself for Right 4, not by an officer."
+    )
+    right4 = serializers.SerializerMethodField(
+        help_text="Police only, victim service referrals only: the victim's choice, what is "
+        "shared and why it is not sent yet. Null otherwise."
+    )
 
     class Meta:
         model = Referral
@@ -219,6 +246,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "respond_by",
             "responded_at",
             "overdue",
+            "sent_automatically",
+            "right4",
             "version",
         ]
         read_only_fields = fields
@@ -273,6 +302,21 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     def get_outcome(self, referral: Referral) -> str:
         return "" if self._redacted(referral) else referral.outcome
+
+    @extend_schema_field(Right4Serializer(allow_null=True))
+    def get_right4(self, referral: Referral) -> dict | None:
+        if _agency_view(self.context):
+            return None
+        # Read once for the whole page (two queries), not once per referral.
+        known = self.context.setdefault("_right4", {})
+        if "duties" not in known:
+            page = self.parent.instance if self.parent is not None else [referral]
+            known["duties"] = automatic.right4_duties(list(page))
+            known["policy"] = automatic.policy_in_force()
+        status = automatic.referral_status(
+            referral, duty=known["duties"].get(referral.party_id), policy=known["policy"]
+        )
+        return None if status is None else Right4Serializer(status).data
 
     def get_overdue(self, referral: Referral) -> bool:
         return (

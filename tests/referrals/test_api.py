@@ -38,7 +38,9 @@ EVERYTHING = [ShareItem.CONTACT, ShareItem.LANGUAGE, ShareItem.OFFENCE, ShareIte
 AGENCY_LIST_QUERIES = 4  # + page of referrals with agency, case, offence, person, contact
 # An officer signed in: the session, the user, their role grants, and the session written back (a
 # savepoint, the update and its release): 6 before the list's own.
-POLICE_LIST_QUERIES = 7  # + page of referrals (a cursor: no count)
+# + page of referrals (a cursor: no count), the page's Right 4 duties, the referral policy and
+# the exception to consent its automatic referrals rely on.
+POLICE_LIST_QUERIES = 10
 # One referral, the same for 2 history lines as for 20: token, stamp, roles, the referral with
 # everything it shows, its history with who wrote each line; and 3 for the audit trail (the
 # referral's case and person, the view event, the person it names).

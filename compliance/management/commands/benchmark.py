@@ -29,6 +29,7 @@ from compliance import summary
 from compliance.services import Period
 from entitlements.models import Duty
 from notifications.models import Notification
+from referrals import automatic as automatic_referrals
 from victimcare.runtime import tune_garbage_collector
 
 DASHBOARD_MS, PAGE_MS, SWEEP_MS = 300, 100, 5000
@@ -322,6 +323,7 @@ class Command(BaseCommand):
             ("sweep notifications.sweep_referrals", notifications.sweep_referrals),
             ("sweep notifications.sweep_escalations", notifications.sweep_escalations),
             ("sweep notifications.sweep_digests", notifications.sweep_digests),
+            ("sweep referrals.send_automatic", automatic_referrals.send_due_referrals),
         ]
         results = []
         for label, sweep in sweeps:
