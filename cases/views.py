@@ -39,8 +39,9 @@ from .models import Case, CaseEvent, RiskQuestionSet, SafeContact, WitnessCare
 from .permissions import PERSON_ON_HIDDEN_CASE, access_case, sees_every_case_of
 
 
-def apply_service(form, call):
-    """Run a service; put what it refuses on the form, so the user's input is kept."""
+def apply_service(form, call, *others):
+    """Run a service; put what it refuses on the form, so the user's input is kept. A field the
+    form lacks goes to the first of `others` (forms shown beside it) that has it."""
     try:
         return call()
     except services.EditConflict as conflict:
@@ -48,7 +49,11 @@ def apply_service(form, call):
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, field_errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+                owner = next((f for f in (form, *others) if field in f.fields), None)
+                if owner is None:
+                    form.add_error(None, field_errors)
+                else:
+                    owner.add_error(field, field_errors)
         else:
             form.add_error(None, error.messages)
     return None
@@ -125,6 +130,7 @@ class CaseCreateView(ActionRequiredMixin, View):
                     victim_role=form.cleaned_data["victim_role"],
                     **{k: form.cleaned_data[k] for k in services.CASE_FIELDS},
                 ),
+                victim,
             )
             if case is not None:
                 messages.success(request, f"Case {case.crime_reference} created.")

@@ -140,7 +140,9 @@ def test_reported_before_it_happened_is_refused_without_saving_anyone(officer_ap
     response = officer_api.post(reverse("api-case-list"), body, format="json")
 
     assert response.status_code == 400
-    assert "non_field_errors" in response.data
+    assert response.data == {
+        "reported_at": ["The crime cannot have been reported before it happened."]
+    }
     assert not Case.objects.exists()
 
 
@@ -421,7 +423,9 @@ def test_contact_in_the_future_is_refused_by_the_service(officer_api):
     response = officer_api.post(reverse("api-case-contacts", args=[case.pk]), body, format="json")
 
     assert response.status_code == 400
-    assert response.data == {"occurred_at": ["A contact cannot be in the future."]}
+    assert response.data == {
+        "occurred_at": ["This cannot be in the future: enter when it happened."]
+    }
 
 
 def test_a_party_from_another_case_is_refused(officer_api):

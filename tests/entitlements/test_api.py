@@ -308,7 +308,7 @@ def test_meeting_needs_a_note_or_a_contact_from_this_case_and_not_a_future_time(
     assert refused.status_code == 400
     assert refused.data == {"contact": ["No contact with this id is recorded on this case."]}
     refused = _post(client, duty, "meet", {"note": "Phoned", "at": future})
-    assert refused.data == {"at": ["A duty cannot be met in the future."]}
+    assert refused.data == {"at": ["This cannot be in the future: enter when it happened."]}
     assert _post(client, duty, "meet", {"note": "Phoned", "at": "yesterday"}).status_code == 400
     duty.refresh_from_db()
     assert duty.status == DutyStatus.DUE
