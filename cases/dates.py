@@ -72,12 +72,13 @@ def case_date_errors(
     now: datetime.datetime,
 ) -> dict[str, str]:
     """A crime happens, then is reported, then recorded, all by now."""
-    errors = past_errors(
-        now=now, occurred_at=occurred_at, reported_at=reported_at, recorded_at=recorded_at
-    )
-    if occurred_at and reported_at and "reported_at" not in errors and reported_at < occurred_at:
+    moments = {"occurred_at": occurred_at, "reported_at": reported_at, "recorded_at": recorded_at}
+    errors = past_errors(now=now, **moments)
+    # Each order is judged only between dates that are possible themselves.
+    valid = {name for name, value in moments.items() if value and name not in errors}
+    if {"occurred_at", "reported_at"} <= valid and reported_at < occurred_at:
         errors["reported_at"] = "The crime cannot have been reported before it happened."
-    if reported_at and recorded_at and "recorded_at" not in errors and recorded_at < reported_at:
+    if {"reported_at", "recorded_at"} <= valid and recorded_at < reported_at:
         errors["recorded_at"] = "The crime cannot have been recorded before it was reported."
     return errors
 

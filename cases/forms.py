@@ -255,7 +255,10 @@ class EventForm(PastMomentsForm):
         help_text="For court and CPS information: when it reached the unit.",
     )
     party = forms.ModelChoiceField(
-        queryset=None, required=False, label="Witness it concerns", help_text="If it concerns one."
+        queryset=None,
+        required=False,
+        label="Person it concerns",
+        help_text="The witness it concerns, or who made a complaint.",
     )
     hearing_at = LocalDateTimeField(
         required=False, widget=DateTimeInput(), label="Hearing date and time"

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -340,8 +341,11 @@ class PartyAddView(CaseFormView):
     def perform(self, form):
         data = dict(form.cleaned_data)
         role = data.pop("role")
-        person = services.create_person(by=self.request.user, **data)
-        return services.add_party(case=self.case, person=person, role=role, by=self.request.user)
+        with transaction.atomic():  # a person the case refuses is not kept either
+            person = services.create_person(by=self.request.user, **data)
+            return services.add_party(
+                case=self.case, person=person, role=role, by=self.request.user
+            )
 
     def success_message(self):
         return "Person added."

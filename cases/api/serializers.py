@@ -423,7 +423,11 @@ class ContactSerializer(RecordSerializer):
 
 class EventSerializer(RecordSerializer):
     past_moments = ("occurred_at", "received_at")
-    party = CasePartyField(required=False, allow_null=True)
+    party = CasePartyField(
+        required=False,
+        allow_null=True,
+        help_text="The witness it concerns, or who made a complaint (required for those).",
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     wcu_team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(),
