@@ -319,6 +319,8 @@ class BasisForm(forms.Form):
 
 
 class NeedsAssessmentForm(forms.ModelForm):
+    # The version of the latest assessment the user opened (0 for none): a stale save is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     intimidation_factors = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -722,23 +722,49 @@ NEEDS_BASES = {
 }
 
 
+def latest_needs_version(party: Party) -> int:
+    """The version of the party's latest needs assessment, 0 if none: what a form opens on."""
+    return party.needs_assessments.aggregate(m=Max("version"))["m"] or 0
+
+
 @transaction.atomic
 def record_needs_assessment(
-    *, party: Party, by: User, now: datetime.datetime | None = None, **answers
+    *,
+    party: Party,
+    by: User,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+    **answers,
 ) -> NeedsAssessment:
-    """A new version of the needs assessment. What it finds sets the eligibility bases."""
+    """A new version of the needs assessment. What it finds sets the eligibility bases.
+
+    `expected_version` is the latest version the user opened (0 for none): if someone saved a
+    newer one meanwhile, EditConflict, rather than silently replacing theirs. The forms and the
+    API always pass it; a caller that read nothing (the demo) may leave it out."""
     now = _now(now)
     unknown = set(answers) - NEEDS_FIELDS
     if unknown:
         raise TypeError(f"unexpected needs assessment fields: {sorted(unknown)}")
-    last = party.needs_assessments.aggregate(m=Max("version"))["m"] or 0
+    # Two saves for one person take turns here, so the second reads the version the first made.
+    Party.objects.select_for_update().only("pk").get(pk=party.pk)
+    last = latest_needs_version(party)
+    if expected_version is not None and expected_version != last:
+        raise EditConflict
     assessment = NeedsAssessment(
         party=party, version=last + 1, assessed_at=now, assessed_by=by, **answers
     )
     if last and assessment.reason == "Initial assessment":
         assessment.reason = "Reassessment"
-    assessment.full_clean()
-    assessment.save()
+    # The unique version is the database's to enforce: a save that lost a race is a conflict.
+    assessment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError as error:
+        # PostgreSQL names the constraint; SQLite names its columns.
+        if "unique_assessment_version" in str(error) or "needsassessment.version" in str(error):
+            raise EditConflict from error
+        raise
     existing = {b.basis: b for b in party.bases.all()}
     for field, basis in NEEDS_BASES.items():
         found = getattr(assessment, field)

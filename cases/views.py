@@ -445,17 +445,23 @@ class NeedsAssessmentView(CaseFormView):
     def get_initial(self):
         last = self.party.needs_assessments.order_by("-version").first()
         if last is None:
-            return {}
+            return {"version": 0}
         fields = NeedsAssessmentForm._meta.fields
         initial = {name: getattr(last, name) for name in fields}
         initial["intimidation_factors"] = "\n".join(last.intimidation_factors)
         initial["reason"] = "Circumstances changed"
+        initial["version"] = last.version
         return initial
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         return services.record_needs_assessment(
-            party=self.party, by=self.request.user, **form.cleaned_data
+            party=self.party, by=self.request.user, expected_version=version, **data
         )
+
+    def after_refusal(self, form):
+        _refresh_version(form, services.latest_needs_version(self.party))
 
 
 class UpdateAgreementView(CaseFormView):

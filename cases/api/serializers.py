@@ -479,6 +479,14 @@ class EventWithdrawSerializer(serializers.Serializer):
 
 class NeedsAssessmentSerializer(serializers.ModelSerializer):
     party = CasePartyField()
+    version = serializers.IntegerField(
+        min_value=0,
+        help_text=(
+            "Sending: the version of the party's latest needs assessment you last read (0 if it "
+            "has none). Required: a stale version is refused with 409. Answered: the version "
+            "this assessment became."
+        ),
+    )
     intimidation_factors = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False
     )
@@ -511,7 +519,9 @@ class NeedsAssessmentSerializer(serializers.ModelSerializer):
             "vps_offered",
             "notes",
         ]
-        read_only_fields = ["id", "version", "assessed_at", "assessed_by"]
+        read_only_fields = ["id", "assessed_at", "assessed_by"]
+        # The version sent is the one read, not the one to write: the service checks it.
+        validators = []
 
 
 class RiskAssessmentSerializer(serializers.ModelSerializer):

@@ -577,7 +577,12 @@ def test_needs_assessment_finding_intimidation_makes_the_victim_enhanced(officer
     party = victim_of(case)
     assert not party.enhanced
     url = reverse("api-case-needs-assessments", args=[case.pk])
-    body = {"party": party.pk, "intimidated": True, "intimidation_factors": ["fear of reprisal"]}
+    body = {
+        "party": party.pk,
+        "version": 0,
+        "intimidated": True,
+        "intimidation_factors": ["fear of reprisal"],
+    }
 
     response = officer_api.post(url, body, format="json")
 
