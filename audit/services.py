@@ -73,6 +73,7 @@ def record(
     changes: list[dict[str, Any]] | None = None,
     history: models.Model | None = None,
     previous: models.Model | None = None,
+    beside_request: bool = False,
 ) -> AuditEvent:
     """Append one event to the audit trail and return it.
 
@@ -81,8 +82,9 @@ def record(
     (taken from ``obj`` when it is a case or has a ``case_id``); ``person_ids`` the people the event
     touches. ``changes`` lists changed fields, as dicts of field, before and after; a change
     recorded from a record's history passes the ``history`` row (and the ``previous`` one) instead,
-    so the values are read from the history when shown. Nothing is logged: the audit store is the
-    protected place for search terms and reasons.
+    so the values are read from the history when shown. ``beside_request`` marks an event
+    recorded beside the request's own, which the middleware still records. Nothing is logged:
+    the audit store is the protected place for search terms and reasons.
     """
     action = AuditAction(action).value
     request: HttpRequest | None = None
@@ -90,7 +92,8 @@ def record(
     if hasattr(request_or_user, "META"):  # a Django request, or a REST framework one wrapping it
         request = request_or_user
         user = getattr(request, "user", None)
-        setattr(getattr(request, "_request", request), RECORDED_FLAG, True)
+        if not beside_request:
+            setattr(getattr(request, "_request", request), RECORDED_FLAG, True)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
 

@@ -37,7 +37,12 @@ from .forms import (
     WitnessCareForm,
 )
 from .models import Case, CaseEvent, RiskQuestionSet, SafeContact, WitnessCare
-from .permissions import PERSON_ON_HIDDEN_CASE, access_case, sees_every_case_of
+from .permissions import (
+    PERSON_ON_HIDDEN_CASE,
+    access_case,
+    may_change_case,
+    sees_every_case_of,
+)
 
 
 def apply_service(form, call, *others):
@@ -151,7 +156,9 @@ class CaseDetailView(ActionRequiredMixin, View):
 
 
 def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
-    may_record = can(request.user, "cases.record")
+    # Someone the case edit policy leaves to read the case sees no way to change it.
+    may_change = may_change_case(request.user, case)
+    may_record = may_change and can(request.user, "cases.record")
     now = timezone.now()
     parties = list(case.parties.all())
     for party in parties:
@@ -159,12 +166,12 @@ def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
     return {
         "case": case,
         "now_": now,
-        "may_resolve": can(request.user, "duties.resolve"),
+        "may_resolve": may_change and can(request.user, "duties.resolve"),
         "may_allow_surveys": can(request.user, "surveys.allow_restricted"),
         "parties": parties,
         "timeline": selectors.timeline(case),
         "may_record": may_record,
-        "may_edit": can(request.user, "cases.edit"),
+        "may_edit": may_change and can(request.user, "cases.edit"),
         "contact_form": contact_form or (ContactForm(case=case) if may_record else None),
         "event_form": event_form or (EventForm(case=case) if may_record else None),
     }

@@ -27,7 +27,12 @@ from cases.models import (
     RiskAssessment,
     UpdateAgreement,
 )
-from cases.permissions import PERSON_ON_HIDDEN_CASE, access_case, sees_every_case_of
+from cases.permissions import (
+    PERSON_ON_HIDDEN_CASE,
+    access_case,
+    check_may_change_person,
+    sees_every_case_of,
+)
 
 from . import serializers as s
 from .filters import CaseFilter, EventFilter, PartyRecordFilter
@@ -254,6 +259,7 @@ class PersonDetailView(ActionByMethod, generics.GenericAPIView):
         person = self.get_object()
         if not sees_every_case_of(request.user, person):
             raise PermissionDenied(PERSON_ON_HIDDEN_CASE)
+        check_may_change_person(request.user, person)
         serializer = s.PersonUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)

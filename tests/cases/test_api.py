@@ -11,7 +11,16 @@ from accounts import services as account_services
 from accounts.models import Role
 from cases import services
 from cases.api.pagination import KeysetPagination
-from cases.models import Case, CaseEvent, CaseStatus, EventKind, PartyRole, RiskQuestion
+from cases.models import (
+    Case,
+    CaseEditPolicy,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    OtherTeams,
+    PartyRole,
+    RiskQuestion,
+)
 from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory, offence, victim_of
 from tests.factories import TeamFactory, make_user
 
@@ -60,6 +69,14 @@ def small_pages(monkeypatch) -> int:
 @pytest.fixture
 def officer_api(api, officer):
     return api(officer)
+
+
+@pytest.fixture(autouse=True)
+def _any_officer_may_change_a_case(db):
+    """These tests are about the API's shapes and answers, by an officer outside the case's
+    team: the case edit policy lets any officer change it here (tests/cases/test_edit_policy.py
+    tests the policy itself)."""
+    CaseEditPolicy.objects.update(other_teams_may_change=OtherTeams.OFFICERS)
 
 
 def _new_case_body(team, officer, **overrides) -> dict:

@@ -163,6 +163,7 @@ def two_arrests():
 
 def test_obligations_filter_by_status(api, officer, two_arrests):
     overdue, recent = two_arrests
+    account_services.add_to_team(team=recent.case.team, user=officer)  # may change it
     client = api(officer)
     assert _post(client, recent, "meet", {"note": "Phoned the victim"}).status_code == 200
 
@@ -200,6 +201,7 @@ def test_obligations_filter_by_team_and_case(api, officer, two_arrests):
 
 def test_obligations_filter_by_overdue(api, officer, two_arrests):
     overdue, recent = two_arrests
+    account_services.add_to_team(team=overdue.case.team, user=officer)  # may change it
     client = api(officer)
 
     late = _list(client, overdue="true")
