@@ -105,6 +105,12 @@ def check_may_change(user, case) -> None:
     request = getattr(HistoricalRecords.context, "request", None)
     if request is not None and request.method in {"GET", "HEAD", "OPTIONS"}:
         return  # opening a form changes nothing
+    if request is not None:
+        # A view may pass the door more than once in one request (to answer with the record).
+        recorded = request.__dict__.setdefault("_cross_team_changes", set())
+        if case.pk in recorded:
+            return
+        recorded.add(case.pk)
     audit.record(
         request if request is not None else user,
         audit.AuditAction.CHANGE,
