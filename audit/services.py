@@ -13,10 +13,31 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent, AuditEventPerson
 
-__all__ = ["AuditAction", "client_ip", "object_label", "record", "subject_of"]
+__all__ = [
+    "AuditAction",
+    "change_note",
+    "client_ip",
+    "note_changes",
+    "object_label",
+    "record",
+    "subject_of",
+]
 
 # Set on the request once a view has recorded its own event, so the middleware adds no second one.
 RECORDED_FLAG = "_audit_recorded"
+# A note kept with every change a request records, set by the layer that let the request through.
+CHANGE_NOTE = "_audit_change_note"
+
+
+def note_changes(request: HttpRequest, note: str) -> None:
+    """Keep `note` (why this change was allowed, say) with every change this request records."""
+    setattr(getattr(request, "_request", request), CHANGE_NOTE, note)
+
+
+def change_note(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return getattr(getattr(request, "_request", request), CHANGE_NOTE, "")
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -73,7 +94,6 @@ def record(
     changes: list[dict[str, Any]] | None = None,
     history: models.Model | None = None,
     previous: models.Model | None = None,
-    beside_request: bool = False,
 ) -> AuditEvent:
     """Append one event to the audit trail and return it.
 
@@ -82,9 +102,8 @@ def record(
     (taken from ``obj`` when it is a case or has a ``case_id``); ``person_ids`` the people the event
     touches. ``changes`` lists changed fields, as dicts of field, before and after; a change
     recorded from a record's history passes the ``history`` row (and the ``previous`` one) instead,
-    so the values are read from the history when shown. ``beside_request`` marks an event
-    recorded beside the request's own, which the middleware still records. Nothing is logged:
-    the audit store is the protected place for search terms and reasons.
+    so the values are read from the history when shown. Nothing is logged: the audit store is the
+    protected place for search terms and reasons.
     """
     action = AuditAction(action).value
     request: HttpRequest | None = None
@@ -92,8 +111,7 @@ def record(
     if hasattr(request_or_user, "META"):  # a Django request, or a REST framework one wrapping it
         request = request_or_user
         user = getattr(request, "user", None)
-        if not beside_request:
-            setattr(getattr(request, "_request", request), RECORDED_FLAG, True)
+        setattr(getattr(request, "_request", request), RECORDED_FLAG, True)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
 

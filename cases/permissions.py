@@ -101,26 +101,17 @@ def check_may_change(user, case) -> None:
     policy = policy_allowing(user, case)
     if policy is None:
         raise PermissionDenied(READ_ONLY)
-    # Set for each request by simple_history's middleware, as the record histories use it.
-    request = getattr(HistoricalRecords.context, "request", None)
-    if request is not None and request.method in {"GET", "HEAD", "OPTIONS"}:
-        return  # opening a form changes nothing
-    if request is not None:
-        # A view may pass the door more than once in one request (to answer with the record).
-        recorded = request.__dict__.setdefault("_cross_team_changes", set())
-        if case.pk in recorded:
-            return
-        recorded.add(case.pk)
-    audit.record(
-        request if request is not None else user,
-        audit.AuditAction.CHANGE,
-        obj=case,
-        detail=(
-            f"Change to a case of another team ({case.team}), allowed by the case edit policy "
-            f"\u201c{policy.name}\u201d in force from {policy.effective_from:%-d %B %Y}."
-        ),
-        beside_request=True,
+    note = (
+        f"Change to a case of another team ({case.team}), allowed by the case edit policy "
+        f"\u201c{policy.name}\u201d in force from {policy.effective_from:%-d %B %Y}."
     )
+    # The request, as simple_history's middleware keeps it for the record histories: each change
+    # it goes on to make is audited with this note; a refused form changes, and notes, nothing.
+    request = getattr(HistoricalRecords.context, "request", None)
+    if request is not None:
+        audit.note_changes(request, note)
+    else:
+        audit.record(user, audit.AuditAction.CHANGE, obj=case, detail=note)
 
 
 # A person can be party to several cases. Their own details and safe contact instructions are

@@ -13,7 +13,7 @@ from accounts.models import Role, TeamKind
 from audit.models import AuditAction, AuditEvent
 from cases import services
 from cases.models import Case, CaseEditPolicy, Contact, OtherTeams
-from cases.permissions import may_change_case
+from cases.permissions import access_case, may_change_case
 from entitlements.models import Duty, DutyStatus
 from tests.factories import TeamFactory, make_user
 
@@ -101,13 +101,26 @@ def test_a_supervisor_of_another_team_may_change_it_and_the_change_is_audited(cl
 
     case.refresh_from_db()
     assert case.offence_summary == "Reviewed by the duty inspector"
+    # The change's own entry in the trail says it came from another team, and under which policy.
     [event] = _cross_team_events(case)
     assert event.user == supervisor and event.method == "POST"
+    assert event.history_id is not None and {"field": "offence summary"} in event.changes
     assert f"({case.team})" in event.detail and "Case ownership" in event.detail
-    # The change itself is in the trail too, as every change is.
-    assert AuditEvent.objects.filter(
-        action=AuditAction.CHANGE, case_id=case.pk, user=supervisor, history_id__isnull=False
-    ).exists()
+
+
+def test_a_refused_form_from_another_team_leaves_no_change_in_the_trail(client, world):
+    case = world["case"]
+    client.force_login(world["other_supervisor"])
+    response = client.post(reverse("case-edit", kwargs={"pk": case.pk}), {"version": 1})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not _cross_team_events(case).exists()
+
+
+def test_a_change_made_outside_a_request_is_audited_at_the_door(world):
+    case, supervisor = world["case"], world["other_supervisor"]
+    access_case(supervisor, case.pk, "cases.edit")
+    [event] = _cross_team_events(case)
+    assert event.user == supervisor and event.method == ""
 
 
 def test_an_officer_of_another_team_reads_the_case_but_sees_no_way_to_change_it(client, world):
