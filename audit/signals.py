@@ -60,5 +60,5 @@ def _history_recorded(
         changes=changes,
         history=history_instance,
         previous=previous,
-        detail=change_note(request),
+        detail=change_note(request, case_id),
     )

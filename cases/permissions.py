@@ -109,7 +109,7 @@ def check_may_change(user, case) -> None:
     # it goes on to make is audited with this note; a refused form changes, and notes, nothing.
     request = getattr(HistoricalRecords.context, "request", None)
     if request is not None:
-        audit.note_changes(request, note)
+        audit.note_changes(request, note, case_id=case.pk)
     else:
         audit.record(user, audit.AuditAction.CHANGE, obj=case, detail=note)
 

@@ -108,6 +108,16 @@ def test_a_supervisor_of_another_team_may_change_it_and_the_change_is_audited(cl
     assert f"({case.team})" in event.detail and "Case ownership" in event.detail
 
 
+def test_a_person_changed_through_another_teams_case_is_audited_as_such(client, world):
+    case, supervisor = world["case"], world["other_supervisor"]
+    person = victim_of(case).person
+    url = reverse("api-person-detail", args=[person.pk])
+    body = {"phone": "07700 900123", "version": person.version}
+    assert _api(supervisor).patch(url, body, format="json").status_code == 200
+    [event] = AuditEvent.objects.filter(detail__contains=CROSS_TEAM)
+    assert event.object_label == f"Person {person.pk}" and event.user == supervisor
+
+
 def test_a_refused_form_from_another_team_leaves_no_change_in_the_trail(client, world):
     case = world["case"]
     client.force_login(world["other_supervisor"])
