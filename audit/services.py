@@ -13,10 +13,38 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent, AuditEventPerson
 
-__all__ = ["AuditAction", "client_ip", "object_label", "record", "subject_of"]
+__all__ = [
+    "AuditAction",
+    "change_note",
+    "client_ip",
+    "note_changes",
+    "object_label",
+    "record",
+    "subject_of",
+]
 
 # Set on the request once a view has recorded its own event, so the middleware adds no second one.
 RECORDED_FLAG = "_audit_recorded"
+# Notes kept with the changes a request records to a case, set by the layer that let it through.
+CHANGE_NOTES = "_audit_change_notes"
+
+
+def note_changes(request: HttpRequest, note: str, *, case_id: int) -> None:
+    """Keep `note` (why the change was allowed, say) with every change this request records to
+    the case or its records."""
+    target = getattr(request, "_request", request)
+    target.__dict__.setdefault(CHANGE_NOTES, {})[case_id] = note
+
+
+def change_note(request: HttpRequest | None, case_id: int | None) -> str:
+    """The note for a change to the case; for a record of no one case (a person, shared by all
+    their cases), every note the request holds."""
+    if request is None:
+        return ""
+    notes = getattr(getattr(request, "_request", request), CHANGE_NOTES, {})
+    if case_id is None:
+        return " ".join(sorted(set(notes.values())))
+    return notes.get(case_id, "")
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -11,7 +11,7 @@ from simple_history.signals import post_create_historical_record
 
 from audit.history import changed_fields
 from audit.models import AuditAction
-from audit.services import record, subject_of
+from audit.services import change_note, record, subject_of
 
 HISTORY_ACTIONS = {"+": AuditAction.CREATE, "~": AuditAction.CHANGE, "-": AuditAction.DELETE}
 
@@ -60,4 +60,5 @@ def _history_recorded(
         changes=changes,
         history=history_instance,
         previous=previous,
+        detail=change_note(request, case_id),
     )

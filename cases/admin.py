@@ -4,6 +4,7 @@ they are reached only through the case pages and API, where visibility rules app
 from django.contrib import admin
 
 from .models import (
+    CaseEditPolicy,
     CrimeReferenceFormat,
     EnhancedRightsPolicy,
     OffenceCategory,
@@ -28,6 +29,11 @@ class CrimeReferenceFormatAdmin(admin.ModelAdmin):
 @admin.register(EnhancedRightsPolicy)
 class EnhancedRightsPolicyAdmin(admin.ModelAdmin):
     list_display = ["name", "effective_from", "vulnerable_under_age"]
+
+
+@admin.register(CaseEditPolicy)
+class CaseEditPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "effective_from", "other_teams_may_change", "source"]
 
 
 class RiskQuestionInline(admin.TabularInline):

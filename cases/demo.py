@@ -73,6 +73,9 @@ class _Demo:
         **fields,
     ) -> tuple[Case, Party]:
         user = self.users[officer]
+        recorded_at = fields.pop(
+            "recorded_at", min(reported_at + datetime.timedelta(minutes=40), self.now)
+        )
         case = services.create_case(
             by=user,
             crime_reference=reference,
@@ -81,10 +84,11 @@ class _Demo:
             offence=OffenceCategory.objects.get(code=offence),
             occurred_at=occurred_at,
             reported_at=reported_at,
-            recorded_at=fields.pop("recorded_at", reported_at + datetime.timedelta(minutes=40)),
+            recorded_at=recorded_at,
             team=self.teams[team],
             officer=user,
-            now=reported_at,
+            # Opened when it was recorded: a record cannot be made before it happens.
+            now=max(reported_at, recorded_at or reported_at),
             **fields,
         )
         return case, case.parties.get()
@@ -746,7 +750,8 @@ def _post_charge(demo: _Demo) -> Case:
         mg2_submitted_at=demo.at(42, 11, 0),
         decision_at=demo.at(30, 14, 0),
         notes="Screens granted at the application hearing.",
-        now=demo.at(42, 11, 0),
+        # Written up once the court had decided: nothing is recorded before it happens.
+        now=demo.at(30, 14, 30),
     )
     demo.event(
         case,

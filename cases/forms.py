@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Role, Team, TeamKind, User
 from entitlements.models import Duty
 
+from . import dates
 from .models import (
     Basis,
     Case,
@@ -68,6 +69,22 @@ def _now_local():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
+class PastMomentsForm(forms.Form):
+    """A form whose `past_moments` have happened: from 1900 on, not in the future (cases.dates).
+
+    The services refuse them too; checking here puts the message on the field at once, beside
+    any other mistake in the form."""
+
+    past_moments: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        moments = {name: cleaned.get(name) for name in self.past_moments}
+        for name, message in dates.past_errors(now=timezone.now(), **moments).items():
+            self.add_error(name, message)
+        return cleaned
+
+
 class VersionedForm(forms.Form):
     """Carries the version the user opened, so a stale save is refused, not silently merged."""
 
@@ -102,6 +119,18 @@ class CaseFields(forms.Form):
         self.fields["officer"].queryset = User.objects.holding(Role.OFFICER).filter(is_active=True)
         self.fields["team"].queryset = Team.objects.exclude(kind=TeamKind.WITNESS_CARE_UNIT)
 
+    def clean(self):
+        cleaned = super().clean()
+        errors = dates.case_date_errors(
+            occurred_at=cleaned.get("occurred_at"),
+            reported_at=cleaned.get("reported_at"),
+            recorded_at=cleaned.get("recorded_at"),
+            now=timezone.now(),
+        )
+        for name, message in errors.items():
+            self.add_error(name, message)
+        return cleaned
+
 
 class PersonFields(forms.Form):
     first_name = forms.CharField(max_length=100)
@@ -116,6 +145,14 @@ class PersonFields(forms.Form):
     communication_needs = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     sex = forms.CharField(max_length=30, required=False, help_text="Optional.")
     ethnicity = forms.CharField(max_length=60, required=False, help_text="Optional.")
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data["date_of_birth"]
+        if value is not None and (
+            error := dates.date_of_birth_error(value, today=timezone.localdate())
+        ):
+            raise ValidationError(error)
+        return value
 
 
 class NewCaseForm(CaseFields):
@@ -171,7 +208,9 @@ class SafeContactForm(forms.ModelForm):
         }
 
 
-class ContactForm(forms.Form):
+class ContactForm(PastMomentsForm):
+    past_moments = ("occurred_at",)
+
     party = forms.ModelChoiceField(queryset=None, label="Who")
     occurred_at = LocalDateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
     method = forms.ChoiceField(choices=ContactMethod.choices)
@@ -204,7 +243,9 @@ class ContactForm(forms.Form):
         )
 
 
-class EventForm(forms.Form):
+class EventForm(PastMomentsForm):
+    past_moments = ("occurred_at", "received_at")
+
     kind = forms.ChoiceField(choices=EventKind.choices, label="What happened")
     occurred_at = LocalDateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
     received_at = LocalDateTimeField(
@@ -214,7 +255,10 @@ class EventForm(forms.Form):
         help_text="For court and CPS information: when it reached the unit.",
     )
     party = forms.ModelChoiceField(
-        queryset=None, required=False, label="Witness it concerns", help_text="If it concerns one."
+        queryset=None,
+        required=False,
+        label="Person it concerns",
+        help_text="The witness it concerns, or who made a complaint.",
     )
     hearing_at = LocalDateTimeField(
         required=False, widget=DateTimeInput(), label="Hearing date and time"
@@ -275,6 +319,8 @@ class BasisForm(forms.Form):
 
 
 class NeedsAssessmentForm(forms.ModelForm):
+    # The version of the latest assessment the user opened (0 for none): a stale save is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     intimidation_factors = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -364,7 +410,9 @@ class RiskAssessmentForm(forms.Form):
         return {str(q.number): self.cleaned_data[f"q{q.number}"] for q in self.questions}
 
 
-class SpecialMeasuresForm(forms.Form):
+class SpecialMeasuresForm(PastMomentsForm):
+    past_moments = ("mg2_submitted_at", "decision_at")
+
     eligibility = forms.ChoiceField(
         choices=[("vulnerable", "Vulnerable"), ("intimidated", "Intimidated")]
     )
@@ -388,8 +436,13 @@ class VpsForm(forms.Form):
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class WitnessCareForm(forms.ModelForm):
+class WitnessCareForm(PastMomentsForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    past_moments = (
+        "court_needs_assessed_at",
+        "pre_trial_visit_offered_at",
+        "expenses_info_given_at",
+    )
 
     class Meta:
         model = WitnessCare

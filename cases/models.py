@@ -97,6 +97,39 @@ class EnhancedRightsPolicy(models.Model):
         return f"{self.name} from {self.effective_from}"
 
 
+class OtherTeams(models.TextChoices):
+    NOBODY = "nobody", "Nobody: they read only"
+    SUPERVISORS = "supervisors", "Supervisors of any team"
+    OFFICERS = "officers", "Any officer or supervisor"
+
+
+class CaseEditPolicy(models.Model):
+    """Who outside a case's teams may change it, as in force from a date.
+
+    The officer in the case and the members of its owning team (and, after charge, of its
+    Witness Care Unit) always may; others who can see the case read it, unless this says
+    otherwise. Every change it allows across teams goes into the audit trail."""
+
+    name = models.CharField(max_length=100)
+    effective_from = models.DateField()
+    source = models.CharField(max_length=300)
+    other_teams_may_change = models.CharField(
+        max_length=20,
+        choices=OtherTeams.choices,
+        default=OtherTeams.SUPERVISORS,
+        verbose_name="From other teams, who may change a case",
+    )
+
+    objects = EffectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "case edit policies"
+
+    def __str__(self) -> str:
+        return f"{self.name} from {self.effective_from}"
+
+
 class RiskQuestionSet(models.Model):
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=100)

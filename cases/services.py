@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from entitlements import services as duties
 from entitlements.models import MetBy
 from referrals import services as referrals
 
-from . import rules
+from . import dates, rules
 from .models import (
     DERIVED_BASES,
     RECEIVED_EVENT_KINDS,
@@ -138,6 +138,37 @@ def _check_case_fields(fields: dict) -> None:
         raise ValidationError(errors)
 
 
+def _check_case_dates(fields: dict, *, now: datetime.datetime) -> None:
+    """The crime happened, was reported, then recorded, all by now (cases.dates)."""
+    errors = dates.case_date_errors(
+        occurred_at=fields.get("occurred_at"),
+        reported_at=fields.get("reported_at"),
+        recorded_at=fields.get("recorded_at"),
+        now=now,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _offence_day(case: Case) -> datetime.date:
+    return timezone.localdate(case.occurred_at)
+
+
+def _check_date_of_birth(
+    date_of_birth: datetime.date | None,
+    *,
+    now: datetime.datetime,
+    offence_on: datetime.date | None = None,
+) -> None:
+    if date_of_birth is None:
+        return
+    error = dates.date_of_birth_error(
+        date_of_birth, today=timezone.localdate(now), offence_on=offence_on
+    )
+    if error:
+        raise ValidationError({"date_of_birth": error})
+
+
 @transaction.atomic
 def create_case(
     *,
@@ -155,6 +186,7 @@ def create_case(
         raise TypeError(f"unexpected case fields: {sorted(unknown)}")
     reference = validate_crime_reference(crime_reference, on=timezone.localdate(now))
     _check_case_fields(fields)
+    _check_case_dates(fields, now=now)
     if Case.objects.filter(crime_reference=reference).exists():
         raise ValidationError({"crime_reference": "A case with this crime reference exists."})
     case = Case(crime_reference=reference, created_by=by, **fields)
@@ -174,6 +206,23 @@ def update_case(
     if unknown:
         raise TypeError(f"unexpected case fields: {sorted(unknown)}")
     _check_case_fields({k: v for k, v in fields.items() if getattr(case, k, None) != v})
+    moments = {"occurred_at", "reported_at", "recorded_at"}
+    if any(name in fields and getattr(case, name) != fields[name] for name in moments):
+        _check_case_dates(
+            {name: fields.get(name, getattr(case, name)) for name in moments}, now=_now(now)
+        )
+    if "occurred_at" in fields and fields["occurred_at"] != case.occurred_at:
+        offence_on = timezone.localdate(fields["occurred_at"])
+        born_later = case.parties.filter(
+            role__in=dates.BORN_BY_OFFENCE, person__date_of_birth__gt=offence_on
+        )
+        if born_later.exists():
+            raise ValidationError(
+                {
+                    "occurred_at": "Someone in the case was born after this date: check the "
+                    "date of the offence and their date of birth."
+                }
+            )
     facts_changed = any(
         getattr(case, name) != value
         for name, value in fields.items()
@@ -202,10 +251,11 @@ PERSON_FIELDS = {
 }
 
 
-def create_person(*, by: User, **fields) -> Person:
+def create_person(*, by: User, now: datetime.datetime | None = None, **fields) -> Person:
     unknown = set(fields) - PERSON_FIELDS
     if unknown:
         raise TypeError(f"unexpected person fields: {sorted(unknown)}")
+    _check_date_of_birth(fields.get("date_of_birth"), now=_now(now))
     person = Person(**fields)
     person.full_clean()
     person.save()
@@ -226,6 +276,20 @@ def update_person(
     if unknown:
         raise TypeError(f"unexpected person fields: {sorted(unknown)}")
     dob_changed = "date_of_birth" in fields and fields["date_of_birth"] != person.date_of_birth
+    if dob_changed:
+        _check_date_of_birth(fields["date_of_birth"], now=_now(now))
+        first_offence = (
+            Case.objects.filter(parties__person=person, parties__role__in=dates.BORN_BY_OFFENCE)
+            .order_by("occurred_at")
+            .values_list("occurred_at", flat=True)
+            .first()
+        )
+        if first_offence is not None:
+            _check_date_of_birth(
+                fields["date_of_birth"],
+                now=_now(now),
+                offence_on=timezone.localdate(first_offence),
+            )
     _save_versioned(person, expected_version=expected_version, fields=fields)
     if dob_changed:
         for party in person.parties.select_related("case__offence"):
@@ -269,6 +333,8 @@ def add_party(
     first victim) or from now."""
     if Party.objects.filter(case=case, person=person, role=role).exists():
         raise ValidationError({"role": "This person already has that role in the case."})
+    if role in dates.BORN_BY_OFFENCE:
+        _check_date_of_birth(person.date_of_birth, now=_now(now), offence_on=_offence_day(case))
     party = Party(case=case, person=person, role=role)
     party.full_clean()
     party.save()
@@ -452,8 +518,7 @@ def record_contact(
     now = _now(now)
     if party.case_id != case.pk:
         raise ValidationError({"party": "This person is not part of this case."})
-    if occurred_at > now + datetime.timedelta(minutes=5):
-        raise ValidationError({"occurred_at": "A contact cannot be in the future."})
+    dates.check_past(now=now, occurred_at=occurred_at)
     contact = Contact(
         case=case,
         party=party,
@@ -543,11 +608,12 @@ def record_event(
     errors = {}
     if kind not in EventKind.values:
         errors["kind"] = "Choose what happened."
-    if occurred_at > now + datetime.timedelta(minutes=5):
-        errors["occurred_at"] = "An event cannot be recorded before it happens."
+    errors.update(dates.past_errors(now=now, occurred_at=occurred_at, received_at=received_at))
+    if hearing_at is not None and (error := dates.ahead_moment_error(hearing_at, now=now)):
+        errors["hearing_at"] = error
     if kind in RECEIVED_EVENT_KINDS and received_at is None:
         errors["received_at"] = "Say when the Witness Care Unit received this from court or CPS."
-    if received_at is not None and received_at < occurred_at:
+    if "received_at" not in errors and received_at is not None and received_at < occurred_at:
         errors["received_at"] = "It cannot have been received before it happened."
     if kind == EventKind.HEARING_LISTED and (hearing_at is None or not venue):
         errors["hearing_at"] = "Give the date, time and venue of the hearing."
@@ -557,6 +623,9 @@ def record_event(
         party is None
     ):
         errors["party"] = "Choose the witness this concerns."
+    if kind == EventKind.COMPLAINT and party is None:
+        # Without one, the complaint's duties would be owed to everyone in the case.
+        errors["party"] = "Choose the person who made the complaint."
     if party is not None and party.case_id != case.pk:
         errors["party"] = "This person is not part of this case."
     if wcu_team is not None and wcu_team.kind != TeamKind.WITNESS_CARE_UNIT:
@@ -653,23 +722,49 @@ NEEDS_BASES = {
 }
 
 
+def latest_needs_version(party: Party) -> int:
+    """The version of the party's latest needs assessment, 0 if none: what a form opens on."""
+    return party.needs_assessments.aggregate(m=Max("version"))["m"] or 0
+
+
 @transaction.atomic
 def record_needs_assessment(
-    *, party: Party, by: User, now: datetime.datetime | None = None, **answers
+    *,
+    party: Party,
+    by: User,
+    expected_version: int | None = None,
+    now: datetime.datetime | None = None,
+    **answers,
 ) -> NeedsAssessment:
-    """A new version of the needs assessment. What it finds sets the eligibility bases."""
+    """A new version of the needs assessment. What it finds sets the eligibility bases.
+
+    `expected_version` is the latest version the user opened (0 for none): if someone saved a
+    newer one meanwhile, EditConflict, rather than silently replacing theirs. The forms and the
+    API always pass it; a caller that read nothing (the demo) may leave it out."""
     now = _now(now)
     unknown = set(answers) - NEEDS_FIELDS
     if unknown:
         raise TypeError(f"unexpected needs assessment fields: {sorted(unknown)}")
-    last = party.needs_assessments.aggregate(m=Max("version"))["m"] or 0
+    # Two saves for one person take turns here, so the second reads the version the first made.
+    Party.objects.select_for_update().only("pk").get(pk=party.pk)
+    last = latest_needs_version(party)
+    if expected_version is not None and expected_version != last:
+        raise EditConflict
     assessment = NeedsAssessment(
         party=party, version=last + 1, assessed_at=now, assessed_by=by, **answers
     )
     if last and assessment.reason == "Initial assessment":
         assessment.reason = "Reassessment"
-    assessment.full_clean()
-    assessment.save()
+    # The unique version is the database's to enforce: a save that lost a race is a conflict.
+    assessment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError as error:
+        # PostgreSQL names the constraint; SQLite names its columns.
+        if "unique_assessment_version" in str(error) or "needsassessment.version" in str(error):
+            raise EditConflict from error
+        raise
     existing = {b.basis: b for b in party.bases.all()}
     for field, basis in NEEDS_BASES.items():
         found = getattr(assessment, field)
@@ -817,6 +912,7 @@ def record_special_measures(
     now: datetime.datetime | None = None,
 ) -> SpecialMeasuresRecord:
     measures = list(measures)
+    dates.check_past(now=_now(now), mg2_submitted_at=mg2_submitted_at, decision_at=decision_at)
     if eligibility == "intimidated":
         vulnerable_only = [m for m in measures if not m.intimidated]
         if vulnerable_only:
@@ -892,10 +988,20 @@ WITNESS_CARE_FIELDS = {
 }
 
 
-def save_witness_care(*, party: Party, by: User, expected_version: int, **fields) -> WitnessCare:
+def save_witness_care(
+    *,
+    party: Party,
+    by: User,
+    expected_version: int,
+    now: datetime.datetime | None = None,
+    **fields,
+) -> WitnessCare:
     unknown = set(fields) - WITNESS_CARE_FIELDS
     if unknown:
         raise TypeError(f"unexpected witness care fields: {sorted(unknown)}")
+    dates.check_past(
+        now=_now(now), **{name: value for name, value in fields.items() if name.endswith("_at")}
+    )
     care, _ = WitnessCare.objects.get_or_create(party=party)
     _save_versioned(care, expected_version=expected_version, fields={**fields, "updated_by": by})
     return care

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,11 +38,17 @@ from .forms import (
     WitnessCareForm,
 )
 from .models import Case, CaseEvent, RiskQuestionSet, SafeContact, WitnessCare
-from .permissions import PERSON_ON_HIDDEN_CASE, access_case, sees_every_case_of
+from .permissions import (
+    PERSON_ON_HIDDEN_CASE,
+    access_case,
+    may_change_case,
+    sees_every_case_of,
+)
 
 
-def apply_service(form, call):
-    """Run a service; put what it refuses on the form, so the user's input is kept."""
+def apply_service(form, call, *others):
+    """Run a service; put what it refuses on the form, so the user's input is kept. A field the
+    form lacks goes to the first of `others` (forms shown beside it) that has it."""
     try:
         return call()
     except services.EditConflict as conflict:
@@ -49,7 +56,11 @@ def apply_service(form, call):
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, field_errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+                owner = next((f for f in (form, *others) if field in f.fields), None)
+                if owner is None:
+                    form.add_error(None, field_errors)
+                else:
+                    owner.add_error(field, field_errors)
         else:
             form.add_error(None, error.messages)
     return None
@@ -126,6 +137,7 @@ class CaseCreateView(ActionRequiredMixin, View):
                     victim_role=form.cleaned_data["victim_role"],
                     **{k: form.cleaned_data[k] for k in services.CASE_FIELDS},
                 ),
+                victim,
             )
             if case is not None:
                 messages.success(request, f"Case {case.crime_reference} created.")
@@ -145,7 +157,9 @@ class CaseDetailView(ActionRequiredMixin, View):
 
 
 def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
-    may_record = can(request.user, "cases.record")
+    # Someone the case edit policy leaves to read the case sees no way to change it.
+    may_change = may_change_case(request.user, case)
+    may_record = may_change and can(request.user, "cases.record")
     now = timezone.now()
     parties = list(case.parties.all())
     referral_policy = automatic_referrals.policy_in_force(now)
@@ -163,12 +177,12 @@ def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
     return {
         "case": case,
         "now_": now,
-        "may_resolve": can(request.user, "duties.resolve"),
+        "may_resolve": may_change and can(request.user, "duties.resolve"),
         "may_allow_surveys": can(request.user, "surveys.allow_restricted"),
         "parties": parties,
         "timeline": selectors.timeline(case),
         "may_record": may_record,
-        "may_edit": can(request.user, "cases.edit"),
+        "may_edit": may_change and can(request.user, "cases.edit"),
         "contact_form": contact_form or (ContactForm(case=case) if may_record else None),
         "event_form": event_form or (EventForm(case=case) if may_record else None),
     }
@@ -345,8 +359,11 @@ class PartyAddView(CaseFormView):
     def perform(self, form):
         data = dict(form.cleaned_data)
         role = data.pop("role")
-        person = services.create_person(by=self.request.user, **data)
-        return services.add_party(case=self.case, person=person, role=role, by=self.request.user)
+        with transaction.atomic():  # a person the case refuses is not kept either
+            person = services.create_person(by=self.request.user, **data)
+            return services.add_party(
+                case=self.case, person=person, role=role, by=self.request.user
+            )
 
     def success_message(self):
         return "Person added."
@@ -446,17 +463,23 @@ class NeedsAssessmentView(CaseFormView):
     def get_initial(self):
         last = self.party.needs_assessments.order_by("-version").first()
         if last is None:
-            return {}
+            return {"version": 0}
         fields = NeedsAssessmentForm._meta.fields
         initial = {name: getattr(last, name) for name in fields}
         initial["intimidation_factors"] = "\n".join(last.intimidation_factors)
         initial["reason"] = "Circumstances changed"
+        initial["version"] = last.version
         return initial
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         return services.record_needs_assessment(
-            party=self.party, by=self.request.user, **form.cleaned_data
+            party=self.party, by=self.request.user, expected_version=version, **data
         )
+
+    def after_refusal(self, form):
+        _refresh_version(form, services.latest_needs_version(self.party))
 
 
 class UpdateAgreementView(CaseFormView):

@@ -1,9 +1,11 @@
 from django import forms
 
-from cases.forms import DateTimeInput, LocalDateTimeField
+from cases.forms import DateTimeInput, LocalDateTimeField, PastMomentsForm
 
 
-class DutyResolveForm(forms.Form):
+class DutyResolveForm(PastMomentsForm):
+    past_moments = ("met_at",)
+
     ACTIONS = [
         ("meet", "It has been done"),
         ("decline", "The person declined it"),

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from cases import dates
 from cases.models import Case, CaseEvent, Contact, ContactPurpose, Party, UpdateAgreement
 
 from . import calendar
@@ -396,14 +397,15 @@ def meet_duty(
     at: datetime.datetime | None = None,
     contact: Contact | None = None,
     note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Duty:
+    now = _now(now)
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if not duty.is_open:
         raise ValidationError(f"This duty is already {duty.get_status_display().lower()}.")
     # Met when the contact happened, not when it was written up.
-    at = at or (contact.occurred_at if contact is not None else timezone.now())
-    if at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ValidationError({"at": "A duty cannot be met in the future."})
+    at = at or (contact.occurred_at if contact is not None else now)
+    dates.check_past(now=now, at=at)
     if at < duty.trigger_at:
         raise ValidationError({"at": "A duty cannot be met before what triggered it."})
     if contact is not None and contact.party_id != duty.party_id:

@@ -75,6 +75,7 @@ def _fast_password_hashing(settings):
 # server, real worker) ends by emptying every table, so the next one puts them back first.
 SEEDS = [
     ("cases.migrations.0002_reference_data", "seed"),
+    ("cases.migrations.0008_case_edit_policy", "seed"),
     ("entitlements.migrations.0002_code_catalogue", "seed"),
     ("entitlements.migrations.0003_mark_missed_schedule", "create"),
     ("notifications.migrations.0002_schedules", "create"),

@@ -1,13 +1,13 @@
 """Shapes of the cases API. These check shape only (types, lengths, choices, which ids exist in
 the case); every rule about what may be recorded lives in cases.services."""
 
-import datetime
-
 from django.db import models
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Team, User
+from cases import dates
 from cases.models import (
     Case,
     CaseEvent,
@@ -25,10 +25,6 @@ from cases.models import (
 )
 
 VERSION_HELP = "The version you last read. Required: a stale version is refused with 409."
-
-# Nothing the force records happened before this. (London's clock before 1847 was offset by
-# minutes and seconds, which an ISO 8601 answer cannot even write.)
-EARLIEST_RECORDED = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
 
 PERSON_INPUT_FIELDS = [
     "first_name",
@@ -49,11 +45,11 @@ PERSON_INPUT_FIELDS = [
 class RecordedAtField(serializers.DateTimeField):
     """A moment on a record: from 1900 on."""
 
-    default_error_messages = {"too_early": "Enter a date and time from 1900 onwards."}
+    default_error_messages = {"too_early": dates.TOO_EARLY}
 
     def to_internal_value(self, value):
         moment = super().to_internal_value(value)
-        if moment < EARLIEST_RECORDED:
+        if moment < dates.EARLIEST:
             self.fail("too_early")
         return moment
 
@@ -69,13 +65,31 @@ class OptionalEmailField(serializers.EmailField):
 
 
 class RecordSerializer(serializers.ModelSerializer):
-    """A model shape of this API: moments from 1900 on, emails that may be blank."""
+    """A model shape of this API: moments from 1900 on, emails that may be blank, and the
+    `past_moments` not in the future (cases.dates, as the services and the forms judge them)."""
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: RecordedAtField,
         models.EmailField: OptionalEmailField,
     }
+    past_moments: tuple[str, ...] = ()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        moments = {name: attrs.get(name) for name in self.past_moments}
+        errors = dates.past_errors(now=timezone.now(), **moments)
+        if errors:
+            raise serializers.ValidationError({name: [error] for name, error in errors.items()})
+        return attrs
+
+
+def _validate_date_of_birth(value):
+    if value is not None and (
+        error := dates.date_of_birth_error(value, today=timezone.localdate())
+    ):
+        raise serializers.ValidationError(error)
+    return value
 
 
 def _require_version(attrs: dict) -> dict:
@@ -129,6 +143,9 @@ class PersonInputSerializer(RecordSerializer):
         model = Person
         fields = PERSON_INPUT_FIELDS
 
+    def validate_date_of_birth(self, value):
+        return _validate_date_of_birth(value)
+
 
 class SafeContactSerializer(serializers.ModelSerializer):
     class Meta:
@@ -165,8 +182,11 @@ class PersonUpdateSerializer(RecordSerializer):
         model = Person
         fields = [*PERSON_INPUT_FIELDS, "version"]
 
+    def validate_date_of_birth(self, value):
+        return _validate_date_of_birth(value)
+
     def validate(self, attrs):
-        return _require_version(attrs)
+        return _require_version(super().validate(attrs))
 
 
 class PersonConflictSerializer(serializers.Serializer):
@@ -317,6 +337,28 @@ class CaseCreateSerializer(RecordSerializer):
             "victim",
         ]
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        errors: dict = {
+            name: [error]
+            for name, error in dates.case_date_errors(
+                occurred_at=attrs.get("occurred_at"),
+                reported_at=attrs.get("reported_at"),
+                recorded_at=attrs.get("recorded_at"),
+                now=timezone.now(),
+            ).items()
+        }
+        born = attrs["victim"].get("person", {}).get("date_of_birth")
+        if born is not None and attrs["victim"]["role"] in dates.BORN_BY_OFFENCE:
+            offence_on = timezone.localdate(attrs["occurred_at"])
+            if error := dates.date_of_birth_error(
+                born, today=timezone.localdate(), offence_on=offence_on
+            ):
+                errors["victim"] = {"person": {"date_of_birth": [error]}}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
 
 class CaseUpdateSerializer(RecordSerializer):
     offence = serializers.PrimaryKeyRelatedField(queryset=OffenceCategory.objects.all())
@@ -340,8 +382,10 @@ class CaseUpdateSerializer(RecordSerializer):
             "version",
         ]
 
+    past_moments = ("occurred_at", "reported_at", "recorded_at")
+
     def validate(self, attrs):
-        return _require_version(attrs)
+        return _require_version(super().validate(attrs))
 
 
 class CaseConflictSerializer(serializers.Serializer):
@@ -353,6 +397,7 @@ class CaseConflictSerializer(serializers.Serializer):
 
 
 class ContactSerializer(RecordSerializer):
+    past_moments = ("occurred_at",)
     party = CasePartyField()
     person_name = serializers.CharField(source="party.person", read_only=True)
     by_name = serializers.CharField(source="by", read_only=True)
@@ -377,7 +422,12 @@ class ContactSerializer(RecordSerializer):
 
 
 class EventSerializer(RecordSerializer):
-    party = CasePartyField(required=False, allow_null=True)
+    past_moments = ("occurred_at", "received_at")
+    party = CasePartyField(
+        required=False,
+        allow_null=True,
+        help_text="The witness it concerns, or who made a complaint (required for those).",
+    )
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     wcu_team = serializers.PrimaryKeyRelatedField(
         queryset=Team.objects.all(),
@@ -429,6 +479,14 @@ class EventWithdrawSerializer(serializers.Serializer):
 
 class NeedsAssessmentSerializer(serializers.ModelSerializer):
     party = CasePartyField()
+    version = serializers.IntegerField(
+        min_value=0,
+        help_text=(
+            "Sending: the version of the party's latest needs assessment you last read (0 if it "
+            "has none). Required: a stale version is refused with 409. Answered: the version "
+            "this assessment became."
+        ),
+    )
     intimidation_factors = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False
     )
@@ -461,7 +519,9 @@ class NeedsAssessmentSerializer(serializers.ModelSerializer):
             "vps_offered",
             "notes",
         ]
-        read_only_fields = ["id", "version", "assessed_at", "assessed_by"]
+        read_only_fields = ["id", "assessed_at", "assessed_by"]
+        # The version sent is the one read, not the one to write: the service checks it.
+        validators = []
 
 
 class RiskAssessmentSerializer(serializers.ModelSerializer):

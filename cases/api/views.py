@@ -27,7 +27,12 @@ from cases.models import (
     RiskAssessment,
     UpdateAgreement,
 )
-from cases.permissions import PERSON_ON_HIDDEN_CASE, access_case, sees_every_case_of
+from cases.permissions import (
+    PERSON_ON_HIDDEN_CASE,
+    access_case,
+    check_may_change_person,
+    sees_every_case_of,
+)
 
 from . import serializers as s
 from .filters import CaseFilter, EventFilter, PartyRecordFilter
@@ -254,6 +259,7 @@ class PersonDetailView(ActionByMethod, generics.GenericAPIView):
         person = self.get_object()
         if not sees_every_case_of(request.user, person):
             raise PermissionDenied(PERSON_ON_HIDDEN_CASE)
+        check_may_change_person(request.user, person)
         serializer = s.PersonUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
@@ -319,13 +325,19 @@ class CaseRecordsView(ActionByMethod, generics.ListCreateAPIView):
         raise NotImplementedError
 
 
-def _collection_schema(name: str, serializer, write_summary: str, request=None):
+STALE = OpenApiResponse(description="Someone saved a newer version since the one you read.")
+
+
+def _collection_schema(
+    name: str, serializer, write_summary: str, request=None, *, versioned: bool = False
+):
+    responses = {201: serializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND}
+    if versioned:
+        responses[409] = STALE
     return extend_schema_view(
         get=extend_schema(summary=f"List the case's {name}"),
         post=extend_schema(
-            summary=write_summary,
-            request=request or serializer,
-            responses={201: serializer, 400: VALIDATION_ERROR, 403: FORBIDDEN, 404: NOT_FOUND},
+            summary=write_summary, request=request or serializer, responses=responses
         ),
     )
 
@@ -428,7 +440,10 @@ class EventWithdrawView(ActionByMethod, generics.GenericAPIView):
 
 
 @_collection_schema(
-    "needs assessments", s.NeedsAssessmentSerializer, "Record a party's needs assessment"
+    "needs assessments",
+    s.NeedsAssessmentSerializer,
+    "Record a party's needs assessment",
+    versioned=True,
 )
 class NeedsAssessmentListCreateView(CaseRecordsView):
     """Needs assessments of the case's parties; a reassessment is a new version."""
@@ -440,7 +455,12 @@ class NeedsAssessmentListCreateView(CaseRecordsView):
     list_order = ("-assessed_at", "-id")
 
     def record(self, case, data):
-        return run_service(services.record_needs_assessment, by=self.request.user, **data)
+        return run_service(
+            services.record_needs_assessment,
+            by=self.request.user,
+            expected_version=data.pop("version"),
+            **data,
+        )
 
 
 @_collection_schema("risk assessments", s.RiskAssessmentSerializer, "Assess a party's risk (DASH)")

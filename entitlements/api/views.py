@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from cases.api.pagination import KeysetPagination
 from cases.api.views import FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, ActionByMethod, run_service
-from cases.permissions import access_case
+from cases.permissions import access_case, check_may_change
 from entitlements import services
 from entitlements.models import Duty
 
@@ -113,6 +113,7 @@ class DutyActionView(DutyAccess, generics.GenericAPIView):
 
     def post(self, request, *args, **kwargs):
         self._duty = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        check_may_change(request.user, self._duty.case)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         self.resolve(self._duty, dict(serializer.validated_data))

@@ -41,7 +41,11 @@ class CaseFactory(factory.django.DjangoModelFactory):
     crime_reference = factory.Sequence(lambda n: f"NS/{n + 100000:06d}/26")
     offence = factory.LazyFunction(offence)
     offence_summary = ""
-    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=2))
+    # The clock the case is opened by (passed on to create_case): it happened two days before.
+    now = None
+    occurred_at = factory.LazyAttribute(
+        lambda c: (c.now or timezone.now()) - datetime.timedelta(days=2)
+    )
     reported_at = factory.LazyAttribute(lambda c: c.occurred_at + datetime.timedelta(hours=1))
     team = factory.SubFactory(TeamFactory)
     officer = factory.LazyFunction(lambda: make_user(Role.OFFICER))

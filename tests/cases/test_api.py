@@ -11,7 +11,16 @@ from accounts import services as account_services
 from accounts.models import Role
 from cases import services
 from cases.api.pagination import KeysetPagination
-from cases.models import Case, CaseEvent, CaseStatus, EventKind, PartyRole, RiskQuestion
+from cases.models import (
+    Case,
+    CaseEditPolicy,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    OtherTeams,
+    PartyRole,
+    RiskQuestion,
+)
 from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory, offence, victim_of
 from tests.factories import TeamFactory, make_user
 
@@ -60,6 +69,14 @@ def small_pages(monkeypatch) -> int:
 @pytest.fixture
 def officer_api(api, officer):
     return api(officer)
+
+
+@pytest.fixture(autouse=True)
+def _any_officer_may_change_a_case(db):
+    """These tests are about the API's shapes and answers, by an officer outside the case's
+    team: the case edit policy lets any officer change it here (tests/cases/test_edit_policy.py
+    tests the policy itself)."""
+    CaseEditPolicy.objects.update(other_teams_may_change=OtherTeams.OFFICERS)
 
 
 def _new_case_body(team, officer, **overrides) -> dict:
@@ -140,7 +157,9 @@ def test_reported_before_it_happened_is_refused_without_saving_anyone(officer_ap
     response = officer_api.post(reverse("api-case-list"), body, format="json")
 
     assert response.status_code == 400
-    assert "non_field_errors" in response.data
+    assert response.data == {
+        "reported_at": ["The crime cannot have been reported before it happened."]
+    }
     assert not Case.objects.exists()
 
 
@@ -421,7 +440,9 @@ def test_contact_in_the_future_is_refused_by_the_service(officer_api):
     response = officer_api.post(reverse("api-case-contacts", args=[case.pk]), body, format="json")
 
     assert response.status_code == 400
-    assert response.data == {"occurred_at": ["A contact cannot be in the future."]}
+    assert response.data == {
+        "occurred_at": ["This cannot be in the future: enter when it happened."]
+    }
 
 
 def test_a_party_from_another_case_is_refused(officer_api):
@@ -573,7 +594,12 @@ def test_needs_assessment_finding_intimidation_makes_the_victim_enhanced(officer
     party = victim_of(case)
     assert not party.enhanced
     url = reverse("api-case-needs-assessments", args=[case.pk])
-    body = {"party": party.pk, "intimidated": True, "intimidation_factors": ["fear of reprisal"]}
+    body = {
+        "party": party.pk,
+        "version": 0,
+        "intimidated": True,
+        "intimidation_factors": ["fear of reprisal"],
+    }
 
     response = officer_api.post(url, body, format="json")
 

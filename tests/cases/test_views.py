@@ -242,6 +242,7 @@ def test_a_hearing_without_its_receipt_time_is_refused_on_the_field(client):
 def test_two_officers_editing_a_case_the_second_is_refused_and_keeps_their_input(client):
     case = CaseFactory(offence_summary="Original")
     first, second = case.officer, make_user(Role.OFFICER)
+    accounts_services.add_to_team(team=case.team, user=second)
     url = reverse("case-edit", kwargs={"pk": case.pk})
     client.force_login(first)
     form = client.get(url).context["form"]

@@ -163,6 +163,7 @@ def two_arrests():
 
 def test_obligations_filter_by_status(api, officer, two_arrests):
     overdue, recent = two_arrests
+    account_services.add_to_team(team=recent.case.team, user=officer)  # may change it
     client = api(officer)
     assert _post(client, recent, "meet", {"note": "Phoned the victim"}).status_code == 200
 
@@ -200,6 +201,7 @@ def test_obligations_filter_by_team_and_case(api, officer, two_arrests):
 
 def test_obligations_filter_by_overdue(api, officer, two_arrests):
     overdue, recent = two_arrests
+    account_services.add_to_team(team=overdue.case.team, user=officer)  # may change it
     client = api(officer)
 
     late = _list(client, overdue="true")
@@ -308,7 +310,7 @@ def test_meeting_needs_a_note_or_a_contact_from_this_case_and_not_a_future_time(
     assert refused.status_code == 400
     assert refused.data == {"contact": ["No contact with this id is recorded on this case."]}
     refused = _post(client, duty, "meet", {"note": "Phoned", "at": future})
-    assert refused.data == {"at": ["A duty cannot be met in the future."]}
+    assert refused.data == {"at": ["This cannot be in the future: enter when it happened."]}
     assert _post(client, duty, "meet", {"note": "Phoned", "at": "yesterday"}).status_code == 400
     duty.refresh_from_db()
     assert duty.status == DutyStatus.DUE

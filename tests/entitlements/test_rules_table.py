@@ -211,7 +211,11 @@ def trigger_rule(code: str, trigger_at: datetime.datetime, enhanced: bool):
 
     kind = spec.setup
     extra = {}
-    if kind in {EventKind.REQUIRED_TO_GIVE_EVIDENCE, EventKind.SPECIAL_MEASURES_DECISION}:
+    if kind in {
+        EventKind.REQUIRED_TO_GIVE_EVIDENCE,
+        EventKind.SPECIAL_MEASURES_DECISION,
+        EventKind.COMPLAINT,
+    }:
         extra["party"] = victim
     if kind == EventKind.PASSED_TO_WCU:
         extra["wcu_team"] = TeamFactory(kind=TeamKind.WITNESS_CARE_UNIT)

@@ -406,12 +406,17 @@ def test_a_person_on_a_hidden_case_cannot_be_changed_from_a_visible_one(
 
 
 def test_the_named_officer_may_still_change_the_shared_person(client, force, shared_person):
-    # The owner sees both cases (the open one like everyone), so may change the person there.
+    # The owner sees both cases (the open one like everyone), so may change the person through
+    # their own case; the open case is another team's, which the edit policy leaves them to read.
     client = as_user(client, force["owner"])
+    own = victim_of(force["case"])
+    client.post(reverse("audit-reason", args=[force["case"].pk]), {"reason": "Updating details"})
     open_case, party = shared_person["open_case"], shared_person["party"]
     for url_name in ("person-edit", "safe-contact"):
-        url = reverse(url_name, kwargs={"pk": open_case.pk, "party_pk": party.pk})
+        url = reverse(url_name, kwargs={"pk": force["case"].pk, "party_pk": own.pk})
         assert client.get(url).status_code == 200
+        url = reverse(url_name, kwargs={"pk": open_case.pk, "party_pk": party.pk})
+        assert client.get(url).status_code == 403
 
 
 def test_the_api_hides_safe_contact_notes_and_refuses_changes_for_a_shared_person(
