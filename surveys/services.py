@@ -140,7 +140,9 @@ def invite_due(*, now: datetime.datetime | None = None) -> list[int]:
     return made
 
 
-def invite(*, party: Party, rule: SurveyRule, channel: str, now: datetime.datetime):
+def invite(
+    *, party: Party, rule: SurveyRule, channel: str, now: datetime.datetime
+) -> Invitation | None:
     """One invitation for the party's case, or None when the case already has one for this
     audience (the unique row decides, so two runs at once make one)."""
     try:
@@ -253,8 +255,7 @@ def send_invitation(invitation_id: int, *, now=None) -> str:
 def close(*, invitation: Invitation, reason: str, now=None) -> Invitation:
     """The system closes a link that is still open (never one the person answered or declined),
     keeping why for staff."""
-    still_open = (InvitationStatus.PENDING, InvitationStatus.SENT, InvitationStatus.STARTED)
-    if invitation.status not in still_open:
+    if invitation.status not in OPEN_STATUSES:
         return invitation
     invitation.status = InvitationStatus.CLOSED
     invitation.closed_at = _now(now)
@@ -338,10 +339,19 @@ def decline(*, invitation: Invitation, never_again: bool = False, now=None) -> I
     return invitation
 
 
+OPEN_STATUSES = (InvitationStatus.PENDING, InvitationStatus.SENT, InvitationStatus.STARTED)
+
+
+@transaction.atomic
 def record_opt_out(*, person: Person, by, now=None) -> SurveyOptOut:
-    """The person wants no surveys: never invited again (by the page, or an officer told)."""
+    """The person wants no surveys: never invited again (by the page, or an officer told), and
+    any link of theirs still open is closed by the system, so it says it was closed."""
+    now = _now(now)
     opt_out, _ = SurveyOptOut.objects.get_or_create(
-        person=person, defaults={"recorded_at": _now(now), "recorded_by": by}
+        person=person, defaults={"recorded_at": now, "recorded_by": by}
+    )
+    Invitation.objects.filter(party__person=person, status__in=OPEN_STATUSES).update(
+        status=InvitationStatus.CLOSED, closed_at=now, closed_reason=ClosedReason.OPTED_OUT
     )
     return opt_out
 

@@ -150,3 +150,28 @@ def test_a_link_the_person_declined_still_says_they_told_us(client):
     client.post(_url(invitation), {"decline": "1"})
 
     assert "You told us you did not want to answer" in client.get(_url(invitation)).content.decode()
+
+
+def test_an_officer_recording_no_surveys_closes_the_persons_open_links(client):
+    from cases.models import Party
+    from surveys.models import SurveyOptOut
+
+    open_link = make_invitation()
+    party = Party.objects.get(pk=open_link.party_id)
+    answered = make_invitation(status=InvitationStatus.COMPLETED, completed_at=NOW)
+    client.force_login(open_link.case.officer)
+
+    response = client.post(
+        reverse("survey-opt-out", kwargs={"pk": open_link.case_id, "party_pk": party.pk})
+    )
+
+    assert response.status_code == 302
+    assert SurveyOptOut.objects.filter(person=party.person).exists()
+    open_link.refresh_from_db()
+    assert (open_link.status, open_link.closed_reason) == (
+        InvitationStatus.CLOSED,
+        ClosedReason.OPTED_OUT,
+    )
+    assert Invitation.objects.get(pk=answered.pk).status == InvitationStatus.COMPLETED
+    client.logout()
+    assert "We closed this survey" in client.get(_url(open_link)).content.decode()
