@@ -25,6 +25,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "duties.resolve": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "duties.waive": frozenset({Role.SUPERVISOR}),
     "guidance.view": STAFF,
+    # Reference data the API takes by id or code (offences, agencies, outcomes, event kinds).
+    "reference.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "notifications.view": EVERYONE,
     # Referrals: police see those on cases they can see; agency staff only their agency's.
     "referrals.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AGENCY}),

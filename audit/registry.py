@@ -158,4 +158,8 @@ NOT_RECORDS: dict[str, str] = {
     "assurance-sample-close": "closes a quality assurance sample",
     "assurance-results": "a sample's results: counts, no records",
     "audit-reason": "asks why before a restricted case is opened; the opening is recorded",
+    "api-offence-detail": "reference data: an offence category",
+    "api-outcome-detail": "reference data: a case outcome",
+    "api-event-kind-detail": "reference data: a kind of case event",
+    "api-agency-detail": "reference data: a support agency's directory entry",
 }

@@ -12,7 +12,7 @@ from django.views import View
 from accounts.access import ActionRequiredMixin
 from accounts.models import TeamMembership
 from assurance import services as assurance_services
-from audit.exports import csv_response
+from audit.exports import csv_response, safe_row
 from audit.models import AuditAction
 from audit.pdf import pdf_response
 from audit.registry import query_string
@@ -262,15 +262,8 @@ class PackCsvView(ActionRequiredMixin, View):
         writer = csv.writer(response)
         writer.writerow(services.PACK_COLUMNS)
         for row in services.pack_table(_pack_figures(request, month, form.filters())):
-            writer.writerow([_safe_cell(cell) for cell in row])
+            writer.writerow(safe_row(row))
         return response
-
-
-def _safe_cell(value):
-    """Text a spreadsheet would run as a formula is written as plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 SORTS = {"due": "due_at", "officer": "case__officer__last_name", "team": "case__team__name"}

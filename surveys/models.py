@@ -146,6 +146,17 @@ class InvitationStatus(models.TextChoices):
     STARTED = "started", "Started"
     COMPLETED = "completed", "Completed"
     DECLINED = "declined", "Declined"
+    # Closed by the system, not by the person: the page must never say they declined.
+    CLOSED = "closed", "Closed by the system"
+
+
+class ClosedReason(models.TextChoices):
+    """Why the system closed a link. Kept for staff; the person is told only that it closed."""
+
+    LINK_EXPIRED = "link_expired", "The link expired before it could be sent"
+    OPTED_OUT = "opted_out", "The person asked for no surveys"
+    CASE_RESTRICTED = "case_restricted", "The case became restricted"
+    CHANNEL_UNSAFE = "channel_unsafe", "The channel is no longer safe to use"
 
 
 class Invitation(models.Model):
@@ -165,6 +176,11 @@ class Invitation(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # A database default too: generate_force writes invitations with plain SQL.
+    closed_reason = models.CharField(
+        max_length=20, choices=ClosedReason.choices, blank=True, default="", db_default=""
+    )
     contact_consent = models.BooleanField(default=False)
 
     class Meta:

@@ -8,9 +8,14 @@ case and rule), so running the task twice invites nobody new.
 
 import datetime
 import hashlib
+import random
+import re
 import secrets
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -21,11 +26,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, CaseStatus, EventKind, Party, SafeContact
+from audit.models import AuditAction
+from audit.services import record
+from cases.models import Case, CaseEvent, CaseStatus, EventKind, Party, Person, SafeContact
 
 from .models import (
     SATISFIED,
     Answer,
+    ClosedReason,
     Invitation,
     InvitationStatus,
     QuestionKind,
@@ -119,20 +127,8 @@ def invite_due(*, now: datetime.datetime | None = None) -> list[int]:
             channel = channel_for(party, safe.get(party.person_id))
             if channel is None:
                 continue
-            try:
-                with transaction.atomic():
-                    invitation = Invitation.objects.create(
-                        case_id=party.case_id,
-                        party=party,
-                        template=rule.template,
-                        rule=rule,
-                        audience=rule.template.audience,
-                        nonce=secrets.token_urlsafe(16),
-                        channel=channel,
-                        created_at=now,
-                        expires_at=now + datetime.timedelta(days=rule.link_valid_days),
-                    )
-            except IntegrityError:
+            invitation = invite(party=party, rule=rule, channel=channel, now=now)
+            if invitation is None:
                 continue  # Another run invited this case first.
             seen_cases.add(party.case_id)
             made.append(invitation.pk)
@@ -142,6 +138,28 @@ def invite_due(*, now: datetime.datetime | None = None) -> list[int]:
         for pk in made:
             transaction.on_commit(lambda pk=pk: send_invitation.delay(pk))
     return made
+
+
+def invite(
+    *, party: Party, rule: SurveyRule, channel: str, now: datetime.datetime
+) -> Invitation | None:
+    """One invitation for the party's case, or None when the case already has one for this
+    audience (the unique row decides, so two runs at once make one)."""
+    try:
+        with transaction.atomic():
+            return Invitation.objects.create(
+                case_id=party.case_id,
+                party=party,
+                template=rule.template,
+                rule=rule,
+                audience=rule.template.audience,
+                nonce=secrets.token_urlsafe(16),
+                channel=channel,
+                created_at=now,
+                expires_at=now + datetime.timedelta(days=rule.link_valid_days),
+            )
+    except IntegrityError:
+        return None
 
 
 # --- the link ----------------------------------------------------------------------------------
@@ -165,13 +183,16 @@ def invitation_for(token: str) -> Invitation | None:
 
 
 def link_state(invitation: Invitation | None, *, now=None) -> str:
-    """open, used, declined, expired or unknown: the page says something kind for each."""
+    """open, used, declined, closed (by us, not the person), expired or unknown: the page says
+    something kind and true for each."""
     if invitation is None:
         return "unknown"
     if invitation.status == InvitationStatus.COMPLETED:
         return "used"
     if invitation.status == InvitationStatus.DECLINED:
         return "declined"
+    if invitation.status == InvitationStatus.CLOSED:
+        return "closed"
     if _now(now) >= invitation.expires_at:
         return "expired"
     return "open"
@@ -179,9 +200,9 @@ def link_state(invitation: Invitation | None, *, now=None) -> str:
 
 def send_invitation(invitation_id: int, *, now=None) -> str:
     """Send once: the row is locked and only a pending invitation is sent. What was true when it
-    was made is checked again, and an invitation that may no longer be sent is closed unsent
-    (declined, with no sent_at): its link expired, the person opted out, the case became
-    restricted, or the channel is no longer safe."""
+    was made is checked again, and an invitation that may no longer be sent is closed unsent by
+    the system (closed, with its reason and no sent_at): its link expired, the person opted out,
+    the case became restricted, or the channel is no longer safe."""
     from notifications.channels import sms_channel
 
     now = _now(now)
@@ -198,22 +219,21 @@ def send_invitation(invitation_id: int, *, now=None) -> str:
         safe = SafeContact.objects.filter(person=person).first()
         stop = None
         if now >= invitation.expires_at:
-            stop = "link expired"  # e.g. text messages were off until after it closed
+            # e.g. text messages were off until after it closed
+            stop = ("link expired", ClosedReason.LINK_EXPIRED)
         elif SurveyOptOut.objects.filter(person=person).exists():
-            stop = "opted out"
+            stop = ("opted out", ClosedReason.OPTED_OUT)
         elif (
             invitation.case.restricted
             and not RestrictedSurveyAllowance.objects.filter(case=invitation.case).exists()
         ):
-            stop = "case restricted"
+            stop = ("case restricted", ClosedReason.CASE_RESTRICTED)
         elif channel_for(invitation.party, safe) != invitation.channel:
             # Safe-contact instructions changed since: do not use a channel now unsafe.
-            stop = "channel no longer safe"
+            stop = ("channel no longer safe", ClosedReason.CHANNEL_UNSAFE)
         if stop:
-            invitation.status = InvitationStatus.DECLINED
-            invitation.declined_at = now
-            invitation.save(update_fields=["status", "declined_at"])
-            return stop
+            close(invitation=invitation, reason=stop[1], now=now)
+            return stop[0]
         url = settings.SITE_URL.rstrip("/") + reverse("survey", args=[link_token(invitation)])
         message = (
             f"{settings.FORCE_NAME} would like to know how we did. It takes 3 minutes: {url} "
@@ -232,14 +252,40 @@ def send_invitation(invitation_id: int, *, now=None) -> str:
         return "sent"
 
 
+def close(*, invitation: Invitation, reason: str, now=None) -> Invitation:
+    """The system closes a link that is still open (never one the person answered or declined),
+    keeping why for staff."""
+    if invitation.status not in OPEN_STATUSES:
+        return invitation
+    invitation.status = InvitationStatus.CLOSED
+    invitation.closed_at = _now(now)
+    invitation.closed_reason = reason
+    invitation.save(update_fields=["status", "closed_at", "closed_reason"])
+    return invitation
+
+
 # --- answering ---------------------------------------------------------------------------------
+
+
+class NothingAnswered(Exception):
+    """ "Send my answers" with no answer at all: the person is asked first, because sending
+    closes the link for good."""
 
 
 @transaction.atomic
 def save_answers(
-    *, invitation: Invitation, answers: dict[int, object], finish: bool, now=None
+    *,
+    invitation: Invitation,
+    answers: dict[int, object],
+    finish: bool,
+    send_empty: bool = False,
+    now=None,
 ) -> Invitation:
-    """Keep what was answered so far; finishing closes the link for good."""
+    """Keep what was answered so far; finishing closes the link for good.
+
+    Finishing with nothing answered raises NothingAnswered (and keeps nothing of this
+    submission) unless the person confirmed it (`send_empty`); a confirmed empty answer closes
+    the link as declined, since no answer was given."""
     now = _now(now)
     state = link_state(invitation, now=now)
     if state != "open":
@@ -262,6 +308,14 @@ def save_answers(
         Answer.objects.update_or_create(invitation=invitation, question=question, defaults=fields)
         if question.is_contact_consent:
             invitation.contact_consent = value == "Yes"
+    if finish and not invitation.answers.exists():
+        if not send_empty:
+            raise NothingAnswered  # rolls back this submission: what was saved before stays
+        invitation.status = InvitationStatus.DECLINED
+        invitation.declined_at = now
+        invitation.contact_consent = False
+        invitation.save(update_fields=["status", "declined_at", "contact_consent"])
+        return invitation
     invitation.started_at = invitation.started_at or now
     invitation.status = InvitationStatus.COMPLETED if finish else InvitationStatus.STARTED
     if finish:
@@ -270,13 +324,49 @@ def save_answers(
     return invitation
 
 
-def decline(*, invitation: Invitation, now=None) -> Invitation:
+@transaction.atomic
+def decline(*, invitation: Invitation, never_again: bool = False, now=None) -> Invitation:
+    """The person says no thanks from the page; `never_again` also records that they want no
+    more surveys at all."""
     if link_state(invitation, now=now) != "open":
         return invitation
+    now = _now(now)
     invitation.status = InvitationStatus.DECLINED
-    invitation.declined_at = _now(now)
+    invitation.declined_at = now
     invitation.save(update_fields=["status", "declined_at"])
+    if never_again:
+        record_opt_out(person=invitation.party.person, by=None, now=now)
     return invitation
+
+
+OPEN_STATUSES = (InvitationStatus.PENDING, InvitationStatus.SENT, InvitationStatus.STARTED)
+
+
+@transaction.atomic
+def record_opt_out(*, person: Person, by, now=None) -> SurveyOptOut:
+    """The person wants no surveys: never invited again (by the page, or an officer told), and
+    any link of theirs still open is closed by the system, so it says it was closed."""
+    now = _now(now)
+    opt_out, _ = SurveyOptOut.objects.get_or_create(
+        person=person, defaults={"recorded_at": now, "recorded_by": by}
+    )
+    Invitation.objects.filter(party__person=person, status__in=OPEN_STATUSES).update(
+        status=InvitationStatus.CLOSED, closed_at=now, closed_reason=ClosedReason.OPTED_OUT
+    )
+    return opt_out
+
+
+def allow_restricted(*, case: Case, by, reason: str, now=None) -> RestrictedSurveyAllowance:
+    """A supervisor lets the people in a restricted case be surveyed."""
+    allowance, _ = RestrictedSurveyAllowance.objects.get_or_create(
+        case=case,
+        defaults={
+            "allowed_by": by,
+            "allowed_at": _now(now),
+            "reason": reason.strip() or "Allowed by a supervisor",
+        },
+    )
+    return allowance
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -317,8 +407,6 @@ def results(invitations: QuerySet[Invitation]) -> dict:
 
 def contact_consenting_sample(invitations: QuerySet[Invitation], *, size: int, seed: str):
     """A reproducible random sample of respondents who agreed to be contacted."""
-    import random
-
     pool = list(
         invitations.filter(status=InvitationStatus.COMPLETED, contact_consent=True)
         .order_by("pk")
@@ -326,3 +414,98 @@ def contact_consenting_sample(invitations: QuerySet[Invitation], *, size: int, s
     )
     random.Random(seed).shuffle(pool)  # noqa: S311 - a sample, not a secret
     return sorted(pool[:size])
+
+
+# --- exports -----------------------------------------------------------------------------------
+# Each export of people's data is recorded in the audit trail: who (the request's user), what,
+# and how many people it holds. The CSV cells go through audit.exports, which keeps formulas out.
+
+ANSWER_COLUMNS = [
+    "response",
+    "completed",
+    "team",
+    "offence group",
+    "question",
+    "stage",
+    "scale value",
+    "choice",
+    "text",
+]
+SAMPLE_COLUMNS = ["response", "name", "email", "phone", "team"]
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    header: list[str]
+    rows: Iterator[list[Any]] | list[list[Any]]
+
+
+def export_answers(invitations: QuerySet[Invitation], *, by: Any, filters: str = "") -> Export:
+    """For independent review: completed answers by team, period and offence group, without
+    names. `by` is the request (or user) the audit entry names."""
+    completed = invitations.filter(status=InvitationStatus.COMPLETED)
+    people = completed.count()
+    detail = f"Survey answers, without names: {people} people"
+    record(by, AuditAction.EXPORT, detail=f"{detail}; {filters}" if filters else detail)
+    answers = (
+        Answer.objects.filter(invitation__in=completed)
+        .select_related("invitation__case__team", "invitation__case__offence", "question")
+        .order_by("invitation_id", "question__number")
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        for a in answers.iterator(chunk_size=2000):
+            inv = a.invitation
+            yield [
+                inv.pk,
+                inv.completed_at.date().isoformat() if inv.completed_at else "",
+                inv.case.team.name,
+                inv.case.offence.offence_group,
+                a.question.number,
+                a.question.stage,
+                a.scale_value or "",
+                a.choice,
+                a.text,
+            ]
+
+    return Export("survey-answers.csv", ANSWER_COLUMNS, rows())
+
+
+def export_contact_sample(
+    invitations: QuerySet[Invitation], *, size: int, seed: str, by: Any, filters: str = ""
+) -> Export:
+    """A reproducible sample of respondents who agreed to be contacted, with their names and the
+    contact details their safe-contact instructions allow using today. It names people, so the
+    audit entry links each of them."""
+    ids = contact_consenting_sample(invitations, size=size, seed=seed)
+    chosen = list(
+        Invitation.objects.filter(pk__in=ids)
+        .select_related("party__person__safe_contact", "case__team")
+        .order_by("pk")
+    )
+    parts = [f"Survey contact sample (names, emails, phones): {len(chosen)} people"]
+    parts += [f"seed={seed}", f"size={size}"] + ([filters] if filters else [])
+    record(
+        by,
+        AuditAction.EXPORT,
+        person_ids=[inv.party.person_id for inv in chosen],
+        detail="; ".join(parts),
+    )
+    rows = []
+    for inv in chosen:
+        person = inv.party.person
+        safe = getattr(person, "safe_contact", None)
+        email_ok = safe is None or safe.email_safe
+        phone_ok = safe is None or safe.phone_safe or safe.text_safe
+        rows.append(
+            [
+                inv.pk,
+                f"{person.first_name} {person.last_name}",
+                person.email if email_ok else "",
+                person.phone if phone_ok else "",
+                inv.case.team.name,
+            ]
+        )
+    label = re.sub(r"[^\w.-]", "", seed)[:40]  # the seed is typed in: keep the header clean
+    return Export(f"survey-sample-{label}.csv", SAMPLE_COLUMNS, rows)

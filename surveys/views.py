@@ -1,12 +1,9 @@
-"""The public survey page (reached by its link, no sign-in) and the staff results."""
-
-import csv
-import re
+"""The public survey page (reached by its link, no sign-in) and the staff results. The views
+parse and render; every write and every export is a service in surveys.services."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -16,19 +13,13 @@ from django.views.decorators.cache import never_cache
 from accounts.access import ActionRequiredMixin
 from accounts.models import Team
 from accounts.permissions import can
-from cases.models import Case, SafeContact
+from audit.exports import csv_response
+from cases.models import Case
 from cases.permissions import access_case, visible_cases
 
 from . import services
 from .forms import SurveyForm
-from .models import (
-    Answer,
-    Invitation,
-    InvitationStatus,
-    QuestionKind,
-    RestrictedSurveyAllowance,
-    SurveyOptOut,
-)
+from .models import Answer, Invitation, InvitationStatus, QuestionKind
 
 
 @method_decorator([login_not_required, never_cache], name="dispatch")
@@ -60,20 +51,27 @@ class SurveyView(View):
             return self._closed()
         if "decline" in request.POST or "never" in request.POST:
             never = "never" in request.POST
-            services.decline(invitation=self.invitation)
-            if never:
-                SurveyOptOut.objects.get_or_create(
-                    person=self.invitation.party.person,
-                    defaults={"recorded_at": timezone.now()},
-                )
+            services.decline(invitation=self.invitation, never_again=never)
             return render(request, "surveys/thanks.html", {"declined": True, "never": never})
         form = self._form(request.POST)
         if not form.is_valid():
             return self._render(form)
         finish = "finish" in request.POST
-        services.save_answers(invitation=self.invitation, answers=form.answers(), finish=finish)
+        send_empty = request.POST.get("send_empty") == "1"
+        try:
+            services.save_answers(
+                invitation=self.invitation,
+                answers=form.answers(),
+                finish=finish,
+                send_empty=send_empty,
+            )
+        except services.NothingAnswered:
+            # Sending closes the link for good: ask first (a page of its own, no script).
+            return render(request, "surveys/confirm_empty.html", {"invitation": self.invitation})
         if finish:
-            return render(request, "surveys/thanks.html", {"declined": False})
+            return render(
+                request, "surveys/thanks.html", {"declined": False, "sent_empty": send_empty}
+            )
         return self._render(self._form(), saved=True)
 
     def _render(self, form, saved=False):
@@ -132,7 +130,8 @@ class ResultsView(ActionRequiredMixin, View):
             .order_by("-invitation__completed_at")[:200]
         )
         if request.GET.get("format") == "csv":
-            return _csv(rows)
+            export = services.export_answers(rows, by=request, filters=_described(form))
+            return csv_response(export.filename, export.header, export.rows)
         # The sample form posts the same filters back, with the seed and size.
         sample_filters = [
             (k, request.GET[k]) for k in ResultsFilter.base_fields if request.GET.get(k)
@@ -150,51 +149,15 @@ class ResultsView(ActionRequiredMixin, View):
         )
 
 
-def _cell(value):
-    """Text typed by the public, made safe to open in a spreadsheet: a cell that starts like a
-    formula is kept as text."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
-
-
-def _csv(rows) -> HttpResponse:
-    """For independent review: answers by team, period and offence group, without names."""
-    response = HttpResponse(content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="survey-answers.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "response",
-            "completed",
-            "team",
-            "offence group",
-            "question",
-            "stage",
-            "scale value",
-            "choice",
-            "text",
-        ]
+def _described(form: ResultsFilter) -> str:
+    """The filters chosen, for the audit entry of an export."""
+    if not form.is_bound or not form.is_valid():
+        return ""
+    chosen = [(name, value) for name, value in form.cleaned_data.items() if value]
+    return "; ".join(
+        f"{name}={getattr(value, 'pk', value)}"
+        for name, value in sorted(chosen, key=lambda item: item[0])
     )
-    answers = Answer.objects.filter(invitation__in=rows, invitation__status="completed")
-    for a in answers.select_related(
-        "invitation__case__team", "invitation__case__offence", "question"
-    ).order_by("invitation_id", "question__number"):
-        inv = a.invitation
-        writer.writerow(
-            [
-                inv.pk,
-                inv.completed_at.date().isoformat() if inv.completed_at else "",
-                inv.case.team.name,
-                inv.case.offence.offence_group,
-                a.question.number,
-                a.question.stage,
-                a.scale_value or "",
-                _cell(a.choice),
-                _cell(a.text),
-            ]
-        )
-    return response
 
 
 class SampleView(ActionRequiredMixin, View):
@@ -204,7 +167,7 @@ class SampleView(ActionRequiredMixin, View):
     action = "surveys.sample"
 
     def post(self, request):
-        _form, rows = _filtered(request, request.POST)
+        form, rows = _filtered(request, request.POST)
         # Names only of people in cases this supervisor may see (restricted ones stay hidden).
         rows = rows.filter(case__in=visible_cases(Case.objects.all(), request.user))
         seed = request.POST.get("seed") or timezone.localdate().isoformat()
@@ -212,33 +175,10 @@ class SampleView(ActionRequiredMixin, View):
             size = max(0, min(int(request.POST.get("size") or 10), 200))
         except ValueError:
             size = 10
-        ids = services.contact_consenting_sample(rows, size=size, seed=seed)
-        # Audit of exports goes here, once the audit app exists, e.g.:
-        # audit.services.record(request, "export", detail=f"survey sample of {len(ids)}")
-        response = HttpResponse(content_type="text/csv")
-        label = re.sub(r"[^\w.-]", "", seed)[:40]  # the seed is typed in: keep the header clean
-        response["Content-Disposition"] = f'attachment; filename="survey-sample-{label}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(["response", "name", "email", "phone", "team"])
-        for inv in Invitation.objects.filter(pk__in=ids).select_related(
-            "party__person", "case__team"
-        ):
-            # Names and contact details only because the person agreed to be contacted, and only
-            # the details their safe-contact instructions allow using today.
-            person = inv.party.person
-            safe = SafeContact.objects.filter(person=person).first()
-            email_ok = safe is None or safe.email_safe
-            phone_ok = safe is None or safe.phone_safe or safe.text_safe
-            writer.writerow(
-                [
-                    inv.pk,
-                    f"{person.first_name} {person.last_name}",
-                    person.email if email_ok else "",
-                    person.phone if phone_ok else "",
-                    inv.case.team.name,
-                ]
-            )
-        return response
+        export = services.export_contact_sample(
+            rows, size=size, seed=seed, by=request, filters=_described(form)
+        )
+        return csv_response(export.filename, export.header, export.rows)
 
 
 class AllowRestrictedView(ActionRequiredMixin, View):
@@ -248,11 +188,7 @@ class AllowRestrictedView(ActionRequiredMixin, View):
 
     def post(self, request, pk):
         case = access_case(request.user, pk, self.action)
-        reason = request.POST.get("reason", "").strip() or "Allowed by a supervisor"
-        RestrictedSurveyAllowance.objects.get_or_create(
-            case=case,
-            defaults={"allowed_by": request.user, "allowed_at": timezone.now(), "reason": reason},
-        )
+        services.allow_restricted(case=case, by=request.user, reason=request.POST.get("reason", ""))
         messages.success(request, "People in this restricted case may now be surveyed.")
         return redirect("case-detail", pk=case.pk)
 
@@ -265,9 +201,6 @@ class OptOutView(ActionRequiredMixin, View):
     def post(self, request, pk, party_pk):
         case = access_case(request.user, pk, self.action)
         party = get_object_or_404(case.parties.select_related("person"), pk=party_pk)
-        SurveyOptOut.objects.get_or_create(
-            person=party.person,
-            defaults={"recorded_at": timezone.now(), "recorded_by": request.user},
-        )
+        services.record_opt_out(person=party.person, by=request.user)
         messages.success(request, "Recorded: this person will not be sent surveys.")
         return redirect("case-detail", pk=case.pk)

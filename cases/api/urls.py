@@ -2,7 +2,7 @@ from django.urls import path
 
 from cases.api import converters  # noqa: F401  (registers <id:...>)
 
-from . import views
+from . import reference, views
 
 urlpatterns = [
     path("cases/", views.CaseListCreateView.as_view(), name="api-case-list"),
@@ -43,4 +43,17 @@ urlpatterns = [
         name="api-case-update-agreements",
     ),
     path("people/<id:pk>/", views.PersonDetailView.as_view(), name="api-person-detail"),
+    # Reference data the writes above take by id or code.
+    path("offences/", reference.OffenceListView.as_view(), name="api-offence-list"),
+    path("offences/<id:pk>/", reference.OffenceDetailView.as_view(), name="api-offence-detail"),
+    path("outcomes/", reference.OutcomeListView.as_view(), name="api-outcome-list"),
+    path(
+        "outcomes/<slug:outcome>/", reference.OutcomeDetailView.as_view(), name="api-outcome-detail"
+    ),
+    path("event-kinds/", reference.EventKindListView.as_view(), name="api-event-kind-list"),
+    path(
+        "event-kinds/<slug:kind>/",
+        reference.EventKindDetailView.as_view(),
+        name="api-event-kind-detail",
+    ),
 ]

@@ -2,9 +2,11 @@ from django.urls import path
 
 from cases.api import converters  # noqa: F401  (registers <id:...>)
 
-from . import views
+from . import reference, views
 
 urlpatterns = [
+    path("agencies/", reference.AgencyListView.as_view(), name="api-agency-list"),
+    path("agencies/<id:pk>/", reference.AgencyDetailView.as_view(), name="api-agency-detail"),
     path("referrals/", views.ReferralListCreateView.as_view(), name="api-referral-list"),
     path("referrals/<id:pk>/", views.ReferralDetailView.as_view(), name="api-referral-detail"),
     path("referrals/<id:pk>/accept/", views.AcceptView.as_view(), name="api-referral-accept"),

@@ -97,8 +97,14 @@ def test_survey_exports_are_recorded_with_their_filters(client, supervisor):
     client.post(reverse("survey-sample"), {"seed": "2026-11-01", "size": "5"})
 
     results, sample = _events(AuditAction.EXPORT)
-    assert (results.path, results.detail) == ("/surveys/results/", "format=csv")
-    assert (sample.path, sample.detail) == ("/surveys/sample/", "seed=2026-11-01; size=5")
+    assert (results.path, results.detail) == (
+        "/surveys/results/",
+        "Survey answers, without names: 0 people",
+    )
+    assert (sample.path, sample.detail) == (
+        "/surveys/sample/",
+        "Survey contact sample (names, emails, phones): 0 people; seed=2026-11-01; size=5",
+    )
 
 
 def test_a_view_that_records_its_own_event_is_not_recorded_twice(rf, officer):

@@ -70,3 +70,54 @@ def test_a_victim_answers_on_a_phone_and_the_supervisor_sees_it_counted(
     assert "1 answered" in main and "Call me back sooner." in main and "Dana" not in main
     assert_accessible(page)
     desk.close()
+
+
+def test_sending_nothing_asks_first_without_script_and_a_closed_link_is_kind(
+    browser, live_server, assert_accessible
+):
+    from surveys.models import ClosedReason
+
+    reported = timezone.now() - datetime.timedelta(days=43)
+    CaseFactory(
+        offence=offence("abh_domestic"),
+        occurred_at=reported - datetime.timedelta(hours=1),
+        reported_at=reported,
+        victim={"first_name": "Ola", "last_name": "Reed", "email": "ola@example.com"},
+    )
+    [invitation_id] = surveys.invite_due()
+    invitation = Invitation.objects.get(pk=invitation_id)
+    link = live_server.url + reverse("survey", args=[surveys.link_token(invitation)])
+
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = phone.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(link)
+    page.get_by_role("button", name="Send my answers").click()
+    page.get_by_role("heading", name="You have not answered any questions").wait_for()
+    assert "<script" not in page.content()  # the question is a page of its own, no script
+    assert_accessible(page)
+    page.get_by_role("link", name="Go back to the questions").click()
+    page.get_by_role("button", name="Send my answers").wait_for()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING  # nothing closed by asking
+
+    page.get_by_role("button", name="Send my answers").click()
+    page.get_by_role("button", name="Send without answers").click()
+    page.get_by_text("You sent no answers, and that is fine").wait_for()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.DECLINED
+
+    other = CaseFactory(
+        offence=offence("abh_domestic"),
+        victim={"first_name": "Pat", "last_name": "Lane", "email": "pat@example.com"},
+    )
+    closed = surveys.invite(
+        party=other.parties.get(), rule=invitation.rule, channel="email", now=timezone.now()
+    )
+    surveys.close(invitation=closed, reason=ClosedReason.CASE_RESTRICTED)
+    page.goto(live_server.url + reverse("survey", args=[surveys.link_token(closed)]))
+    text = page.locator("main").inner_text()
+    assert "We closed this survey" in text and "You told us" not in text
+    assert "restricted" not in text
+    assert_accessible(page)
+    phone.close()

@@ -194,14 +194,21 @@ def test_a_key_entitlement_drills_down_to_its_duties(client, supervisor):
     assert case.crime_reference in drill.content.decode()
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text():
-    from compliance.views import _safe_cell
+def test_pack_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(
+    client, supervisor, march_and_february
+):
+    # A rule's code is data an administrator edits: one typed like a formula stays text.
+    from entitlements.models import DutyRule
 
-    assert _safe_cell("=HYPERLINK()") == "'=HYPERLINK()"
-    assert (
-        _safe_cell("R2 Send the written acknowledgement") == "R2 Send the written acknowledgement"
-    )
-    assert _safe_cell(-66.7) == -66.7
+    DutyRule.objects.filter(code="R7").update(code="=HYPERLINK(1)")
+    client.force_login(supervisor)
+    rows = _csv(client.get(reverse("compliance-pack-csv"), {"month": "2026-03"}))
+
+    items = {r[1] for r in rows if r[0] == "Duties by rule"}
+    assert any(item.startswith("'=HYPERLINK(1) ") for item in items)
+    assert not any(item.startswith("=") for item in items)
+    on_time = next(r for r in rows if r[1].startswith("'=HYPERLINK(1) ") and r[3] == "% on time")
+    assert on_time[6] == "-66.7"  # a negative number is a number, not text
 
 
 def test_the_default_period_is_the_last_30_days_shown_in_the_form(client, supervisor):

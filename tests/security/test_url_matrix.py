@@ -62,6 +62,8 @@ KWARGS = {
     "event_pk": lambda w: w.event.pk,
     "referral_pk": lambda w: w.referral.pk,
     "token": lambda w: "a-link-that-was-never-sent",
+    "kind": lambda w: w.event.kind,  # api/v1/event-kinds/<kind>/
+    "outcome": lambda w: "charged",  # api/v1/outcomes/<outcome>/
 }
 PK_BY_SEGMENT = {
     "cases": lambda w: w.case.pk,
@@ -72,6 +74,8 @@ PK_BY_SEGMENT = {
     "obligations": lambda w: w.duty.pk,
     "duties": lambda w: w.duty.pk,
     "teams": lambda w: w.team.pk,
+    "offences": lambda w: w.case.offence_id,
+    "agencies": lambda w: w.agency.pk,
     "assurance": lambda w: w.sample.pk,  # assurance/<pk>/...: the supervisor's dip sample
 }
 

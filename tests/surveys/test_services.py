@@ -17,6 +17,7 @@ from cases.models import EventKind, PartyRole, SafeContact
 from surveys import services
 from surveys.models import (
     Answer,
+    ClosedReason,
     Invitation,
     InvitationStatus,
     Question,
@@ -459,7 +460,9 @@ def test_nothing_is_sent_when_the_channel_became_unsafe(mailoutbox):
     assert services.send_invitation(pk, now=NOW) == "channel no longer safe"
     assert mailoutbox == []
     invitation = Invitation.objects.get(pk=pk)
-    assert invitation.status == InvitationStatus.DECLINED and invitation.sent_at is None
+    assert invitation.status == InvitationStatus.CLOSED and invitation.sent_at is None
+    assert invitation.closed_reason == ClosedReason.CHANNEL_UNSAFE and invitation.closed_at == NOW
+    assert invitation.declined_at is None  # the person declined nothing
     assert services.send_invitation(pk, now=NOW) == "nothing to send"
     assert mailoutbox == []
 
@@ -471,7 +474,11 @@ def test_nothing_is_sent_to_someone_who_opted_out_after_the_invitation_was_made(
     SurveyOptOut.objects.create(person=victim_of(case).person, recorded_at=NOW)
     assert services.send_invitation(pk, now=NOW) == "opted out"
     assert mailoutbox == []
-    assert Invitation.objects.get(pk=pk).status == InvitationStatus.DECLINED
+    invitation = Invitation.objects.get(pk=pk)
+    assert (invitation.status, invitation.closed_reason) == (
+        InvitationStatus.CLOSED,
+        ClosedReason.OPTED_OUT,
+    )
 
 
 def test_nothing_is_sent_when_the_case_became_restricted(mailoutbox):
@@ -610,7 +617,7 @@ def test_contact_consent_follows_the_answer():
     assert Invitation.objects.get(pk=invitation.pk).contact_consent is False
     services.save_answers(invitation=invitation, answers={consent.pk: "Yes"}, finish=False, now=NOW)
     # Taking the answer back takes the consent back.
-    services.save_answers(invitation=invitation, answers={consent.pk: None}, finish=True, now=NOW)
+    services.save_answers(invitation=invitation, answers={consent.pk: None}, finish=False, now=NOW)
     assert Invitation.objects.get(pk=invitation.pk).contact_consent is False
 
 

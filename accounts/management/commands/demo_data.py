@@ -3,11 +3,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
 
 from accounts import services
 from accounts.models import Role, Team, TeamKind, User
 from cases.demo import DEMO_CASES, create_demo_cases, create_demo_referrals
 from referrals.models import AgencyKind, SupportAgency
+from surveys.demo import create_demo_surveys
+from surveys.services import link_token
 
 # Documented in README.md. The command refuses to run with DEBUG off: never in production.
 DEMO_PASSWORD = "demo-password-2026"
@@ -107,8 +110,16 @@ class Command(BaseCommand):
             self._create()
             cases = create_demo_cases()
             create_demo_referrals()
+            surveys = create_demo_surveys()
         kept = len(DEMO_CASES) - len(cases)
         self.stdout.write(f"Demo cases: {len(cases)} created, {kept} already there.")
+        if surveys:
+            # A victim's link needs no sign-in: open one in a private window to answer as them.
+            self.stdout.write("Victim survey links (no sign-in; each is that victim's own link):")
+            site = settings.SITE_URL.rstrip("/")
+            for invitation, note in surveys:
+                url = site + reverse("survey", args=[link_token(invitation)])
+                self.stdout.write(f"  {url}  ({note})")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these:"))
         for username, _first, _last, _c, roles, agency, _t in USERS:
             labels = ", ".join(Role(r).label for r in roles)
