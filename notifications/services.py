@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -428,6 +428,18 @@ def _record_sent(notification: Notification, status: str, sent_at: str, *, now) 
             pause = min(pause * 2, 5.0)
 
 
+def message_id(notification: Notification) -> str:
+    """The same Message-ID every time this notification is emailed: mail systems take a second
+    copy (a send repeated after a worker died before recording it) for the same message, and
+    what was sent can be matched to its notification without reading its text."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "victimcare.invalid"
+    return f"<notification-{notification.pk}.email@{domain}>"
+
+
+def send_mail(subject: str, body: str, from_email: str, to: list[str], *, headers: dict) -> None:
+    EmailMessage(subject, body, from_email, to, headers=headers).send()
+
+
 def _send_email(notification: Notification, *, now) -> bool:
     if notification.email_status != Delivery.PENDING:
         return False
@@ -447,6 +459,7 @@ def _send_email(notification: Notification, *, now) -> bool:
             body,
             settings.DEFAULT_FROM_EMAIL,
             [recipient.email],
+            headers={"Message-ID": message_id(notification)},
         )
     except BaseException:
         _release(notification, "email_status")
