@@ -30,6 +30,7 @@ from entitlements import calendar
 from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner
 from entitlements.selectors import owned_by
 from outbox.queue import queue_many_on_commit
+from outbox.worker import unbroken
 
 from .channels import sms_channel
 from .models import Delivery, Kind, Notification, Preference
@@ -449,22 +450,24 @@ def _send_email(notification: Notification, *, now) -> bool:
             email_status=Delivery.SKIPPED
         )
         return False
-    if not _claim(notification, "email_status", now=now):
-        return False
     link = settings.SITE_URL.rstrip("/") + notification.link if notification.link else ""
     body = f"{notification.body}\n\n{link}\n\n{settings.FORCE_NAME} VictimCare".strip()
-    try:
-        send_mail(
-            notification.title,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient.email],
-            headers={"Message-ID": message_id(notification)},
-        )
-    except BaseException:
-        _release(notification, "email_status")
-        raise
-    _record_sent(notification, "email_status", "email_sent_at", now=now)
+    # From claim to record, a worker told to die finishes first (outbox.worker).
+    with unbroken():
+        if not _claim(notification, "email_status", now=now):
+            return False
+        try:
+            send_mail(
+                notification.title,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [recipient.email],
+                headers={"Message-ID": message_id(notification)},
+            )
+        except BaseException:
+            _release(notification, "email_status")
+            raise
+        _record_sent(notification, "email_status", "email_sent_at", now=now)
     logger.info("reminder emailed", extra={"notification": notification.pk})
     return True
 
@@ -479,14 +482,15 @@ def _send_sms(notification: Notification, *, now) -> bool:
             sms_status=Delivery.SKIPPED
         )
         return False
-    if not _claim(notification, "sms_status", now=now):
-        return False
-    try:
-        channel.send(pref.mobile_number, notification.title)
-    except BaseException:
-        _release(notification, "sms_status")
-        raise
-    _record_sent(notification, "sms_status", "sms_sent_at", now=now)
+    with unbroken():
+        if not _claim(notification, "sms_status", now=now):
+            return False
+        try:
+            channel.send(pref.mobile_number, notification.title)
+        except BaseException:
+            _release(notification, "sms_status")
+            raise
+        _record_sent(notification, "sms_status", "sms_sent_at", now=now)
     return True
 
 
