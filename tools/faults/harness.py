@@ -53,12 +53,12 @@ class Size:
 
 
 FULL = Size(victims=8000, sweep_duties=1500, officers=8, outage_seconds=20, drain_seconds=300)
-SHORT = Size(victims=2000, sweep_duties=150, officers=4, outage_seconds=6, drain_seconds=120)
+SHORT = Size(victims=1000, sweep_duties=150, officers=4, outage_seconds=5, drain_seconds=90)
 
 # How soon the outbox acts, for a bounded run: a notification whose prompt was lost is prompted
-# again after 10 s (production: 120 s), by a sweep beat runs every 5 s (production: a minute).
-REDELIVER_AFTER = 10
-REDELIVER_EVERY = 5
+# again after 5 s (production: 120 s), by a sweep beat runs every 2 s (production: a minute).
+REDELIVER_AFTER = 5
+REDELIVER_EVERY = 2
 
 
 def log(message: str) -> None:
@@ -185,6 +185,7 @@ class Load:
     withdrawn: list[int] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
+    withdrawing: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _session(self, officer: Officer) -> requests.Session:
@@ -218,7 +219,7 @@ class Load:
         n = 0
         while not self.stop.is_set():
             n += 1
-            if n % 4 == 0 and officer.referrals:
+            if self.withdrawing.is_set() and n % 3 == 0 and officer.referrals:
                 referral = officer.referrals.pop()
                 url = f"{self.base}/api/v1/referrals/{referral}/withdraw/"
                 body = {"reason": "Fault harness: victim moved away"}
@@ -317,22 +318,36 @@ class Harness:
         s.redis.start()
         log("migrating")
         s.manage("migrate", "--no-input", "-v", "0", timeout=600)
+        self.orm()
+        self.schedules()
+        for process in (s.web, s.worker, s.beat):
+            process.start()  # they start up while the force is made
         log(f"generating a force of {self.size.victims:,} victims and witnesses")
         s.manage(
             "generate_force", "--victims", str(self.size.victims), "--months", "2", "--force",
             timeout=900,
         )  # fmt: skip
-        self.orm()
         self.seed()
-        for process in (s.web, s.worker, s.beat):
-            process.start()
         wait_for_port(s.web_port, timeout=60, what="gunicorn")
         self.wait_for_worker()
+
+    def schedules(self) -> None:
+        from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
+
+        # Only the outbox's own sweep and the heartbeat run, the sweep every few seconds.
+        PeriodicTask.objects.exclude(
+            task__in=["notifications.redeliver", "health.heartbeat"]
+        ).update(enabled=False)
+        every, _ = IntervalSchedule.objects.get_or_create(
+            every=REDELIVER_EVERY, period=IntervalSchedule.SECONDS
+        )
+        PeriodicTask.objects.filter(task="notifications.redeliver").update(interval=every)
+        PeriodicTasks.update_changed()
 
     def seed(self) -> None:
         from django.contrib.auth.hashers import make_password
         from django.db import connection
-        from django_celery_beat.models import IntervalSchedule, PeriodicTask
+        from django.db.models import Count, Q
 
         from accounts.models import Role, User, UserRole
         from cases.models import Party
@@ -346,14 +361,6 @@ class Harness:
                 "WHERE status IN ('due', 'missed')"
             )
             cursor.execute("DELETE FROM notifications_notification")
-        # Only the outbox's own sweep and the heartbeat run, the sweep every few seconds.
-        PeriodicTask.objects.exclude(
-            task__in=["notifications.redeliver", "health.heartbeat"]
-        ).update(enabled=False)
-        every, _ = IntervalSchedule.objects.get_or_create(
-            every=REDELIVER_EVERY, period=IntervalSchedule.SECONDS
-        )
-        PeriodicTask.objects.filter(task="notifications.redeliver").update(interval=every)
         # Each agency has someone to hear of a withdrawn referral.
         for agency in SupportAgency.objects.all():
             user = User.objects.create(
@@ -362,11 +369,16 @@ class Harness:
                 agency=agency,
             )
             UserRole.objects.create(user=user, role=Role.AGENCY)
-        # The busiest officers sign in with a password; each records contacts on their cases.
+        # Officers with the most referrals waiting for an answer sign in with a password; each
+        # records contacts on their cases, and withdraws referrals during the broker outage.
+        waiting = Count(
+            "cases_in_charge__referrals",
+            filter=Q(cases_in_charge__referrals__status=ReferralStatus.SENT),
+        )
         officers = list(
-            User.objects.filter(role_grants__role=Role.OFFICER, cases_in_charge__isnull=False)
-            .distinct()
-            .order_by("id")[: self.size.officers]
+            User.objects.filter(role_grants__role=Role.OFFICER)
+            .annotate(waiting=waiting)
+            .order_by("-waiting", "id")[: self.size.officers]
         )
         User.objects.filter(pk__in=[o.pk for o in officers]).update(
             password=make_password(PASSWORD)
@@ -514,7 +526,9 @@ class Harness:
             time.sleep(2)
             down = time.monotonic()
             s.redis.stop()
+            load.withdrawing.set()  # each makes notices to an agency, for the broker that is down
             time.sleep(self.size.outage_seconds)
+            load.withdrawing.clear()
             s.redis.start()
             up = time.monotonic()
             log("fault 2: Redis started again")
@@ -533,10 +547,16 @@ class Harness:
                 ).values_list("id", flat=True)
             )
         )
+        died = [p.name for p in (s.web, s.worker, s.beat) if not p.alive]
+        for process in (s.web, s.worker, s.beat):
+            if not process.alive:
+                process.start()  # as its supervisor would, to count what was lost
         self.wait_for_worker()
         waited = self.drain(ids)
         figures = self.count(ids)
         problems = self.problems(figures)
+        if died:
+            problems.append(f"exited when Redis went away: {', '.join(died)}")
         if load.failures:
             problems.append(f"server errors during a broker outage: {load.failures[:5]}")
         if saved != load.contacts_saved_said:
@@ -553,6 +573,7 @@ class Harness:
                 ("answers after it was back", statuses(phases["after"])),
                 ("contacts answered 201 / saved", f"{load.contacts_saved_said} / {saved}"),
                 ("referrals withdrawn (200) / saved", f"{len(load.withdrawn)} / {withdrawn}"),
+                ("processes that exited", ", ".join(died) or "none"),
                 ("agency notices due", figures["due"]),
                 ("sent", figures["sent"]),
                 ("sent twice", figures["sent twice"]),
@@ -574,6 +595,7 @@ class Harness:
         from django.db import connection
 
         with Load(base, self.officers) as load:
+            time.sleep(1)
             deadline = time.monotonic() + 120
             while self.sent_count(ids) < len(ids) // 5 and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -585,7 +607,7 @@ class Harness:
             s.postgres.start()
             up = time.monotonic()
             log("fault 3: PostgreSQL started again")
-            time.sleep(5)
+            time.sleep(3)
         phases = load.by_phase(down, up)
         waited = self.drain(ids)
         figures = self.count(ids)
@@ -598,6 +620,8 @@ class Harness:
                 problems.append(f"{process.name} died with the database restart")
         if any(status.startswith("5") for status in phases["after"]):
             problems.append("server errors after PostgreSQL was back")
+        if any(status == "500" for status in load.statuses):
+            problems.append("a 500 page: a database restart should be a 503 to retry")
         self.report(
             "3. PostgreSQL restarted under load (API and delivery)",
             [
