@@ -371,9 +371,18 @@ class Harness:
             UserRole.objects.create(user=user, role=Role.AGENCY)
         # Officers with the most referrals waiting for an answer sign in with a password; each
         # records contacts on their cases, and withdraws referrals during the broker outage.
+        withdrawable = [
+            ReferralStatus.SENT,
+            ReferralStatus.RETURNED,
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.IN_PROGRESS,
+        ]
         waiting = Count(
             "cases_in_charge__referrals",
-            filter=Q(cases_in_charge__referrals__status=ReferralStatus.SENT),
+            filter=Q(
+                cases_in_charge__referrals__status__in=withdrawable,
+                cases_in_charge__referrals__sent_at__isnull=False,
+            ),
         )
         officers = list(
             User.objects.filter(role_grants__role=Role.OFFICER)
@@ -390,8 +399,8 @@ class Harness:
             )
             referrals = list(
                 Referral.objects.filter(
-                    case__officer=officer, status=ReferralStatus.SENT
-                ).values_list("id", flat=True)[:50]
+                    case__officer=officer, status__in=withdrawable, sent_at__isnull=False
+                ).values_list("id", flat=True)[:100]
             )
             self.officers.append(Officer(officer.username, parties, referrals))
 
@@ -521,6 +530,7 @@ class Harness:
 
         s = self.stack
         base = f"http://127.0.0.1:{s.web_port}"
+        saved_before = self.query(Contact.objects.filter(summary__startswith=MARK).count)
         log(f"fault 2: {len(self.officers)} officers recording contacts; stopping Redis")
         with Load(base, self.officers) as load:
             time.sleep(2)
@@ -534,7 +544,7 @@ class Harness:
             log("fault 2: Redis started again")
             time.sleep(3)
         phases = load.by_phase(down, up)
-        saved = self.query(Contact.objects.filter(summary__startswith=MARK).count)
+        saved = self.query(Contact.objects.filter(summary__startswith=MARK).count) - saved_before
         withdrawn = self.query(
             lambda: Referral.objects.filter(
                 pk__in=load.withdrawn, status=ReferralStatus.WITHDRAWN
