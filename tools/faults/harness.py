@@ -53,7 +53,7 @@ class Size:
 
 
 FULL = Size(victims=8000, sweep_duties=1500, officers=8, outage_seconds=20, drain_seconds=300)
-SHORT = Size(victims=1000, sweep_duties=150, officers=4, outage_seconds=5, drain_seconds=90)
+SHORT = Size(victims=1000, sweep_duties=100, officers=4, outage_seconds=5, drain_seconds=90)
 
 # How soon the outbox acts, for a bounded run: a notification whose prompt was lost is prompted
 # again after 5 s (production: 120 s), by a sweep beat runs every 2 s (production: a minute).
