@@ -52,7 +52,7 @@ class Size:
     drain_seconds: float
 
 
-FULL = Size(victims=8000, sweep_duties=1500, officers=8, outage_seconds=20, drain_seconds=300)
+FULL = Size(victims=8000, sweep_duties=1500, officers=8, outage_seconds=20, drain_seconds=600)
 SHORT = Size(victims=1000, sweep_duties=100, officers=4, outage_seconds=5, drain_seconds=90)
 
 # How soon the outbox acts, for a bounded run: a notification whose prompt was lost is prompted
@@ -180,7 +180,9 @@ class Load:
     base: str
     officers: list[Officer]
     statuses: collections.Counter = field(default_factory=collections.Counter)
-    answers: list[tuple[float, str]] = field(default_factory=list)  # (when, status)
+    answers: list[tuple[float, float, str]] = field(
+        default_factory=list
+    )  # (asked, answered, status)
     contacts_saved_said: int = 0
     withdrawn: list[int] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
@@ -234,6 +236,7 @@ class Load:
                     "purpose": "other",
                     "summary": f"{MARK} {secrets.token_hex(6)}",
                 }
+            asked = time.monotonic()
             try:
                 answer = session.post(url, json=body, timeout=30)
                 status = str(answer.status_code)
@@ -242,7 +245,7 @@ class Load:
                 answer = None
             with self.lock:
                 self.statuses[status] += 1
-                self.answers.append((time.monotonic(), status))
+                self.answers.append((asked, time.monotonic(), status))
                 if answer is not None and answer.status_code == 201:
                     self.contacts_saved_said += 1
                 if answer is not None and answer.status_code == 200 and referral:
@@ -252,11 +255,13 @@ class Load:
             time.sleep(0.05)
 
     def by_phase(self, down: float, up: float) -> dict[str, collections.Counter]:
-        """Answers by status: before the fault, while the service was down, after it was back."""
+        """Answers by status: to requests answered before the fault, to those made while the
+        service was down (or answered then), and to those made after it was back."""
         phases = {"before": collections.Counter(), "down": collections.Counter()}
         phases["after"] = collections.Counter()
-        for when, status in self.answers:
-            phases["before" if when < down else "down" if when < up else "after"][status] += 1
+        for asked, answered, status in self.answers:
+            phase = "before" if answered < down else "after" if asked >= up else "down"
+            phases[phase][status] += 1
         return phases
 
     def __enter__(self):
