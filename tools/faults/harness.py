@@ -574,7 +574,7 @@ class Harness:
             problems.append(f"exited when Redis went away: {', '.join(died)}")
         if load.failures:
             problems.append(f"server errors during a broker outage: {load.failures[:5]}")
-        if saved != load.contacts_saved_said:
+        if saved < load.contacts_saved_said:  # more saved: an answer cut off after the commit
             problems.append(f"{load.contacts_saved_said} contacts answered 201, {saved} saved")
         if withdrawn != len(load.withdrawn):
             problems.append(f"{len(load.withdrawn)} withdrawals answered 200, {withdrawn} saved")
@@ -628,7 +628,7 @@ class Harness:
         figures = self.count(ids)
         saved = self.query(Contact.objects.filter(summary__startswith=MARK).count) - saved_before
         problems = self.problems(figures)
-        if saved != load.contacts_saved_said:
+        if saved < load.contacts_saved_said:  # more saved: an answer cut off after the commit
             problems.append(f"{load.contacts_saved_said} contacts answered 201, {saved} saved")
         for process in (s.web, s.worker, s.beat):
             if not process.alive:
