@@ -16,8 +16,9 @@ database believes. The faults:
 3. PostgreSQL is restarted while officers use the API and the worker delivers a sweep.
 
 Everything is bounded in time, and every process is stopped on the way out (also on an error or
-Ctrl-C). The exit status is 1 if anything was sent twice or lost, a request answered 500 during
-the broker outage, or an answer of success was not saved.
+Ctrl-C). The exit status is 1 if anything was sent twice or lost, a request was answered 500
+during the broker outage or the database restart, an answer of success was not saved, or a
+process exited.
 """
 
 import argparse
@@ -28,6 +29,7 @@ import re
 import secrets
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -130,8 +132,6 @@ class Stack:
         self.processes = [self.web, self.worker, self.beat, self.redis]
 
     def manage(self, *argv: str, timeout: float) -> None:
-        import subprocess
-
         with (self.logs / "manage.log").open("ab") as out:
             subprocess.run(  # noqa: S603 (manage.py, no shell)
                 [str(BIN / "python"), "manage.py", *argv],

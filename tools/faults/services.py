@@ -39,6 +39,7 @@ class Process:
     def __init__(self, name: str, argv: list[str], *, env: dict, logs: Path):
         self.name, self.argv, self.env, self.log_path = name, argv, env, logs / f"{name}.log"
         self.popen: subprocess.Popen | None = None
+        self.groups: list[int] = []  # every start's process group, the killed ones' too
         self.starts = 0
 
     def start(self) -> None:
@@ -55,6 +56,7 @@ class Process:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+        self.groups.append(self.popen.pid)
         log.close()
 
     @property
@@ -79,8 +81,9 @@ class Process:
                 break
             except subprocess.TimeoutExpired:
                 continue
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.popen.pid, signal.SIGKILL)  # children left behind, if any
+        for group in self.groups:  # children left behind by this start or a killed one
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
 
 
 def _postgres_bindir() -> Path:
