@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format bandit check-deploy compose-check lock audit clean
+.PHONY: install run test lint format bandit check-deploy compose-check lock audit clean faults faults-short
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ check-deploy: install
 
 compose-check: install
 	SECRET_KEY=compose-config-check $(BIN)/docker-compose -f docker-compose.yml config --quiet
+
+# Faults survived (README): a private PostgreSQL and Redis on loopback, gunicorn, worker and beat;
+# the worker killed mid-delivery, Redis stopped under API writes, PostgreSQL restarted under load.
+# Needs PostgreSQL's server binaries and redis-server installed, not running. faults-short is CI's.
+faults: install
+	$(BIN)/python -m tools.faults.harness
+
+faults-short: install
+	$(BIN)/python -m tools.faults.harness --short
 
 # Regenerate the pinned lock from pyproject.toml's ranges.
 lock:

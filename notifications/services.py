@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -30,6 +30,7 @@ from entitlements import calendar
 from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner
 from entitlements.selectors import owned_by
 from outbox.queue import queue_many_on_commit
+from outbox.worker import unbroken
 
 from .channels import sms_channel
 from .models import Delivery, Kind, Notification, Preference
@@ -428,6 +429,18 @@ def _record_sent(notification: Notification, status: str, sent_at: str, *, now) 
             pause = min(pause * 2, 5.0)
 
 
+def message_id(notification: Notification) -> str:
+    """The same Message-ID every time this notification is emailed: mail systems take a second
+    copy (a send repeated after a worker died before recording it) for the same message, and
+    what was sent can be matched to its notification without reading its text."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "victimcare.invalid"
+    return f"<notification-{notification.pk}.email@{domain}>"
+
+
+def send_mail(subject: str, body: str, from_email: str, to: list[str], *, headers: dict) -> None:
+    EmailMessage(subject, body, from_email, to, headers=headers).send()
+
+
 def _send_email(notification: Notification, *, now) -> bool:
     if notification.email_status != Delivery.PENDING:
         return False
@@ -437,21 +450,24 @@ def _send_email(notification: Notification, *, now) -> bool:
             email_status=Delivery.SKIPPED
         )
         return False
-    if not _claim(notification, "email_status", now=now):
-        return False
     link = settings.SITE_URL.rstrip("/") + notification.link if notification.link else ""
     body = f"{notification.body}\n\n{link}\n\n{settings.FORCE_NAME} VictimCare".strip()
-    try:
-        send_mail(
-            notification.title,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient.email],
-        )
-    except BaseException:
-        _release(notification, "email_status")
-        raise
-    _record_sent(notification, "email_status", "email_sent_at", now=now)
+    # From claim to record, a worker told to die finishes first (outbox.worker).
+    with unbroken():
+        if not _claim(notification, "email_status", now=now):
+            return False
+        try:
+            send_mail(
+                notification.title,
+                body,
+                settings.DEFAULT_FROM_EMAIL,
+                [recipient.email],
+                headers={"Message-ID": message_id(notification)},
+            )
+        except BaseException:
+            _release(notification, "email_status")
+            raise
+        _record_sent(notification, "email_status", "email_sent_at", now=now)
     logger.info("reminder emailed", extra={"notification": notification.pk})
     return True
 
@@ -466,14 +482,15 @@ def _send_sms(notification: Notification, *, now) -> bool:
             sms_status=Delivery.SKIPPED
         )
         return False
-    if not _claim(notification, "sms_status", now=now):
-        return False
-    try:
-        channel.send(pref.mobile_number, notification.title)
-    except BaseException:
-        _release(notification, "sms_status")
-        raise
-    _record_sent(notification, "sms_status", "sms_sent_at", now=now)
+    with unbroken():
+        if not _claim(notification, "sms_status", now=now):
+            return False
+        try:
+            channel.send(pref.mobile_number, notification.title)
+        except BaseException:
+            _release(notification, "sms_status")
+            raise
+        _record_sent(notification, "sms_status", "sms_sent_at", now=now)
     return True
 
 

@@ -281,6 +281,9 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
     }
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # kombu's Redis transport, with a worker that survives losing Redis mid-task.
+        CELERY_BROKER_TRANSPORT = "victimcare.broker:Transport"
 # A request that queues work while the broker is down waits at most about a second before the
 # work is left to its redelivery sweep (outbox.queue), instead of kombu's longer default retries.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

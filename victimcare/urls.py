@@ -32,3 +32,6 @@ urlpatterns = [
 ]
 
 handler403 = "django.views.defaults.permission_denied"
+# A database restarting is a 503 to try again, not a 500 (victimcare/errors.py).
+handler500 = "victimcare.errors.server_error_or_unavailable"
+handler400 = "victimcare.errors.bad_request_or_unavailable"
