@@ -757,13 +757,14 @@ class Generator:
             "proposed_reason, support_requested, risk_level, lawful_basis, consent_scope, "
             "consent_method, consent_recorded_at, consent_recorded_by_id, consent_withdrawn_at, "
             "consent_withdrawn_by_id, created_by_id, created_at, sent_at, respond_by, "
-            "responded_at, reason, outcome, version) SELECT id, case_id, party_id, agency_id, "
+            "responded_at, reason, outcome, sharing_reason, version) SELECT id, case_id, party_id, "
+            "agency_id, "
             "CASE WHEN answer_at >= %(now)s THEN 'sent' WHEN v < 0.08 THEN 'declined' "
             "WHEN v < 0.5 THEN 'accepted' WHEN v < 0.8 THEN 'in_progress' ELSE 'closed' END, "
             "'Proposed by the record', '', '', 'consent', '[\"contact\", \"offence\"]', "
             "'phone', sent_at - interval '10 minutes', officer_id, NULL, NULL, officer_id, "
             "sent_at - interval '10 minutes', sent_at, respond_by, CASE WHEN answer_at < "
-            "%(now)s THEN answer_at END, '', '', 1 FROM gen_referral ORDER BY id",
+            "%(now)s THEN answer_at END, '', '', '', 1 FROM gen_referral ORDER BY id",
         )
         self.step(
             "referrals_referralevent",
