@@ -17,6 +17,7 @@ from django.db.models.functions import MD5, Cast, Concat
 from django.utils import timezone
 
 from accounts.models import Team, TeamMembership, User
+from cases.dates import EARLIEST_DATE
 from cases.models import Case
 from cases.services import EditConflict
 from compliance.services import Period
@@ -102,6 +103,14 @@ def create_sample(
         raise ValidationError({"officer": "Choose an officer who is in the chosen team."})
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise ValidationError({"size": f"Choose between {MIN_SIZE} and {MAX_SIZE} cases."})
+    if period.start < EARLIEST_DATE:
+        raise ValidationError({"period_start": "Enter a date from 1900 onwards."})
+    if period.end > today:
+        # A sample reviews cases already reported: a period ending ahead would be saved as if it
+        # covered days that have not happened.
+        raise ValidationError(
+            {"period_end": "This cannot be in the future: end the period today or before."}
+        )
     if period.start > period.end:
         raise ValidationError({"period_end": "The end of the period must be after its start."})
     version = ChecklistVersion.objects.in_force(today)

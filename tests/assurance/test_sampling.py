@@ -11,6 +11,7 @@ from assurance import services
 from assurance.forms import SampleForm
 from assurance.models import ChecklistVersion, SampleCase
 from cases.models import Case
+from compliance.services import Period
 from tests.factories import TeamFactory, make_user
 
 from .conftest import JUNE, UTC, make_case
@@ -186,3 +187,37 @@ def test_a_sample_keeps_the_checklist_in_force_on_the_day_it_was_drawn(
     assert june.checklist_version == first
     assert july.checklist_version == later
     assert Case.objects.count() == 12
+
+
+@pytest.mark.parametrize(
+    ("period", "field"),
+    [
+        (Period(datetime.date(2026, 6, 1), datetime.date(2026, 7, 1)), "period_end"),
+        (Period(datetime.date(1899, 12, 31), datetime.date(2026, 6, 30)), "period_start"),
+    ],
+)
+def test_a_period_ending_ahead_or_starting_before_1900_is_a_field_error(
+    team_supervisor, team, team_cases, period, field
+):
+    with pytest.raises(ValidationError) as refused:
+        services.create_sample(
+            by=team_supervisor,
+            team=team,
+            officer=None,
+            period=period,
+            size=5,
+            today=datetime.date(2026, 6, 30),
+        )
+    assert list(refused.value.message_dict) == [field]
+
+
+def test_a_period_ending_today_is_drawn(team_supervisor, team, team_cases):
+    sample = services.create_sample(
+        by=team_supervisor,
+        team=team,
+        officer=None,
+        period=JUNE,
+        size=5,
+        today=datetime.date(2026, 6, 30),
+    )
+    assert sample.period_end == datetime.date(2026, 6, 30)
