@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from cases.api.serializers import RecordedAtField
 from cases.models import Case, Contact, Person
+from entitlements import duty_notes
 from entitlements.calendar import LONDON
 from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner, Right, Trigger
 
@@ -161,6 +162,22 @@ class DutySerializer(serializers.ModelSerializer):
 
     def get_overdue(self, duty: Duty) -> bool:
         return duty.status in OPEN_STATUSES and duty.due_at < timezone.now()
+
+
+class DutyDetailSerializer(DutySerializer):
+    """One duty, with what other apps say about it: for Right 4, the victim's choice about the
+    referral to victim services and why it has not been sent (the page shows the same lines)."""
+
+    notes = serializers.SerializerMethodField(
+        help_text="Plain sentences about the duty, such as why the Right 4 referral waits."
+    )
+
+    class Meta(DutySerializer.Meta):
+        fields = [*DutySerializer.Meta.fields, "notes"]
+        read_only_fields = fields
+
+    def get_notes(self, duty: Duty) -> list[str]:
+        return duty_notes.for_duty(duty)
 
 
 # --- resolving a duty --------------------------------------------------------------------------

@@ -75,9 +75,9 @@ class CaseDutyListView(DutyAccess, generics.ListAPIView):
 
 
 class DutyDetailView(DutyAccess, generics.RetrieveAPIView):
-    """One duty, with the working-day sum behind its deadline."""
+    """One duty, with the working-day sum behind its deadline and why it waits, if it does."""
 
-    serializer_class = s.DutySerializer
+    serializer_class = s.DutyDetailSerializer
 
     def get_queryset(self):
         if self.is_schema_request():
@@ -85,7 +85,8 @@ class DutyDetailView(DutyAccess, generics.RetrieveAPIView):
         return duty_queryset(self.request.user)
 
     @extend_schema(
-        summary="Read a duty", responses={200: s.DutySerializer, 403: FORBIDDEN, 404: NOT_FOUND}
+        summary="Read a duty",
+        responses={200: s.DutyDetailSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

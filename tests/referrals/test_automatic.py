@@ -16,6 +16,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
+from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.services import add_to_team
@@ -587,3 +588,18 @@ def test_a_policy_cannot_share_what_is_not_a_share_item():
     with pytest.raises(ValidationError) as refused:
         policy.full_clean()
     assert "automatic_scope" in refused.value.message_dict
+
+
+def test_the_obligation_api_says_why_a_referral_waits_and_the_list_stays_lean(vs):
+    case = make_case("rape")
+    client = APIClient()
+    client.force_authenticate(case.officer)
+    with time_machine.travel(TUESDAY, tick=False):
+        found = client.get(reverse("api-obligation-detail", args=[right4(case).pk])).json()
+        listed = client.get(reverse("api-case-obligations", args=[case.pk])).json()
+    assert found["notes"] == [
+        "The victim's choice: Not asked yet: they must agree first.",
+        "Not sent: waiting for the victim's consent: sexual offences need the victim to agree.",
+    ]
+    # The sentences cost queries per duty: only the one duty's answer carries them.
+    assert all("notes" not in row for row in listed["results"])
