@@ -22,9 +22,11 @@ def agency_worklist(user) -> QuerySet[Referral]:
     )
 
 
-def shared_without_consent(user) -> QuerySet[Referral]:
+def shared_without_consent(user, *, automatic: bool = False) -> QuerySet[Referral]:
     """For a supervisor's review: referrals recorded on a basis other than consent, on cases of
-    the teams they supervise that they may see, newest first, with what the list shows."""
+    the teams they supervise that they may see, newest first, with what the list shows. The
+    officers' own decisions, or (automatic) the Right 4 referrals VictimCare sent under the policy,
+    kept apart so the policy's many cannot bury the officers' few."""
     supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
     return (
         Referral.objects.visible_to(user)
@@ -33,9 +35,7 @@ def shared_without_consent(user) -> QuerySet[Referral]:
             consent_recorded_at__isnull=False,
             case__team_id__in=supervised,
         )
-        # Not the automatic Right 4 referrals: they follow the policy, one for most victims, and
-        # would bury the officers' own decisions to share without consent.
-        .exclude(sent_automatically=True)
+        .filter(sent_automatically=automatic)
         .select_related(
             "agency", "sharing_exception", "consent_recorded_by", "case", "party__person"
         )

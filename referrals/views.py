@@ -182,10 +182,12 @@ class SharedWithoutConsentView(ActionRequiredMixin, View):
     action = "referrals.review_without_consent"
 
     def get(self, request):
-        page = Paginator(selectors.shared_without_consent(request.user), 30).get_page(
-            request.GET.get("page")
+        automatic = request.GET.get("sent") == "victimcare"
+        referrals = selectors.shared_without_consent(request.user, automatic=automatic)
+        page = Paginator(referrals, 30).get_page(request.GET.get("page"))
+        return render(
+            request, "referrals/without_consent.html", {"page": page, "automatic": automatic}
         )
-        return render(request, "referrals/without_consent.html", {"page": page})
 
 
 class AgencyWorklistView(ActionRequiredMixin, View):

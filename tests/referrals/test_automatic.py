@@ -421,7 +421,7 @@ def test_nothing_is_sent_without_an_exception_to_consent_in_force_for_the_victim
     )
 
 
-def test_the_supervisors_review_of_sharing_without_consent_leaves_out_automatic_referrals(vs):
+def test_the_supervisors_review_keeps_automatic_referrals_apart_from_the_officers_own(client, vs):
     case = make_case()
     sweep(TUESDAY)
     officers_own = make_case(team=case.team, at=TUESDAY)
@@ -439,6 +439,15 @@ def test_the_supervisors_review_of_sharing_without_consent_leaves_out_automatic_
     add_to_team(team=case.team, user=supervisor, is_supervisor=True)
     assert proposal(case).shared_without_consent
     assert list(selectors.shared_without_consent(supervisor)) == [proposal(officers_own)]
+    assert list(selectors.shared_without_consent(supervisor, automatic=True)) == [proposal(case)]
+    client.force_login(supervisor)
+    url = reverse("referrals-without-consent")
+    officers = client.get(url).content.decode()
+    assert "Victim cannot be reached" in officers
+    assert officers.count("VictimCare, under the policy") == 0
+    policy = client.get(url, {"sent": "victimcare"}).content.decode()
+    assert policy.count("VictimCare, under the policy") == 1
+    assert "Victim cannot be reached" not in policy
 
 
 def test_only_the_victim_service_is_sent_automatically(vs):
