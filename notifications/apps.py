@@ -15,3 +15,4 @@ class NotificationsConfig(AppConfig):
         referral_events.subscribe(
             referral_events.ReferralSentAutomatically, services.notify_agency_of_new_referral
         )
+        referral_events.subscribe(referral_events.ReferralWithdrawn, services.on_referral_withdrawn)

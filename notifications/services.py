@@ -604,6 +604,11 @@ def notify_agency_of_new_referral(event) -> list[int]:
     return _queue(_create(rows))
 
 
+def on_referral_withdrawn(event) -> list[int]:
+    """referrals.events.ReferralWithdrawn: the agency's staff are told to stop."""
+    return notify_agency_of_withdrawal(event.referral, now=event.at, consent=event.consent)
+
+
 def notify_agency_of_withdrawal(
     referral, *, now: datetime.datetime, consent: bool | None = None
 ) -> list[int]:

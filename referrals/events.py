@@ -6,13 +6,15 @@ roll back with it, and anything it hands to the broker goes through outbox.queue
 
 Events and who listens:
 - ReferralSentAutomatically: notifications tells the agency's staff a new referral is waiting.
+- ReferralWithdrawn: notifications tells the agency's staff to stop (the police withdrew it, or
+  the victim withdrew consent).
 """
 
 import datetime
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from outbox.events import Channel
 
 
 @dataclass(frozen=True)
@@ -23,14 +25,15 @@ class ReferralSentAutomatically:
     at: datetime.datetime
 
 
-_subscribers: dict[type, list[Callable[[Any], None]]] = defaultdict(list)
+@dataclass(frozen=True)
+class ReferralWithdrawn:
+    """The police withdrew a sent referral, or the victim withdrew their consent to it."""
+
+    referral: Any  # referrals.models.Referral, as just changed
+    at: datetime.datetime
+    consent: bool  # True: consent withdrawn; False: the police withdrew the referral
 
 
-def subscribe(event_type: type, handler: Callable[[Any], None]) -> None:
-    if handler not in _subscribers[event_type]:
-        _subscribers[event_type].append(handler)
-
-
-def publish(event: object) -> None:
-    for handler in _subscribers[type(event)]:
-        handler(event)
+channel = Channel("referrals")
+subscribe = channel.subscribe
+publish = channel.publish

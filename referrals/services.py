@@ -20,6 +20,7 @@ from entitlements import calendar
 from entitlements import services as duties
 from entitlements.models import DutyRule, MetBy
 
+from . import events
 from .models import (
     CONSENT_BASES,
     AgencyKind,
@@ -656,6 +657,4 @@ def add_update(*, referral, by, note: str, now=None) -> ReferralEvent:
 
 
 def _tell_agency(referral: Referral, *, now, consent: bool) -> None:
-    from notifications.services import notify_agency_of_withdrawal
-
-    notify_agency_of_withdrawal(referral, now=now, consent=consent)
+    events.publish(events.ReferralWithdrawn(referral=referral, at=now, consent=consent))
