@@ -6,12 +6,6 @@ from .two_factor import views as two_factor_views
 from .two_factor.middleware import second_factor_not_required
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("home/officer/", views.OfficerHomeView.as_view(), name="home-officer"),
-    path("home/supervisor/", views.SupervisorHomeView.as_view(), name="home-supervisor"),
-    path("home/witness-care/", views.WitnessCareHomeView.as_view(), name="home-witness-care"),
-    path("home/agency/", views.AgencyHomeView.as_view(), name="home-agency"),
-    path("home/admin/", views.AdminHomeView.as_view(), name="home-admin"),
     path("teams/", views.TeamListView.as_view(), name="team-list"),
     path("teams/<id:pk>/", views.TeamDetailView.as_view(), name="team-detail"),
     path("account/", views.ProfileView.as_view(), name="profile"),

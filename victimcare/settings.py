@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "simple_history",
     "audit",
     "retention",
+    "home",
 ]
 
 MIDDLEWARE = [
