@@ -12,11 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Role, TeamKind, User
 from audit.history import record_update
-from entitlements import services as duties
-from entitlements.models import MetBy
-from referrals import services as referrals
 
-from . import dates, rules
+from . import dates, events, rules
+from .events import RecordKind
 from .models import (
     DERIVED_BASES,
     RECEIVED_EVENT_KINDS,
@@ -194,7 +192,7 @@ def create_case(
     case.save()
     person = victim if isinstance(victim, Person) else create_person(by=by, **victim)
     add_party(case=case, person=person, role=victim_role, by=by, now=now, clock_at=case.reported_at)
-    duties.on_case_created(case, at=now)
+    events.publish(events.CaseCreated(case=case, at=now))
     return case
 
 
@@ -339,8 +337,10 @@ def add_party(
     party.full_clean()
     party.save()
     recompute_enhanced(party=party, by=by, reason="Added to the case", now=now)
-    duties.on_party_added(party, at=clock_at or _now(now), at_report=clock_at is not None)
-    referrals.propose_for_party(party, now=now)
+    now = _now(now)
+    events.publish(
+        events.PartyAdded(party=party, at=clock_at or now, at_report=clock_at is not None, now=now)
+    )
     return party
 
 
@@ -436,7 +436,7 @@ def recompute_enhanced(
     if party.enhanced != enhanced:
         party.enhanced = enhanced
         Party.objects.filter(pk=party.pk).update(enhanced=enhanced)
-        duties.on_enhanced_changed(party, now=now)
+        events.publish(events.EnhancedChanged(party=party, now=_now(now)))
     return enhanced
 
 
@@ -533,7 +533,7 @@ def record_contact(
     contact.save()
     if purpose == ContactPurpose.UPDATE:
         _refresh_next_update(party)
-    duties.on_contact(contact, meets=meets)
+    events.publish(events.ContactRecorded(contact=contact, meets=tuple(meets)))
     return contact
 
 
@@ -577,7 +577,7 @@ def agree_updates(
     agreement.save()
     _refresh_next_update(party)
     agreement.refresh_from_db()
-    duties.on_update_agreed(agreement)
+    events.publish(events.UpdatesAgreed(agreement=agreement))
     return agreement
 
 
@@ -660,7 +660,7 @@ def record_event(
             setattr(case, name, value)
         case.version += 1
         record_update(case)
-    duties.on_event_recorded(event)
+    events.publish(events.EventRecorded(event=event))
     return event
 
 
@@ -677,7 +677,7 @@ def withdraw_event(
     event.withdrawn_by = by
     event.withdrawal_reason = reason
     event.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
-    duties.on_event_withdrawn(event, by=by, now=event.withdrawn_at)
+    events.publish(events.EventWithdrawn(event=event, by=by, at=event.withdrawn_at))
     return event
 
 
@@ -699,7 +699,7 @@ def close_case(
         expected_version=expected_version,
         fields={"status": CaseStatus.CLOSED, "outcome": outcome, "closed_at": _now(now)},
     )
-    duties.on_case_closed(case, at=case.closed_at)
+    events.publish(events.CaseClosed(case=case, at=case.closed_at))
     return case
 
 
@@ -788,7 +788,7 @@ def record_needs_assessment(
                 opted_out=bool(row and row.opted_out),
             )
     recompute_enhanced(party=party, by=by, reason="Needs assessment recorded", now=now)
-    duties.on_needs_assessed(assessment)
+    events.publish(events.NeedsAssessed(assessment=assessment))
     return assessment
 
 
@@ -891,10 +891,17 @@ def assess_risk(
         marac_reasons=reasons,
         domestic_abuse_incidents_in_window=incidents,
     )
-    duties.on_record(
-        party, MetBy.RISK_ASSESSMENT, at=now, by=by, record=f"Risk assessment: {grade} risk"
+    events.publish(
+        events.RecordMade(
+            kind=RecordKind.RISK_ASSESSMENT,
+            case=party.case,
+            party=party,
+            at=now,
+            by=by,
+            record=f"Risk assessment: {grade} risk",
+            subject=assessment,
+        )
     )
-    referrals.propose_after_risk(assessment, now=now)
     return assessment
 
 
@@ -936,12 +943,16 @@ def record_special_measures(
     record.save()
     record.measures.set(measures)
     if mg2_submitted_at is not None:
-        duties.on_record(
-            party,
-            MetBy.MG2_SUBMITTED,
-            at=mg2_submitted_at,
-            by=by,
-            record="MG2 submitted to the CPS",
+        events.publish(
+            events.RecordMade(
+                kind=RecordKind.MG2_SUBMITTED,
+                case=party.case,
+                party=party,
+                at=mg2_submitted_at,
+                by=by,
+                record="MG2 submitted to the CPS",
+                subject=record,
+            )
         )
     return record
 
@@ -969,12 +980,16 @@ def record_vps(
     )
     statement.full_clean()
     statement.save()
-    duties.on_record(
-        party,
-        MetBy.VPS_OFFERED,
-        at=now,
-        by=by,
-        record=f"Victim personal statement {statement.get_status_display().lower()}",
+    events.publish(
+        events.RecordMade(
+            kind=RecordKind.VPS_OFFERED,
+            case=party.case,
+            party=party,
+            at=now,
+            by=by,
+            record=f"Victim personal statement {statement.get_status_display().lower()}",
+            subject=statement,
+        )
     )
     return statement
 
@@ -1028,7 +1043,11 @@ def assign_witness_care_officer(
     case.witness_care_officer = officer
     case.version += 1
     record_update(case)
-    duties.on_case_record(case, MetBy.WCO_ASSIGNED, at=now, by=by, record=f"{officer} assigned")
+    events.publish(
+        events.RecordMade(
+            kind=RecordKind.WCO_ASSIGNED, case=case, at=now, by=by, record=f"{officer} assigned"
+        )
+    )
     return case
 
 

@@ -10,6 +10,7 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals and support agencies"
 
     def ready(self) -> None:
-        from . import automatic  # models are ready only now
+        from . import automatic, reactions  # models are ready only now
 
         duty_notes.register(automatic.duty_note)
+        reactions.subscribe()

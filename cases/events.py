@@ -1,0 +1,110 @@
+"""What happened to a case, published for the apps above cases to react to.
+
+cases records; it does not know what the Code owes for what it records (entitlements) or which
+support a victim should be offered (referrals). Each service publishes one of these events once
+its own rows are saved; entitlements and referrals subscribe in their AppConfig.ready(). Handlers
+run inside the service's transaction, lowest layer first (outbox/events.py says why), so an
+event recorded without its duties can never be committed.
+
+Events and who listens:
+- CaseCreated: entitlements meets "record the crime" (Right 2).
+- PartyAdded: entitlements starts what is owed to the person; referrals proposes support.
+- EnhancedChanged: entitlements re-times the person's open duties.
+- ContactRecorded: entitlements meets the duties the officer ticked, or the agreed update.
+- UpdatesAgreed: entitlements meets the agreement duty and schedules the agreed updates.
+- EventRecorded / EventWithdrawn: entitlements starts, or withdraws, the duties an event triggers.
+- CaseClosed: entitlements closes what no longer applies.
+- NeedsAssessed: entitlements meets the needs assessment duty and starts what the needs call for.
+- RecordMade: a record that meets a duty by itself (a risk assessment, an MG2, a VPS offer, a
+  witness care officer assigned); entitlements meets it; referrals proposes MARAC or an IDVA
+  after a risk assessment.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from outbox.events import Channel
+
+
+class RecordKind(models.TextChoices):
+    """A record that meets a duty by itself (entitlements.MetBy names the same kinds)."""
+
+    RISK_ASSESSMENT = "risk_assessment", "A risk assessment"
+    MG2_SUBMITTED = "mg2_submitted", "An MG2 submitted"
+    VPS_OFFERED = "vps_offered", "A victim personal statement offered"
+    WCO_ASSIGNED = "wco_assigned", "A witness care officer assigned"
+
+
+@dataclass(frozen=True)
+class CaseCreated:
+    case: Any  # cases.models.Case
+    at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class PartyAdded:
+    party: Any  # cases.models.Party
+    at: datetime.datetime  # when what is owed to them starts: the report, or now
+    at_report: bool  # the first victim, added with the case
+    now: datetime.datetime
+
+
+@dataclass(frozen=True)
+class EnhancedChanged:
+    party: Any
+    now: datetime.datetime
+
+
+@dataclass(frozen=True)
+class ContactRecorded:
+    contact: Any  # cases.models.Contact
+    meets: tuple = ()  # the duties the officer ticked as met by this contact
+
+
+@dataclass(frozen=True)
+class UpdatesAgreed:
+    agreement: Any  # cases.models.UpdateAgreement
+
+
+@dataclass(frozen=True)
+class EventRecorded:
+    event: Any  # cases.models.CaseEvent
+
+
+@dataclass(frozen=True)
+class EventWithdrawn:
+    event: Any
+    by: Any  # accounts.models.User
+    at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class CaseClosed:
+    case: Any
+    at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class NeedsAssessed:
+    assessment: Any  # cases.models.NeedsAssessment
+
+
+@dataclass(frozen=True)
+class RecordMade:
+    """A record that meets a duty by itself: for one person (party) or the whole case."""
+
+    kind: RecordKind
+    case: Any
+    at: datetime.datetime
+    by: Any
+    record: str  # what the duty's history says met it
+    party: Any = None  # None: the record is about the case (a witness care officer assigned)
+    subject: Any = field(default=None)  # the record itself, e.g. the RiskAssessment
+
+
+channel = Channel("cases")
+subscribe = channel.subscribe
+publish = channel.publish
