@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "simple_history",
     "audit",
     "retention",
+    # Last: the demo data, generate_force and benchmark commands (the top layer, ARCHITECTURE.md).
+    "tools",
 ]
 
 MIDDLEWARE = [
