@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "audit",
     "retention",
     "home",
+    # Last: the demo data, generate_force and benchmark commands (the top layer, ARCHITECTURE.md).
+    "tools",
 ]
 
 MIDDLEWARE = [

@@ -61,3 +61,14 @@ def test_an_import_hidden_in_a_function_is_seen_too(tree_copy: Path):
 
     assert result.returncode != 0
     assert "entitlements is not allowed to import referrals" in result.stdout
+
+
+def test_no_app_imports_the_tools_on_top(tree_copy: Path):
+    # The demo data and the benchmark sit above every app, so a domain app never needs them.
+    module = tree_copy / "compliance" / "services.py"
+    module.write_text(module.read_text() + "\nimport tools.demo.cases  # noqa: E402, F401\n")
+
+    result = lint_imports(tree_copy)
+
+    assert result.returncode != 0
+    assert "compliance is not allowed to import tools" in result.stdout

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Role, Team, TeamKind, User
-from cases.demo import DEMO_CASES, create_demo_cases, create_demo_referrals
 from referrals.models import AgencyKind, SupportAgency
-from surveys.demo import create_demo_surveys
 from surveys.services import link_token
+from tools.demo.cases import DEMO_CASES, create_demo_cases, create_demo_referrals
+from tools.demo.surveys import create_demo_surveys
 
 # Documented in README.md. The command refuses to run with DEBUG off: never in production.
 DEMO_PASSWORD = "demo-password-2026"

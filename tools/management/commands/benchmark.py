@@ -27,7 +27,9 @@ from accounts.models import Role, TeamMembership, User
 from cases.models import Case, Contact, Party
 from compliance import summary
 from compliance.services import Period
+from entitlements import services as entitlements
 from entitlements.models import Duty
+from notifications import services as notifications
 from notifications.models import Notification
 from referrals import automatic as automatic_referrals
 from victimcare.runtime import tune_garbage_collector
@@ -313,9 +315,6 @@ class Command(BaseCommand):
         return self.timed(label, run, min(self.repeat, 5), None)
 
     def sweeps(self) -> list[Result]:
-        from entitlements import services as entitlements
-        from notifications import services as notifications
-
         sweeps = [
             ("sweep entitlements.mark_missed", entitlements.mark_missed),
             ("sweep notifications.sweep_due_soon", notifications.sweep_due_soon),

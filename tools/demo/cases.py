@@ -14,9 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Team, User
-
-from . import services
-from .models import (
+from cases import services
+from cases.models import (
     Basis,
     Case,
     CaseOutcome,
@@ -34,6 +33,8 @@ from .models import (
     VpsReading,
     VpsStatus,
 )
+from referrals import services as referrals
+from referrals.models import AgencyKind, Referral, ReferralStatus, ShareItem
 
 VBC = "Victim Based Crime Team"
 HUB = "Vulnerability Hub"
@@ -952,10 +953,6 @@ def create_demo_cases(now: datetime.datetime | None = None) -> list[Case]:
 def create_demo_referrals(now: datetime.datetime | None = None) -> int:
     """Answer some of the portal's proposals, so every stage of a referral is on show. Runs once:
     only proposals still in draft are touched."""
-    from accounts.models import User
-    from referrals import services as referrals
-    from referrals.models import AgencyKind, Referral, ReferralStatus, ShareItem
-
     now = now or timezone.now()
     done = 0
     burglary = Referral.objects.filter(

@@ -11,9 +11,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Party, PartyRole, SafeContact
-
-from . import services
-from .models import Audience, Invitation, InvitationStatus, QuestionKind, SurveyRule, SurveyTrigger
+from surveys import services
+from surveys.models import (
+    Audience,
+    Invitation,
+    InvitationStatus,
+    QuestionKind,
+    SurveyRule,
+    SurveyTrigger,
+)
 
 # crime reference of a demo case, the state its victim's survey is left in, and what to try.
 DEMO_SURVEYS = [

@@ -7,10 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.management.commands.demo_data import Command
 from accounts.models import User
 from cases import rules
-from cases.demo import DEMO_CASES, create_demo_cases
 from cases.models import (
     Basis,
     Case,
@@ -27,6 +25,8 @@ from cases.models import (
     SpecialMeasuresStatus,
     VpsStatus,
 )
+from tools.demo.cases import DEMO_CASES, create_demo_cases
+from tools.management.commands.demo_data import Command
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,1 @@
+"""The fictional force's cases and survey invitations for `manage.py demo_data` (development)."""
