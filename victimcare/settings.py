@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -306,6 +307,43 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Queues. A sweep is set-based and may run for minutes (the compliance summary's rebuild takes two
+# at force scale); a reminder should leave seconds after its sweep queues it. Each has its own
+# queue, so the worker that consumes `delivery` (docker-compose.yml: worker-delivery) is never
+# behind a sweep, and sweeps get a worker of their own (worker-sweeps). A worker started without
+# -Q consumes every queue listed here: the fault harness and the tests rely on that.
+# `celery` stays the default queue, for what no route names (Celery's own tasks), rather than
+# `delivery`: the depth of `delivery` is then exactly the messages waiting to go out, and a task
+# of ours that forgot to choose is caught by tests/test_celery_queues.py instead of quietly
+# joining the reminders. worker-delivery consumes `celery` as well, so nothing waits unread.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("delivery"), Queue("sweeps"), Queue("celery"))
+_SWEEPS = (
+    "compliance.refresh_summary",
+    "entitlements.mark_missed",
+    "notifications.sweep_due_soon",
+    "notifications.sweep_overdue",
+    "notifications.sweep_escalations",
+    "notifications.sweep_digests",
+    "notifications.sweep_referrals",
+    "referrals.send_automatic",
+    "retention.assign",
+    "surveys.invite_due",
+)
+# The outbox's redelivery sweep is delivery's own: it only prompts again what waits to be sent
+# (one indexed read and one UPDATE), and behind a long sweep a reminder whose first prompt was
+# lost would wait too. The heartbeat runs beside the deliveries so that worker-delivery's health
+# check (the heartbeat's age) says whether reminders are being worked.
+_DELIVERY = (
+    "notifications.deliver",
+    "surveys.send_invitation",
+    "notifications.redeliver",
+    "health.heartbeat",
+)
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": "sweeps"} for name in _SWEEPS},
+    **{name: {"queue": "delivery"} for name in _DELIVERY},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
