@@ -141,6 +141,20 @@ else:
     # saves nothing at that size: off for the application's connections (a DBA may still use it).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
+# A read-only replica for the reporting pages (the compliance dashboard and packs), optional. Only
+# a caller that asks reads there (victimcare.db_routers.reporting_reads): never a write, never a
+# read inside a transaction. Under test it is the test database itself (MIRROR).
+REPORTING_DATABASE_URL = env("REPORTING_DATABASE_URL", default="")
+if REPORTING_DATABASE_URL:
+    _reporting = env.db_url_config(REPORTING_DATABASE_URL)
+    if _reporting["ENGINE"] != "django.db.backends.sqlite3":
+        _reporting["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        _reporting["CONN_HEALTH_CHECKS"] = True
+        _reporting.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    _reporting["TEST"] = {"MIRROR": "default"}
+    DATABASES["reporting"] = _reporting
+DATABASE_ROUTERS = ["victimcare.db_routers.ReportingRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
