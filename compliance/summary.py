@@ -195,7 +195,8 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
 
 
 def last_refreshed(using: str | None = None) -> datetime.datetime | None:
-    found = SummaryRefresh.objects.using(using or "default").filter(name=NAME).first()
+    # No alias: the router's (the reporting replica inside victimcare.db_routers.reporting_reads).
+    found = SummaryRefresh.objects.using(using).filter(name=NAME).first()
     return found.refreshed_at if found else None
 
 

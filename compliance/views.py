@@ -22,6 +22,7 @@ from cases.models import Case
 from cases.permissions import access_case
 from cases.views import apply_service
 from entitlements.models import Duty
+from victimcare.db_routers import reporting_reads
 
 from . import charts, links, paging, services, summary
 from .forms import FilterForm, PackForm, ReassignForm
@@ -44,12 +45,16 @@ class DashboardView(ActionRequiredMixin, View):
         period, filters = form.period(), form.filters()
         duties, cases = _scoped(request, filters)
         now = timezone.now()
-        with services.summary_for(request.user, filters):
+        # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
+        with reporting_reads(), services.summary_for(request.user, filters):
             figures = services.compliance_figures(
                 duties, cases, period, previous=period.previous(), filters=filters, now=now
             )
             trend = services.monthly_trend(duties, period, now=now)
             teams = services.by_team(duties, period, now=now)
+            qa = assurance_services.dashboard_figures(cases, period)
+            # Duty figures read from the summary are as of its last rebuild: say when.
+            as_of = summary.last_refreshed() if summary.serves(request.user, filters) else None
         return render(
             request,
             "compliance/dashboard.html",
@@ -60,11 +65,8 @@ class DashboardView(ActionRequiredMixin, View):
                 "trend_chart": charts.trend_chart(trend, query=form.query()),
                 "teams": teams,
                 "team_chart": charts.team_chart(teams, query=form.query()),
-                "qa": assurance_services.dashboard_figures(cases, period),
-                # Duty figures read from the summary are as of its last rebuild: say when.
-                "as_of": summary.last_refreshed()
-                if summary.serves(request.user, filters)
-                else None,
+                "qa": qa,
+                "as_of": as_of,
                 "query": form.query(),
                 "links": True,
             },
@@ -183,11 +185,12 @@ def _pack_figures(request, month: services.Period, filters: services.Filters) ->
     """The dashboard's figures for the month, force-wide or for one team, as DashboardView
     counts them, with the quality assurance reviews completed in that month on those cases."""
     duties, cases = _scoped(request, filters)
-    with services.summary_for(request.user, filters):
+    # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
+    with reporting_reads(), services.summary_for(request.user, filters):
         figures = services.compliance_figures(
             duties, cases, month, previous=month.previous_month(), filters=filters
         )
-    figures["qa"] = assurance_services.dashboard_figures(cases, month)
+        figures["qa"] = assurance_services.dashboard_figures(cases, month)
     return figures
 
 

@@ -1,5 +1,6 @@
 """Production is the default posture."""
 
+import json
 import os
 import subprocess
 import sys
@@ -57,3 +58,25 @@ def test_deploy_checks_pass_with_production_settings():
 def test_time_is_stored_in_utc_and_shown_in_london(settings):
     assert settings.USE_TZ is True
     assert settings.TIME_ZONE == "Europe/London"
+
+
+def _databases(**env: str) -> dict:
+    result = _manage(
+        "shell",
+        "-c",
+        "import json; from django.conf import settings; "
+        "print(json.dumps({k: [v['ENGINE'], v['NAME'], v.get('TEST', {}).get('MIRROR')] "
+        "for k, v in settings.DATABASES.items()}))",
+        DJANGO_DEBUG="true",
+        **env,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_reporting_replica_is_configured_only_when_its_url_is_set():
+    assert set(_databases(REPORTING_DATABASE_URL="")) == {"default"}
+    databases = _databases(
+        REPORTING_DATABASE_URL="postgres://reader@replica.example:5432/victimcare"
+    )
+    # Under test the replica is the test database itself, not a second one to create.
+    assert databases["reporting"] == ["django.db.backends.postgresql", "victimcare", "default"]

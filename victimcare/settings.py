@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -142,6 +143,20 @@ else:
     # JIT compiling costs 40-80 ms on each dashboard query over a few thousand summary rows and
     # saves nothing at that size: off for the application's connections (a DBA may still use it).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
+# A read-only replica for the reporting pages (the compliance dashboard and packs), optional. Only
+# a caller that asks reads there (victimcare.db_routers.reporting_reads): never a write, never a
+# read inside a transaction. Under test it is the test database itself (MIRROR).
+REPORTING_DATABASE_URL = env("REPORTING_DATABASE_URL", default="")
+if REPORTING_DATABASE_URL:
+    _reporting = env.db_url_config(REPORTING_DATABASE_URL)
+    if _reporting["ENGINE"] != "django.db.backends.sqlite3":
+        _reporting["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        _reporting["CONN_HEALTH_CHECKS"] = True
+        _reporting.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    _reporting["TEST"] = {"MIRROR": "default"}
+    DATABASES["reporting"] = _reporting
+DATABASE_ROUTERS = ["victimcare.db_routers.ReportingRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -309,6 +324,43 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Queues. A sweep is set-based and may run for minutes (the compliance summary's rebuild takes two
+# at force scale); a reminder should leave seconds after its sweep queues it. Each has its own
+# queue, so the worker that consumes `delivery` (docker-compose.yml: worker-delivery) is never
+# behind a sweep, and sweeps get a worker of their own (worker-sweeps). A worker started without
+# -Q consumes every queue listed here: the fault harness and the tests rely on that.
+# `celery` stays the default queue, for what no route names (Celery's own tasks), rather than
+# `delivery`: the depth of `delivery` is then exactly the messages waiting to go out, and a task
+# of ours that forgot to choose is caught by tests/test_celery_queues.py instead of quietly
+# joining the reminders. worker-delivery consumes `celery` as well, so nothing waits unread.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("delivery"), Queue("sweeps"), Queue("celery"))
+_SWEEPS = (
+    "compliance.refresh_summary",
+    "entitlements.mark_missed",
+    "notifications.sweep_due_soon",
+    "notifications.sweep_overdue",
+    "notifications.sweep_escalations",
+    "notifications.sweep_digests",
+    "notifications.sweep_referrals",
+    "referrals.send_automatic",
+    "retention.assign",
+    "surveys.invite_due",
+)
+# The outbox's redelivery sweep is delivery's own: it only prompts again what waits to be sent
+# (one indexed read and one UPDATE), and behind a long sweep a reminder whose first prompt was
+# lost would wait too. The heartbeat runs beside the deliveries so that worker-delivery's health
+# check (the heartbeat's age) says whether reminders are being worked.
+_DELIVERY = (
+    "notifications.deliver",
+    "surveys.send_invitation",
+    "notifications.redeliver",
+    "health.heartbeat",
+)
+CELERY_TASK_ROUTES = {
+    **{name: {"queue": "sweeps"} for name in _SWEEPS},
+    **{name: {"queue": "delivery"} for name in _DELIVERY},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
