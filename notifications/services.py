@@ -31,6 +31,7 @@ from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner
 from entitlements.selectors import owned_by
 from outbox.queue import queue_many_on_commit
 from outbox.worker import unbroken
+from referrals.models import Referral, ReferralStatus
 
 from .channels import sms_channel
 from .models import Delivery, Kind, Notification, Preference
@@ -520,8 +521,6 @@ def _agency_users(agency_ids: set[int]) -> dict[int, set[int]]:
 def sweep_referrals(*, now: datetime.datetime | None = None) -> list[int]:
     """Sent referrals not yet answered: the agency is reminded before its response target, and
     past it the referring officer is told too. Agency reminders carry nothing of the case."""
-    from referrals.models import Referral, ReferralStatus
-
     now = _now(now)
     horizon = calendar.working_days_after(now, 1).due_at
     waiting = Referral.objects.filter(status=ReferralStatus.SENT, respond_by__lte=horizon)
