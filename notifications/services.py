@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
@@ -496,6 +497,32 @@ def _send_sms(notification: Notification, *, now) -> bool:
 
 
 # --- for people ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_preferences(
+    *, user: User, email: bool, digest: bool, digest_hour: int, sms: bool, mobile_number: str
+) -> Preference:
+    """A user's reminder settings: an hour of the London day for the digest, and a number to
+    text before texts are turned on."""
+    errors = {}
+    if not 0 <= digest_hour <= 23:
+        errors["digest_hour"] = "Enter an hour from 0 to 23."
+    if sms and not mobile_number.strip():
+        errors["mobile_number"] = "Enter a mobile number to get text messages."
+    if errors:
+        raise ValidationError(errors)
+    preference, _ = Preference.objects.update_or_create(
+        user=user,
+        defaults={
+            "email": email,
+            "digest": digest,
+            "digest_hour": digest_hour,
+            "sms": sms,
+            "mobile_number": mobile_number.strip(),
+        },
+    )
+    return preference
 
 
 def mark_read(*, user: User, ids: Iterable[int] | None = None, now=None) -> int:
