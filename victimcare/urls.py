@@ -3,13 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cases.api import converters  # noqa: F401  (registers <id:...> for every app's URLs)
-from health.views import healthz
+from health.views import healthz, livez
 
 admin.site.site_header = "VictimCare administration"
 admin.site.site_title = "VictimCare administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, not inline: the CSP allows no
