@@ -1,6 +1,7 @@
 """Forms validate shape only; the services apply the rules."""
 
 import datetime
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -64,6 +65,17 @@ class LocalDateTimeField(forms.DateTimeField):
 def now_local():
     """The default for a form's "when": now, to the minute, on London's clock."""
     return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def person_label(party: Party) -> str:
+    return f"{party.person} ({party.get_role_display().lower()})"
+
+
+def offer_people(field: forms.ModelChoiceField, people: Iterable[Party]) -> None:
+    """Offer only `people` in `field` (those on the page of a case with many): its queryset still
+    accepts anyone in the case. Built from the people already read, with no query of its own."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *((p.pk, person_label(p)) for p in people)]
 
 
 class PastMomentsForm(forms.Form):
@@ -238,13 +250,16 @@ class EventForm(PastMomentsForm):
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, people: Iterable[Party] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # A fresh queryset: case.parties may carry the case page's prefetches.
         self.fields["party"].queryset = Party.objects.filter(case=case).select_related("person")
-        self.fields["party"].label_from_instance = lambda p: (
-            f"{p.person} ({p.get_role_display().lower()})"
-        )
+        self.fields["party"].label_from_instance = person_label
+        if people is not None:
+            self.offer(people)
+
+    def offer(self, people: Iterable[Party]) -> None:
+        """Offer only these people (the case page's page of them)."""
+        offer_people(self.fields["party"], people)
 
 
 class WithdrawEventForm(forms.Form):

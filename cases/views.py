@@ -37,6 +37,7 @@ from .models import Case, CaseEvent, RiskQuestionSet, SafeContact, WitnessCare
 from .permissions import (
     PERSON_ON_HIDDEN_CASE,
     access_case,
+    may_change_case,
     sees_every_case_of,
 )
 
@@ -141,6 +142,27 @@ class CaseCreateView(ActionRequiredMixin, View):
 
     def _render(self, request, form, victim):
         return render(request, "cases/case_new.html", {"form": form, "victim": victim})
+
+
+class CaseTimelineView(ActionRequiredMixin, View):
+    """A case's whole timeline, a page at a time: the case page shows only the newest entries."""
+
+    action = "cases.view"
+    per_page = 50
+
+    def get(self, request, pk):
+        case = access_case(request.user, pk, "cases.view")
+        page = Paginator(selectors.WholeTimeline(case), self.per_page).get_page(
+            request.GET.get("page")
+        )
+        context = {
+            "case": case,
+            "page": page,
+            "timeline": page.object_list,
+            "links": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "may_record": may_change_case(request.user, case) and can(request.user, "cases.record"),
+        }
+        return render(request, "cases/case_timeline.html", context)
 
 
 class CaseFormView(ActionRequiredMixin, View):
