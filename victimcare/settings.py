@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "compliance",
     "assurance",
     "referrals",
+    "casework",
     "health",
     "simple_history",
     "audit",

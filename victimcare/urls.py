@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/v1/", include("entitlements.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
     path("api/", include("accounts.api.urls")),
+    # The case page (casework, above cases) and the rest of a case's pages share /cases/.
+    path("cases/", include("casework.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
     path("compliance/", include("compliance.urls")),
