@@ -30,6 +30,13 @@ RECORDED_FLAG = "_audit_recorded"
 CHANGE_NOTES = "_audit_change_notes"
 
 
+def people_shown(request: HttpRequest, *, case_id: int, person_ids: Iterable[int]) -> None:
+    """The people a page of a case showed, for the trail to record instead of everyone in the
+    case (a case page shows ten people at a time, whatever the case holds)."""
+    target = getattr(request, "_request", request)
+    target._audit_people = (case_id, list(person_ids))
+
+
 def note_changes(request: HttpRequest, note: str, *, case_id: int) -> None:
     """Keep `note` (why the change was allowed, say) with every change this request records to
     the case or its records."""

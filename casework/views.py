@@ -15,6 +15,7 @@ from django.views import View
 
 from accounts.access import ActionRequiredMixin
 from accounts.permissions import can
+from audit import services as audit
 from cases import selectors as case_selectors
 from cases import services
 from cases.forms import EventForm
@@ -80,6 +81,9 @@ class CaseDetailView(ActionRequiredMixin, View):
     def get(self, request, pk):
         case = access_case(request.user, pk, "cases.view", selectors.case_page(Case.objects))
         context = _case_context(request, case, people=request.GET.get("people"))
+        audit.people_shown(
+            request, case_id=case.pk, person_ids=[party.person_id for party in context["parties"]]
+        )
         return render(request, "casework/case_detail.html", context)
 
 

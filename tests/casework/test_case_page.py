@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditAction, AuditEvent
 from cases import services
 from cases.models import Contact, PartyRole
 from cases.views import CaseTimelineView
@@ -216,3 +217,18 @@ def test_an_empty_timeline_page_says_so(client, case):
     response = client.get(reverse("case-timeline", kwargs={"pk": case.pk}))
     assert response.status_code == 200
     assert "Nothing recorded yet." in response.content.decode()
+
+
+def test_the_audit_trail_records_the_people_the_page_showed_not_everyone_in_the_case(client, case):
+    _victims(case, 2, 12)
+    client.force_login(case.officer)
+    _page(client, case)
+    _page(client, case, people=2)
+    first, second = AuditEvent.objects.filter(action=AuditAction.VIEW, case_id=case.pk).order_by(
+        "id"
+    )
+    shown_first = set(first.people.values_list("person_id", flat=True))
+    shown_second = set(second.people.values_list("person_id", flat=True))
+    everyone = set(case.parties.values_list("person_id", flat=True))
+    assert len(shown_first) == 10 and len(shown_second) == 2
+    assert shown_first | shown_second == everyone
