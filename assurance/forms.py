@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from compliance.services import Period
+from counting.periods import Period
 
 from . import services
 from .models import Area, ChecklistItem, Result

@@ -17,13 +17,24 @@ import contextlib
 import contextvars
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Basis
+from counting.filters import (  # noqa: F401  # the dashboard's vocabulary, used by its callers
+    AGE_BANDS,
+    NO_FILTERS,
+    NOT_RECORDED,
+    NOT_RECORDED_LABEL,
+    Filters,
+    filter_cases,
+    filter_duties,
+    filter_parties,
+)
+from counting.periods import Period, add_months
 from entitlements import calendar
 from entitlements.models import Duty, DutyRule, DutyStatus
 
@@ -38,161 +49,7 @@ KEY_ENTITLEMENTS = [
 ]
 NOT_HELD = "Advance notice of the offender's release"  # Held by Probation, not the force.
 
-# Equality monitoring: age at the date the crime was reported, in whole years.
-# (code, label, from age, up to but not including age)
-AGE_BANDS = [
-    ("under-18", "Under 18", 0, 18),
-    ("18-24", "18 to 24", 18, 25),
-    ("25-34", "25 to 34", 25, 35),
-    ("35-44", "35 to 44", 35, 45),
-    ("45-54", "45 to 54", 45, 55),
-    ("55-64", "55 to 64", 55, 65),
-    ("65-plus", "65 and over", 65, None),
-]
-NOT_RECORDED = "not-recorded"
-NOT_RECORDED_LABEL = "Not recorded"
 TREND_MONTHS = 12
-
-
-@dataclass(frozen=True)
-class Period:
-    start: datetime.date
-    end: datetime.date  # inclusive
-
-    @property
-    def start_at(self) -> datetime.datetime:
-        return calendar.end_of_day(self.start - datetime.timedelta(days=1))
-
-    @property
-    def end_at(self) -> datetime.datetime:
-        return calendar.end_of_day(self.end)
-
-    def previous(self) -> "Period":
-        length = self.end - self.start + datetime.timedelta(days=1)
-        return Period(self.start - length, self.start - datetime.timedelta(days=1))
-
-    @classmethod
-    def month(cls, year: int, month: int) -> "Period":
-        first = datetime.date(year, month, 1)
-        return cls(first, _add_months(first, 1) - datetime.timedelta(days=1))
-
-    def previous_month(self) -> "Period":
-        """The whole London month before the one this period starts in."""
-        before = self.start.replace(day=1) - datetime.timedelta(days=1)
-        return Period.month(before.year, before.month)
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which duties and cases a figure counts, besides the period. Ids, never names: these go
-    into URLs. Empty values mean "all"."""
-
-    team: int | None = None
-    officer: int | None = None
-    offence_group: str = ""
-    enhanced: bool | None = None  # Duty.enhanced for duties, Party.enhanced for victims
-    age_band: str = ""  # an AGE_BANDS code or NOT_RECORDED
-    sex: str = ""  # a recorded value or NOT_RECORDED
-    ethnicity: str = ""  # a recorded value or NOT_RECORDED
-
-    @property
-    def is_empty(self) -> bool:
-        return all(getattr(self, f.name) in (None, "") for f in fields(self))
-
-    @property
-    def about_people(self) -> bool:
-        return bool(self.age_band or self.sex or self.ethnicity)
-
-
-NO_FILTERS = Filters()
-
-
-def _age_key(date_of_birth: str, reported_at: str):
-    """YYYYMMDD of the report (London) less YYYYMMDD of birth: at least N * 10000 exactly when
-    the person was N or older on the day the crime was reported."""
-
-    def stamp(year, month, day):
-        return year * 10000 + month * 100 + day
-
-    reported = stamp(
-        ExtractYear(reported_at, tzinfo=LONDON),
-        ExtractMonth(reported_at, tzinfo=LONDON),
-        ExtractDay(reported_at, tzinfo=LONDON),
-    )
-    born = stamp(ExtractYear(date_of_birth), ExtractMonth(date_of_birth), ExtractDay(date_of_birth))
-    return reported - born
-
-
-def _recorded(path: str, value: str) -> Q:
-    if value == NOT_RECORDED:
-        return Q(**{path: ""})
-    return Q(**{path: value})
-
-
-def _person_filtered(qs: QuerySet, filters: Filters, *, person: str, reported_at: str):
-    """Age band (at the report date), sex and ethnicity of the person at `person`."""
-    if filters.sex:
-        qs = qs.filter(_recorded(f"{person}__sex", filters.sex))
-    if filters.ethnicity:
-        qs = qs.filter(_recorded(f"{person}__ethnicity", filters.ethnicity))
-    if filters.age_band == NOT_RECORDED:
-        qs = qs.filter(**{f"{person}__date_of_birth__isnull": True})
-    elif filters.age_band:
-        _, _, low, high = next(b for b in AGE_BANDS if b[0] == filters.age_band)
-        qs = qs.alias(age_key=_age_key(f"{person}__date_of_birth", reported_at)).filter(
-            age_key__gte=low * 10000
-        )
-        if high is not None:
-            qs = qs.filter(age_key__lt=high * 10000)
-    return qs
-
-
-def _case_filtered(qs: QuerySet, filters: Filters, *, case: str) -> QuerySet:
-    prefix = f"{case}__" if case else ""
-    if filters.team:
-        qs = qs.filter(**{f"{prefix}team_id": filters.team})
-    if filters.officer:
-        qs = qs.filter(**{f"{prefix}officer_id": filters.officer})
-    if filters.offence_group:
-        qs = qs.filter(**{f"{prefix}offence__offence_group": filters.offence_group})
-    return qs
-
-
-def filter_duties(duties: QuerySet[Duty], filters: Filters) -> QuerySet[Duty]:
-    """Duties of the chosen cases, timed for the chosen rights, owed to the chosen people (the
-    equality filters are about the person the duty is owed to, at the case's report date)."""
-    duties = _case_filtered(duties, filters, case="case")
-    if filters.enhanced is not None:
-        duties = duties.filter(enhanced=filters.enhanced)
-    return _person_filtered(
-        duties, filters, person="party__person", reported_at="case__reported_at"
-    )
-
-
-def filter_parties(parties: QuerySet, filters: Filters) -> QuerySet:
-    """People in cases (victims, witnesses) with the chosen rights status and characteristics."""
-    if filters.enhanced is not None:
-        parties = parties.filter(enhanced=filters.enhanced)
-    return _person_filtered(parties, filters, person="person", reported_at="case__reported_at")
-
-
-def filter_cases(cases: QuerySet, filters: Filters) -> QuerySet:
-    """The chosen cases: by team, officer and offence group, and, when a filter is about
-    people, cases with at least one victim who matches it."""
-    from cases.models import Party, PartyRole
-
-    cases = _case_filtered(cases, filters, case="")
-    if filters.enhanced is not None or filters.about_people:
-        victims = filter_parties(
-            Party.objects.filter(case=OuterRef("pk"), role=PartyRole.VICTIM), filters
-        )
-        cases = cases.filter(Exists(victims))
-    return cases
 
 
 def fell_due(duties: QuerySet[Duty], period: Period) -> QuerySet[Duty]:
@@ -390,7 +247,7 @@ def _sum_by_entitlement(rows: list[dict]) -> list[dict]:
 def trend_period(period: Period) -> Period:
     """The months a trend covers: the chosen period, widened to at least the TREND_MONTHS
     London months up to its end."""
-    earliest = _add_months(period.end.replace(day=1), -(TREND_MONTHS - 1))
+    earliest = add_months(period.end.replace(day=1), -(TREND_MONTHS - 1))
     return Period(min(period.start.replace(day=1), earliest), period.end)
 
 
@@ -406,7 +263,7 @@ def monthly_trend(duties: QuerySet[Duty], period: Period, *, now=None) -> list[d
     while month <= window.end:
         row = counts.get(month) or {k: 0 for k in COUNTS} | {"on_time": None}
         months.append({"month": month, "label": month.strftime("%b %Y"), **row})
-        month = _add_months(month, 1)
+        month = add_months(month, 1)
     return months
 
 

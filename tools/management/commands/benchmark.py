@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.models import Role, TeamMembership, User
 from cases.models import Case, Contact, Party
 from compliance import summary
-from compliance.services import Period
+from counting.periods import Period
 from entitlements import services as entitlements
 from entitlements.models import Duty
 from notifications import services as notifications

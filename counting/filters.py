@@ -1,0 +1,133 @@
+"""Which duties, cases and people a figure counts, besides its period: `Filters` (team, officer,
+offence group, rights, and the victim's age band, sex and ethnicity), applied by `filter_duties`,
+`filter_cases` and `filter_parties` only, so every report narrows the same way."""
+
+from dataclasses import dataclass, fields
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from cases.models import Party, PartyRole
+from entitlements import calendar
+from entitlements.models import Duty
+
+LONDON = calendar.LONDON
+# Equality monitoring: age at the date the crime was reported, in whole years.
+# (code, label, from age, up to but not including age)
+AGE_BANDS = [
+    ("under-18", "Under 18", 0, 18),
+    ("18-24", "18 to 24", 18, 25),
+    ("25-34", "25 to 34", 25, 35),
+    ("35-44", "35 to 44", 35, 45),
+    ("45-54", "45 to 54", 45, 55),
+    ("55-64", "55 to 64", 55, 65),
+    ("65-plus", "65 and over", 65, None),
+]
+NOT_RECORDED = "not-recorded"
+NOT_RECORDED_LABEL = "Not recorded"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which duties and cases a figure counts, besides the period. Ids, never names: these go
+    into URLs. Empty values mean "all"."""
+
+    team: int | None = None
+    officer: int | None = None
+    offence_group: str = ""
+    enhanced: bool | None = None  # Duty.enhanced for duties, Party.enhanced for victims
+    age_band: str = ""  # an age band's code or NOT_RECORDED
+    sex: str = ""  # a recorded value or NOT_RECORDED
+    ethnicity: str = ""  # a recorded value or NOT_RECORDED
+
+    @property
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) in (None, "") for f in fields(self))
+
+    @property
+    def about_people(self) -> bool:
+        return bool(self.age_band or self.sex or self.ethnicity)
+
+
+NO_FILTERS = Filters()
+
+
+def _age_key(date_of_birth: str, reported_at: str):
+    """YYYYMMDD of the report (London) less YYYYMMDD of birth: at least N * 10000 exactly when
+    the person was N or older on the day the crime was reported."""
+
+    def stamp(year, month, day):
+        return year * 10000 + month * 100 + day
+
+    reported = stamp(
+        ExtractYear(reported_at, tzinfo=LONDON),
+        ExtractMonth(reported_at, tzinfo=LONDON),
+        ExtractDay(reported_at, tzinfo=LONDON),
+    )
+    born = stamp(ExtractYear(date_of_birth), ExtractMonth(date_of_birth), ExtractDay(date_of_birth))
+    return reported - born
+
+
+def _recorded(path: str, value: str) -> Q:
+    if value == NOT_RECORDED:
+        return Q(**{path: ""})
+    return Q(**{path: value})
+
+
+def _person_filtered(qs: QuerySet, filters: Filters, *, person: str, reported_at: str):
+    """Age band (at the report date), sex and ethnicity of the person at `person`."""
+    if filters.sex:
+        qs = qs.filter(_recorded(f"{person}__sex", filters.sex))
+    if filters.ethnicity:
+        qs = qs.filter(_recorded(f"{person}__ethnicity", filters.ethnicity))
+    if filters.age_band == NOT_RECORDED:
+        qs = qs.filter(**{f"{person}__date_of_birth__isnull": True})
+    elif filters.age_band:
+        _, _, low, high = next(b for b in AGE_BANDS if b[0] == filters.age_band)
+        qs = qs.alias(age_key=_age_key(f"{person}__date_of_birth", reported_at)).filter(
+            age_key__gte=low * 10000
+        )
+        if high is not None:
+            qs = qs.filter(age_key__lt=high * 10000)
+    return qs
+
+
+def _case_filtered(qs: QuerySet, filters: Filters, *, case: str) -> QuerySet:
+    prefix = f"{case}__" if case else ""
+    if filters.team:
+        qs = qs.filter(**{f"{prefix}team_id": filters.team})
+    if filters.officer:
+        qs = qs.filter(**{f"{prefix}officer_id": filters.officer})
+    if filters.offence_group:
+        qs = qs.filter(**{f"{prefix}offence__offence_group": filters.offence_group})
+    return qs
+
+
+def filter_duties(duties: QuerySet[Duty], filters: Filters) -> QuerySet[Duty]:
+    """Duties of the chosen cases, timed for the chosen rights, owed to the chosen people (the
+    equality filters are about the person the duty is owed to, at the case's report date)."""
+    duties = _case_filtered(duties, filters, case="case")
+    if filters.enhanced is not None:
+        duties = duties.filter(enhanced=filters.enhanced)
+    return _person_filtered(
+        duties, filters, person="party__person", reported_at="case__reported_at"
+    )
+
+
+def filter_parties(parties: QuerySet[Party], filters: Filters) -> QuerySet[Party]:
+    """People in cases (victims, witnesses) with the chosen rights status and characteristics."""
+    if filters.enhanced is not None:
+        parties = parties.filter(enhanced=filters.enhanced)
+    return _person_filtered(parties, filters, person="person", reported_at="case__reported_at")
+
+
+def filter_cases(cases: QuerySet, filters: Filters) -> QuerySet:
+    """The chosen cases: by team, officer and offence group, and, when a filter is about
+    people, cases with at least one victim who matches it."""
+    cases = _case_filtered(cases, filters, case="")
+    if filters.enhanced is not None or filters.about_people:
+        victims = filter_parties(
+            Party.objects.filter(case=OuterRef("pk"), role=PartyRole.VICTIM), filters
+        )
+        cases = cases.filter(Exists(victims))
+    return cases
