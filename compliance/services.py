@@ -6,24 +6,20 @@ not withdrawn, not applicable, declined or waived: met on time, met late, missed
 open past its deadline. Declined and waived are counted and shown, but do not count against.
 
 Every duty-outcome figure (by rule, key entitlements, trend by month, by team) is one call to
-`outcome_counts`, a single grouped query over `fell_due(...)`: the one place a summary table can
-later answer instead. Every query starts from `Duty.objects.visible_to(user)` or
-`Case.objects.visible_to(user)`, handed in by the caller, so a restricted case is never counted for
-someone who cannot see it. `Filters` (team, officer, offence group, rights, and the victim's age
-band, sex and ethnicity) are applied by `filter_duties`, `filter_cases` and `filter_parties` only.
+the `outcome_counts` of a figures source (compliance.sources), chosen by the caller: live from
+exactly the duties it was given, or from the summary tables for everything a user may see under
+their filters. Every query starts from `Duty.objects.visible_to(user)` or
+`Case.objects.visible_to(user)`, so a restricted case is never counted for someone who cannot see
+it. `Filters` are applied by counting.filters only.
 """
 
-import contextlib
-import contextvars
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cases.models import Basis
 from counting.filters import (  # noqa: F401  # the dashboard's vocabulary, used by its callers
     AGE_BANDS,
     NO_FILTERS,
@@ -34,9 +30,12 @@ from counting.filters import (  # noqa: F401  # the dashboard's vocabulary, used
     filter_duties,
     filter_parties,
 )
+from counting.people import VULNERABLE_BASES, domestic_abuse_offences
 from counting.periods import Period, add_months
 from entitlements import calendar
 from entitlements.models import Duty, DutyRule, DutyStatus
+
+from .outcomes import COUNTS, fell_due, on_time_percent, past_deadline
 
 S = DutyStatus
 LONDON = calendar.LONDON
@@ -52,114 +51,6 @@ NOT_HELD = "Advance notice of the offender's release"  # Held by Probation, not 
 TREND_MONTHS = 12
 
 
-def fell_due(duties: QuerySet[Duty], period: Period) -> QuerySet[Duty]:
-    """Duties whose deadline fell in the period: after the end of the day before it starts, up
-    to the end of its last day (London time)."""
-    return duties.filter(due_at__gt=period.start_at, due_at__lte=period.end_at).exclude(
-        status__in=[S.WITHDRAWN, S.NOT_APPLICABLE]
-    )
-
-
-COUNTS = ("total", "met", "met_late", "missed", "declined", "waived", "open")
-
-
-def past_deadline(now: datetime.datetime) -> Q:
-    """Open and past its deadline: missed, whether or not the sweep (entitlements.mark_missed,
-    every few minutes) has yet to write so. The figures, the drill-down and its CSV all ask
-    this, so a number and the rows behind it agree."""
-    return Q(status__in=[S.DUE, S.MISSED], due_at__lt=now)
-
-
-def _counts(now: datetime.datetime) -> dict:
-    overdue_open = past_deadline(now)
-    return {
-        "total": Count("id"),
-        "met": Count("id", filter=Q(status=S.MET)),
-        "met_late": Count("id", filter=Q(status=S.MET_LATE)),
-        "missed": Count("id", filter=overdue_open),
-        "declined": Count("id", filter=Q(status=S.DECLINED)),
-        "waived": Count("id", filter=Q(status=S.WAIVED)),
-        "open": Count("id", filter=Q(status=S.DUE, due_at__gte=now)),
-    }
-
-
-def on_time_percent(row: dict) -> float | None:
-    base = row["met"] + row["met_late"] + row["missed"]
-    return round(100 * row["met"] / base, 1) if base else None
-
-
-# What `outcome_counts` can group by: name -> expression. "month" is the London month the
-# duty fell due in (a date, the 1st).
-DIMENSIONS = {
-    "rule": F("rule__code"),
-    "enhanced": F("enhanced"),
-    "team": F("case__team_id"),
-    "month": TruncMonth("due_at", tzinfo=LONDON),
-}
-
-
-# Set by a view (with `summary_for(user, filters)`) whose duties are exactly the user's visible
-# duties under those filters: outcome_counts may then read the summary tables instead of the duty
-# rows, which is what makes a 12-month force dashboard fast at a million people.
-_SUMMARY_SOURCE: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
-    "compliance_summary_source", default=None
-)
-
-
-@contextlib.contextmanager
-def summary_for(user, filters: "Filters"):
-    token = _SUMMARY_SOURCE.set((user, filters, {}))
-    try:
-        yield
-    finally:
-        _SUMMARY_SOURCE.reset(token)
-
-
-def outcome_counts(
-    duties: QuerySet[Duty],
-    period: Period,
-    *,
-    group_by: Sequence[str] = (),
-    now: datetime.datetime | None = None,
-) -> list[dict]:
-    """Outcome counts (COUNTS) of the duties that fell due in the period, one row per group of
-    DIMENSIONS named in `group_by`, in one query. Each row also has `on_time`. Inside
-    `summary_for(...)`, from the summary tables when they hold what the filters ask for."""
-    now = now or timezone.now()
-    source = _SUMMARY_SOURCE.get()
-    if source is not None:
-        from . import summary
-
-        user, filters, memo = source
-        if summary.can_serve(filters):
-            return summary.outcome_counts(
-                user, period, group_by=group_by, filters=filters, now=now, memo=memo
-            )
-    names = {f"by_{name}": DIMENSIONS[name] for name in group_by}
-    rows = (
-        fell_due(duties, period).values(**names).annotate(**_counts(now)).order_by(*names)
-        if names
-        else [fell_due(duties, period).aggregate(**_counts(now))]
-    )
-    result = []
-    for row in rows:
-        entry = {name: row[f"by_{name}"] for name in group_by}
-        if "month" in entry:
-            entry["month"] = _as_london_date(entry["month"])
-        entry.update({k: row[k] for k in COUNTS})
-        entry["on_time"] = on_time_percent(entry)
-        result.append(entry)
-    return result
-
-
-def _as_london_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = value.astimezone(LONDON)
-        return value.date()
-    return value
-
-
 def _rule_labels(codes) -> dict[str, dict]:
     """Title, Right and scheme of each rule code (its latest edition)."""
     labels: dict[str, dict] = {}
@@ -172,9 +63,10 @@ def _rule_labels(codes) -> dict[str, dict]:
     return labels
 
 
-def by_rule(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
-    """One row per rule, standard and enhanced figures side by side."""
-    counts = outcome_counts(duties, period, group_by=("rule", "enhanced"), now=now)
+def by_rule(source, period: Period, *, now: datetime.datetime) -> list[dict]:
+    """One row per rule, standard and enhanced figures side by side, from a figures source
+    (compliance.sources)."""
+    counts = source.outcome_counts(period, group_by=("rule", "enhanced"), now=now)
     labels = _rule_labels({row["rule"] for row in counts})
     merged: dict[str, dict] = {}
     for row in counts:
@@ -196,11 +88,11 @@ def by_rule(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
 
 
 def by_rule_compared(
-    duties: QuerySet[Duty], period: Period, previous: Period, *, now=None
+    source, period: Period, previous: Period, *, now: datetime.datetime
 ) -> list[dict]:
     """`by_rule` with each rule's previous-period figures and the change in % on time."""
-    before = {row["code"]: row for row in by_rule(duties, previous, now=now)}
-    rows = by_rule(duties, period, now=now)
+    before = {row["code"]: row for row in by_rule(source, previous, now=now)}
+    rows = by_rule(source, period, now=now)
     for row in rows:
         earlier = before.get(row["code"]) or {"standard": None, "enhanced": None}
         row["previous"] = earlier
@@ -212,13 +104,13 @@ def by_rule_compared(
 
 
 def key_entitlements(
-    duties: QuerySet[Duty], period: Period, *, previous: Period | None = None, now=None
+    source, period: Period, *, previous: Period | None = None, now: datetime.datetime
 ) -> list[dict]:
     """The five key entitlements (the last not held by the force), each with the previous
     period's % on time and the change when `previous` is given."""
-    current = _sum_by_entitlement(outcome_counts(duties, period, group_by=("rule",), now=now))
+    current = _sum_by_entitlement(source.outcome_counts(period, group_by=("rule",), now=now))
     before = (
-        _sum_by_entitlement(outcome_counts(duties, previous, group_by=("rule",), now=now))
+        _sum_by_entitlement(source.outcome_counts(previous, group_by=("rule",), now=now))
         if previous
         else None
     )
@@ -251,12 +143,12 @@ def trend_period(period: Period) -> Period:
     return Period(min(period.start.replace(day=1), earliest), period.end)
 
 
-def monthly_trend(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
+def monthly_trend(source, period: Period, *, now: datetime.datetime) -> list[dict]:
     """% on time by the London month duties fell due in, for every month of the trend period
     (a month with no duties has on_time None)."""
     window = trend_period(period)
     counts = {
-        row["month"]: row for row in outcome_counts(duties, window, group_by=("month",), now=now)
+        row["month"]: row for row in source.outcome_counts(window, group_by=("month",), now=now)
     }
     months = []
     month = window.start.replace(day=1)
@@ -267,11 +159,11 @@ def monthly_trend(duties: QuerySet[Duty], period: Period, *, now=None) -> list[d
     return months
 
 
-def by_team(duties: QuerySet[Duty], period: Period, *, now=None) -> list[dict]:
+def by_team(source, period: Period, *, now: datetime.datetime) -> list[dict]:
     """% on time for each team's cases in the period, teams by name."""
     from accounts.models import Team
 
-    counts = outcome_counts(duties, period, group_by=("team",), now=now)
+    counts = source.outcome_counts(period, group_by=("team",), now=now)
     names = dict(
         Team.objects.filter(pk__in=[row["team"] for row in counts]).values_list("pk", "name")
     )
@@ -440,14 +332,6 @@ def _median(values: list[float]) -> float | None:
     return round((ordered[middle - 1] + ordered[middle]) / 2, 1)
 
 
-# People counted as vulnerable or intimidated, for special measures.
-VULNERABLE_BASES = [
-    Basis.UNDER_18,
-    Basis.MENTAL_DISORDER,
-    Basis.IMPAIRMENT,
-    Basis.PHYSICAL,
-    Basis.INTIMIDATED,
-]
 MEDIANS_NOTE = "Medians are to the nearest hour (to the nearest day beyond two days)."
 
 
@@ -455,37 +339,10 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def service_measures(
-    cases: QuerySet,
-    period: Period,
-    *,
-    filters: Filters = NO_FILTERS,
-    now: datetime.datetime | None = None,
-) -> dict:
-    """Needs assessments, enhanced status, special measures, risk and MARAC, referrals, surveys
-    and mental-health demand, for cases reported in the period (referrals: sent in it;
-    invitations: made in it). `cases` should already be `filter_cases(...)`; `filters` also
-    narrows the people counted.
-
-    Inside `summary_for(...)`, from the service summary when it holds what the filters ask for
-    (compliance.summary.service_tally): the same figures, but its two medians are bucketed, to
-    the nearest hour below two days and the nearest day beyond (`medians_bucketed` is then
-    true). Otherwise every record is read and the medians are exact."""
-    source = _SUMMARY_SOURCE.get()
-    if source is not None:
-        from . import summary
-
-        user, source_filters, memo = source
-        if summary.can_serve_service(source_filters):
-            tally = summary.service_tally(
-                user, period, cases=cases, filters=source_filters, now=now, memo=memo
-            )
-            return _service_figures(tally)
-    return _live_service_measures(cases, period, filters=filters)
-
-
-def _service_figures(tally) -> dict:
-    """service_measures' figures from a compliance.summary.ServiceTally."""
+def figures_from_tally(tally) -> dict:
+    """live_service_measures' figures from a compliance.summary.ServiceTally: the same figures,
+    but its two medians are bucketed, to the nearest hour below two days and the nearest day
+    beyond (`medians_bucketed` is then true)."""
     from surveys.models import Stage
     from surveys.services import STAGE_ORDER
 
@@ -545,8 +402,13 @@ def _bucketed_median(histogram: dict[int, int]) -> float | None:
     return round((value_at(middle - 1) + value_at(middle)) / 2, 1)
 
 
-def _live_service_measures(cases: QuerySet, period: Period, *, filters: Filters) -> dict:
-    """service_measures from every record of the period, with exact medians."""
+def live_service_measures(
+    cases: QuerySet, period: Period, *, filters: Filters = NO_FILTERS
+) -> dict:
+    """Needs assessments, enhanced status, special measures, risk and MARAC, referrals, surveys
+    and mental-health demand, for cases reported in the period (referrals: sent in it;
+    invitations: made in it), from every record, with exact medians. `cases` should already be
+    `filter_cases(...)`; `filters` also narrows the people counted."""
     from django.db.models import Min
 
     from cases.models import (
@@ -581,7 +443,7 @@ def _live_service_measures(cases: QuerySet, period: Period, *, filters: Filters)
             "id", filter=Q(Exists(SpecialMeasuresRecord.objects.filter(party=OuterRef("pk"))))
         ),
     )
-    da_victims = victims.filter(case__offence__in=_domestic_abuse_offences())
+    da_victims = victims.filter(case__offence__in=domestic_abuse_offences())
     risk = RiskAssessment.objects.filter(party__in=da_victims)
     da = da_victims.aggregate(
         total=Count("id"),
@@ -717,35 +579,20 @@ def shown(value: float | None, unit: str = "") -> str:
     return f"{value:g}"
 
 
-def _domestic_abuse_offences() -> list[int]:
-    from cases.models import OffenceCategory, OffenceFlag
-
-    return [o.pk for o in OffenceCategory.objects.all() if OffenceFlag.DOMESTIC_ABUSE in o.flags]
-
-
 # --- what the dashboard and the pack show --------------------------------------------------------
 
 
-def compliance_figures(
-    duties: QuerySet[Duty],
-    cases: QuerySet,
-    period: Period,
-    *,
-    previous: Period,
-    filters: Filters = NO_FILTERS,
-    now: datetime.datetime | None = None,
-) -> dict:
-    """Every figure of the dashboard and the monthly pack, each with the previous period's.
-    `duties` and `cases` must start from `.visible_to(user)` and already be filtered."""
-    now = now or timezone.now()
-    current = service_measures(cases, period, filters=filters, now=now)
-    before = service_measures(cases, previous, filters=filters, now=now)
+def compliance_figures(source, period: Period, *, previous: Period, now: datetime.datetime) -> dict:
+    """Every figure of the dashboard and the monthly pack, each with the previous period's, from
+    one figures source (compliance.sources), which the caller chose."""
+    current = source.service_measures(period, now=now)
+    before = source.service_measures(previous, now=now)
     bucketed = current.get("medians_bucketed") or before.get("medians_bucketed")
     return {
         "period": period,
         "previous": previous,
-        "rows": by_rule_compared(duties, period, previous, now=now),
-        "key": key_entitlements(duties, period, previous=previous, now=now),
+        "rows": by_rule_compared(source, period, previous, now=now),
+        "key": key_entitlements(source, period, previous=previous, now=now),
         "service": service_rows(current, before),
         # Said beside the figures when a median was read from the summary's histograms.
         "service_note": MEDIANS_NOTE if bucketed else "",

@@ -1,4 +1,4 @@
-"""Dashboard duty figures from the summary table, in the shapes compliance.services returns.
+"""Dashboard figures from the summary tables, in the shapes the live counts return.
 
 The summary (compliance.models.DutyOutcomeDay and its roll-ups) counts duties by London due
 date, team, rule, enhanced status, offence group and restriction, as of its last rebuild (every
@@ -9,7 +9,8 @@ met, declined, waived or re-timed, or a case moved or restricted, since the rebu
 next one. Read live and added in: restricted cases the user reaches only as their officer or
 through a Witness Care Unit; everything, before the first rebuild.
 Filters it serves: period, team, offence group, enhanced. Officer and equality filters (sex,
-ethnicity, age) are not in it: use the live path (compliance.services) for those.
+ethnicity, age) are not in it: use the live figures (compliance.sources.LiveFigures) for those.
+A caller reads it through compliance.sources.SummaryFigures, which it chooses explicitly.
 
 The service measures (needs assessments, referrals, surveys...) have their own tables, rebuilt in
 the same transaction and read the same way: see "service measures" below.
@@ -52,6 +53,8 @@ from cases.models import (
     SpecialMeasuresRecord,
 )
 from cases.permissions import visibility
+from counting.filters import NO_FILTERS, Filters
+from counting.people import VULNERABLE_BASES, domestic_abuse_offences
 from entitlements import calendar
 from entitlements.models import Duty, DutyStatus
 from referrals.models import AgencyKind, Referral, ReferralStatus
@@ -70,6 +73,7 @@ from .models import (
     ServiceSurveyStageDay,
     SummaryRefresh,
 )
+from .outcomes import on_time_percent, outcome_aggregates
 
 S = DutyStatus
 NAME = "duty_outcomes"
@@ -203,14 +207,15 @@ def last_refreshed(using: str | None = None) -> datetime.datetime | None:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def serves(user: User, filters) -> bool:
-    """Whether this user's figures under these filters are read from the summary (the page then
-    says how fresh they are)."""
-    return can_serve(filters) and _reader(user, {})["sees_unrestricted"]
+def serves(user: User, filters: Filters, *, memo: dict | None = None) -> bool:
+    """Whether the summary describes this user's figures under these filters: the caller then
+    reads them through compliance.sources.SummaryFigures (and the page says how fresh they
+    are). `memo`: a page's, shared with its reads."""
+    return can_serve(filters) and _reader(user, {} if memo is None else memo)["sees_unrestricted"]
 
 
-def can_serve(filters) -> bool:
-    """Whether the summary holds what these compliance.services.Filters select: period, team,
+def can_serve(filters: Filters) -> bool:
+    """Whether the summary holds what these counting.filters.Filters select: period, team,
     offence group and enhanced yes; officer, age band, sex and ethnicity no (read live)."""
     return not (filters.officer or filters.about_people)
 
@@ -240,7 +245,7 @@ def _fell_due(duties: QuerySet[Duty], start: datetime.date, end: datetime.date) 
     )
 
 
-# group_by name -> (expression on the summary, expression on Duty), as services.DIMENSIONS.
+# group_by name -> (expression on the summary, expression on Duty), as outcomes.DIMENSIONS.
 SUMMARY_DIMENSIONS = {
     "rule": (F("rule__code"), F("rule__code")),
     "enhanced": (F("enhanced"), F("enhanced")),
@@ -287,20 +292,18 @@ def outcome_counts(
     period,
     *,
     group_by: Sequence[str] = (),
-    filters=None,
+    filters: Filters | None = None,
     now: datetime.datetime | None = None,
     memo: dict | None = None,
 ) -> list[dict]:
-    """compliance.services.outcome_counts from the summary: the same rows (one per group of
+    """compliance.outcomes.outcome_counts from the summary: the same rows (one per group of
     "rule", "enhanced", "team", "month", with total, met, met_late, missed, declined, waived,
     open and on_time), for the duties that fell due in the period and `user` may see, under
-    `filters` (a services.Filters that can_serve). Every day comes from the summary as of its
+    `filters` (which can_serve). Every day comes from the summary as of its
     last rebuild, with the duties whose deadline passed since then (read live, few) moved from
     open to overdue; restricted cases the user reaches other than as a team's supervisor are
     counted live and added in. Before the first rebuild, or for a user the summary does not
     describe, everything is counted live."""
-    from .services import NO_FILTERS, _counts, on_time_percent
-
     filters = filters or NO_FILTERS
     if not can_serve(filters):
         raise ValueError("The summary cannot serve officer or equality filters.")
@@ -341,7 +344,7 @@ def outcome_counts(
     # The live parts filter on the joined case: they are few duties, and PostgreSQL then starts
     # from them, where visible_to's semi-join would first list every visible case.
     live = filtered(Duty.objects.filter(visibility(user, "case__"), status__in=COUNTED))
-    counts = _counts(now)  # the same live counts as the dashboard's own
+    counts = outcome_aggregates(now)  # the same live counts as the dashboard's own
     if refreshed is None:
         add(live_rows("all", live, counts))
     else:
@@ -416,7 +419,7 @@ def _as_date(value) -> datetime.date | None:
 
 # --- service measures ----------------------------------------------------------------------------
 #
-# compliance.services.service_measures from the summary: ServiceDay (counts), ServiceHoursDay
+# compliance.services.live_service_measures from the summary: ServiceDay (counts), ServiceHoursDay
 # (histograms for the two medians) and ServiceSurveyStageDay (survey answers by stage), keyed
 # by London day x team x offence group x restricted, with roll-up rows (no team) adding up every
 # team's unrestricted cases. The day is the day a case was reported, a referral sent or an
@@ -502,9 +505,7 @@ def _dimensions(case: str, at: str) -> dict:
 
 
 def _domestic_abuse_offences() -> list[int]:
-    from .services import _domestic_abuse_offences
-
-    return _domestic_abuse_offences() or [0]  # never an empty IN: it would empty the query
+    return domestic_abuse_offences() or [0]  # never an empty IN: it would empty the query
 
 
 # What each measure counts, over the rows of one model: the refresh groups them by day, team,
@@ -519,8 +520,6 @@ def _party_counts() -> dict:
     """People in the cases: victims, and anyone vulnerable or intimidated."""
     victim = Q(role=PartyRole.VICTIM)
     domestic = victim & Q(case__offence_id__in=_domestic_abuse_offences())
-    from .services import VULNERABLE_BASES
-
     vulnerable = Q(
         Exists(
             EligibilityBasis.objects.filter(
@@ -736,7 +735,7 @@ class ServiceTally:
         entry[1] += satisfied or 0
 
 
-def can_serve_service(filters) -> bool:
+def can_serve_service(filters: Filters) -> bool:
     """Whether the service summary holds what these Filters select: period, team and offence
     group yes; officer, enhanced, age band, sex and ethnicity no (read live)."""
     return not (filters.officer or filters.about_people or filters.enhanced is not None)
@@ -774,13 +773,13 @@ def service_tally(
     period,
     *,
     cases: QuerySet[Case],
-    filters,
+    filters: Filters,
     now: datetime.datetime | None = None,
     memo: dict | None = None,
 ) -> ServiceTally:
     """The service measures' counts for the period, for what `user` may see under `filters`
     (which can_serve_service): whole past days from the summary, the rest live from `cases`
-    (the user's visible cases under those filters, compliance.services.filter_cases)."""
+    (the user's visible cases under those filters, counting.filters.filter_cases)."""
     if not can_serve_service(filters):
         raise ValueError("The service summary cannot serve officer, enhanced or equality filters.")
     now = now or timezone.now()

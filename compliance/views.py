@@ -18,21 +18,19 @@ from audit.pdf import pdf_response
 from audit.registry import query_string
 from audit.services import record
 from cases import services as case_services
-from cases.models import Case
 from cases.permissions import access_case
 from cases.views import apply_service
 from entitlements.models import Duty
 from victimcare.db_routers import reporting_reads
 
-from . import charts, links, paging, services, summary
+from . import charts, links, paging, services
 from .forms import FilterForm, PackForm, ReassignForm
+from .sources import figures_for
 
 
 def _scoped(request, filters: services.Filters):
-    """The user's duties and cases (never a case they may not see), filtered."""
-    duties = services.filter_duties(Duty.objects.visible_to(request.user), filters)
-    cases = services.filter_cases(Case.objects.visible_to(request.user), filters)
-    return duties, cases
+    """The user's duties (never a case they may not see), filtered."""
+    return services.filter_duties(Duty.objects.visible_to(request.user), filters)
 
 
 class DashboardView(ActionRequiredMixin, View):
@@ -43,18 +41,20 @@ class DashboardView(ActionRequiredMixin, View):
         if form.is_bound and not form.is_valid():
             return render(request, "compliance/dashboard.html", {"form": form}, status=400)
         period, filters = form.period(), form.filters()
-        duties, cases = _scoped(request, filters)
         now = timezone.now()
         # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
-        with reporting_reads(), services.summary_for(request.user, filters):
+        with reporting_reads():
+            # The summary for the user's whole view under the filters where it holds them, else
+            # live: chosen here, once, for every figure of the page.
+            source = figures_for(request.user, filters)
             figures = services.compliance_figures(
-                duties, cases, period, previous=period.previous(), filters=filters, now=now
+                source, period, previous=period.previous(), now=now
             )
-            trend = services.monthly_trend(duties, period, now=now)
-            teams = services.by_team(duties, period, now=now)
-            qa = assurance_services.dashboard_figures(cases, period)
+            trend = services.monthly_trend(source, period, now=now)
+            teams = services.by_team(source, period, now=now)
+            qa = assurance_services.dashboard_figures(source.cases, period)
             # Duty figures read from the summary are as of its last rebuild: say when.
-            as_of = summary.last_refreshed() if summary.serves(request.user, filters) else None
+            as_of = source.summary_as_of
         return render(
             request,
             "compliance/dashboard.html",
@@ -77,7 +77,7 @@ def _behind_figure(request, form: FilterForm):
     """The duties behind a dashboard figure (the link's period, filters, rules and outcome), each
     with its effective status, in deadline order. `form` must be valid or unbound."""
     now = timezone.now()
-    duties, _ = _scoped(request, form.filters())
+    duties = _scoped(request, form.filters())
     duties = links.duties_behind(
         duties,
         form.period(),
@@ -184,13 +184,14 @@ def _form_errors(form) -> HttpResponse:
 def _pack_figures(request, month: services.Period, filters: services.Filters) -> dict:
     """The dashboard's figures for the month, force-wide or for one team, as DashboardView
     counts them, with the quality assurance reviews completed in that month on those cases."""
-    duties, cases = _scoped(request, filters)
+    now = timezone.now()
     # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
-    with reporting_reads(), services.summary_for(request.user, filters):
+    with reporting_reads():
+        source = figures_for(request.user, filters)
         figures = services.compliance_figures(
-            duties, cases, month, previous=month.previous_month(), filters=filters
+            source, month, previous=month.previous_month(), now=now
         )
-        figures["qa"] = assurance_services.dashboard_figures(cases, month)
+        figures["qa"] = assurance_services.dashboard_figures(source.cases, month)
     return figures
 
 

@@ -15,6 +15,7 @@ from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
 from cases.models import PartyRole
 from compliance import paging, services
+from compliance.outcomes import outcome_counts
 from entitlements.models import Duty, DutyRule
 from tests.cases.factories import PartyFactory, PersonFactory
 from tests.compliance.builders import UTC, S, case_with, duty
@@ -138,7 +139,7 @@ def test_the_rows_behind_the_missed_figure_are_as_many_as_the_figure(supervisor,
     period = services.Period(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
     duties = Duty.objects.visible_to(supervisor)
 
-    [figures] = services.outcome_counts(duties, period, now=NOW)
+    [figures] = outcome_counts(duties, period, now=NOW)
     behind = services.with_effective_status(
         services.drill_down(duties, period, code=[], outcome="total", enhanced=None, now=NOW),
         now=NOW,

@@ -23,6 +23,7 @@ from cases.models import (
 )
 from compliance import services, summary
 from compliance.models import ServiceDay, ServiceHoursDay, ServiceSurveyStageDay
+from compliance.sources import figures_for
 from referrals.models import AgencyKind, Referral, ReferralStatus
 from surveys.models import Answer, Invitation, InvitationStatus, QuestionKind, SurveyRule
 from surveys.services import results
@@ -212,12 +213,11 @@ def cases_of(user, filters=services.NO_FILTERS):
 
 
 def live(user, period, filters=services.NO_FILTERS) -> dict:
-    return services.service_measures(cases_of(user, filters), period, filters=filters)
+    return services.live_service_measures(cases_of(user, filters), period, filters=filters)
 
 
 def from_summary(user, period, filters=services.NO_FILTERS, now=NOW) -> dict:
-    with services.summary_for(user, filters):
-        return services.service_measures(cases_of(user, filters), period, filters=filters, now=now)
+    return figures_for(user, filters).service_measures(period, now=now)
 
 
 def assert_same(got: dict, expected: dict) -> None:
@@ -280,7 +280,7 @@ def test_the_figures_are_not_empty_and_medians_are_to_the_nearest_hour(force):
 def test_a_restricted_case_is_counted_only_for_those_who_may_see_it(force):
     summary.refresh(now=NOW)
     period = PERIODS[2]
-    everyone = services.service_measures(Case.objects.all(), period)["cases"]
+    everyone = services.live_service_measures(Case.objects.all(), period)["cases"]
     hidden_from = {
         # team A's supervisor: not team B's two other restricted cases
         "supervisor": 2,
@@ -300,9 +300,11 @@ def test_a_witness_care_officer_is_counted_live_from_their_units_cases(force):
     case = Case.objects.filter(team=force["team_b"], restricted=True).first()
     Case.objects.filter(pk=case.pk).update(wcu_team=unit)
     summary.refresh(now=NOW)
+    assert not summary.serves(wcu, services.NO_FILTERS)
     for period in PERIODS:
-        got = from_summary(wcu, period)
-        assert_same(got, live(wcu, period))
+        # The summary does not describe their view: their page counts every record, with
+        # exact medians.
+        assert from_summary(wcu, period) == live(wcu, period)
     assert from_summary(wcu, PERIODS[2])["cases"] == 1
 
 

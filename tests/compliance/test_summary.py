@@ -7,13 +7,14 @@ import pytest
 
 from accounts.models import Role, TeamMembership
 from accounts.services import grant_role
-from compliance import services, summary, tasks
+from compliance import outcomes, services, summary, tasks
 from compliance.models import (
     DutyOutcomeDay,
     DutyOutcomeForceDay,
     DutyOutcomeTeamDay,
     SummaryRefresh,
 )
+from compliance.sources import LiveFigures, SummaryFigures, figures_for
 from entitlements import calendar
 from entitlements.models import Duty
 from tests.compliance.builders import UTC, S, case_with, duty
@@ -87,7 +88,7 @@ PERIODS = [
 
 def live(user, period, group_by, filters=services.NO_FILTERS):
     duties = services.filter_duties(Duty.objects.visible_to(user), filters)
-    return services.outcome_counts(duties, period, group_by=group_by, now=NOW)
+    return outcomes.outcome_counts(duties, period, group_by=group_by, now=NOW)
 
 
 @pytest.mark.parametrize("period", PERIODS)
@@ -122,15 +123,47 @@ def test_summary_gives_the_live_figures_under_the_filters_it_serves(force, filte
             assert got == live(force["user"], period, group_by, filters)
 
 
+def test_a_caller_that_narrows_the_duties_gets_figures_of_exactly_those(force):
+    """Issue 18: the summary used to be switched on for a whole block, and a caller inside it
+    that narrowed the duties (to one officer's, one rule's) silently got the summary's figures
+    for everything the user sees. The source is now chosen explicitly, a summary source is made
+    from the user and the filters only, and a narrowed count is of exactly its duties."""
+    summary.refresh(now=NOW)
+    period = PERIODS[2]
+    page = figures_for(force["user"], services.NO_FILTERS)
+    assert isinstance(page, SummaryFigures)
+    narrowed = Duty.objects.visible_to(force["user"]).filter(
+        case__officer=force["user"], rule__code="R2"
+    )
+    [row] = LiveFigures(narrowed).outcome_counts(period, now=NOW)
+    assert row["total"] == outcomes.fell_due(narrowed, period).count() > 0
+    assert row["total"] < page.outcome_counts(period, now=NOW)[0]["total"]
+    # Narrowed by a filter the summary does not hold, the page reads live, and the summary
+    # refuses to pretend otherwise.
+    mine = services.Filters(officer=force["user"].pk)
+    assert isinstance(figures_for(force["user"], mine), LiveFigures)
+    with pytest.raises(ValueError):
+        SummaryFigures(force["user"], mine)
+    [by_officer] = figures_for(force["user"], mine).outcome_counts(period, now=NOW)
+    assert (
+        by_officer["total"]
+        == outcomes.fell_due(
+            Duty.objects.visible_to(force["user"]).filter(case__officer=force["user"]), period
+        ).count()
+    )
+
+
 def test_a_restricted_case_of_another_team_is_not_counted(force):
     summary.refresh(now=NOW)
     period = PERIODS[2]
-    everything = sum(r["total"] for r in services.outcome_counts(Duty.objects.all(), period))
+    everything = sum(
+        r["total"] for r in outcomes.outcome_counts(Duty.objects.all(), period, now=NOW)
+    )
     theirs = summary.outcome_counts(force["user"], period, now=NOW)[0]["total"]
     hidden = Duty.objects.filter(
         case__restricted=True, case__team=force["team_b"], case__officer__isnull=False
     ).exclude(case__officer=force["user"])
-    assert theirs == everything - services.fell_due(hidden, period).count()
+    assert theirs == everything - outcomes.fell_due(hidden, period).count()
     assert theirs < everything
 
 
