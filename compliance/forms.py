@@ -11,8 +11,15 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, TeamMembership, User
 from cases.models import OffenceCategory
-
-from . import services
+from counting.filters import (
+    AGE_BANDS,
+    NO_FILTERS,
+    NOT_RECORDED,
+    NOT_RECORDED_LABEL,
+    Filters,
+    recorded_values,
+)
+from counting.periods import Period
 
 MAX_DAYS = 3 * 366
 RIGHTS = {"": None, "standard": False, "enhanced": True}
@@ -89,11 +96,11 @@ class PeriodForm(forms.Form):
         data["start"], data["end"] = start, end
         return data
 
-    def period(self) -> services.Period:
+    def period(self) -> Period:
         """The chosen period (call after is_valid)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         end = data.get("end") or timezone.localdate()
-        return services.Period(data.get("start") or end - datetime.timedelta(days=29), end)
+        return Period(data.get("start") or end - datetime.timedelta(days=29), end)
 
 
 class FilterForm(PeriodForm):
@@ -125,8 +132,8 @@ class FilterForm(PeriodForm):
         required=False,
         label="Victim's age when reported",
         choices=[("", "All ages")]
-        + [(code, label) for code, label, *_ in services.AGE_BANDS]
-        + [(services.NOT_RECORDED, services.NOT_RECORDED_LABEL)],
+        + [(code, label) for code, label, *_ in AGE_BANDS]
+        + [(NOT_RECORDED, NOT_RECORDED_LABEL)],
         widget=_select(),
     )
     sex = forms.ChoiceField(required=False, label="Victim's sex", widget=_select())
@@ -151,16 +158,16 @@ class FilterForm(PeriodForm):
         for field, everyone in (("sex", "All"), ("ethnicity", "All")):
             self.fields[field].choices = (
                 [("", everyone)]
-                + [(v, v) for v in services.recorded_values(field)]
-                + [(services.NOT_RECORDED, services.NOT_RECORDED_LABEL)]
+                + [(v, v) for v in recorded_values(field)]
+                + [(NOT_RECORDED, NOT_RECORDED_LABEL)]
             )
 
-    def filters(self) -> services.Filters:
+    def filters(self) -> Filters:
         """The chosen filters (call after is_valid); none when the form is not valid."""
         if not (self.is_bound and self.is_valid()):
-            return services.NO_FILTERS
+            return NO_FILTERS
         data = self.cleaned_data
-        return services.Filters(
+        return Filters(
             team=data["team"].pk if data.get("team") else None,
             officer=data["officer"].pk if data.get("officer") else None,
             offence_group=data.get("offence_group") or "",
@@ -193,15 +200,15 @@ class MonthForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month", "class": "form-control"}),
     )
 
-    def clean_month(self) -> services.Period:
+    def clean_month(self) -> Period:
         value = (self.cleaned_data.get("month") or "").strip()
         if not value:
             last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-            return services.Period.month(last_month.year, last_month.month)
+            return Period.month(last_month.year, last_month.month)
         match = MONTH.match(value)
         if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
             raise forms.ValidationError("Give the month as year and month, for example 2026-03.")
-        return services.Period.month(int(match.group(1)), int(match.group(2)))
+        return Period.month(int(match.group(1)), int(match.group(2)))
 
 
 class PackForm(MonthForm):
@@ -221,10 +228,10 @@ class PackForm(MonthForm):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams_to_choose(user)
 
-    def filters(self) -> services.Filters:
+    def filters(self) -> Filters:
         """The figures' filters (call after is_valid): the chosen team, or none."""
         team = self.cleaned_data.get("team")
-        return services.Filters(team=team.pk) if team else services.NO_FILTERS
+        return Filters(team=team.pk) if team else NO_FILTERS
 
 
 class ReassignForm(forms.Form):

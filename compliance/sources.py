@@ -1,7 +1,8 @@
 """Where a page's figures come from, chosen by its caller: `LiveFigures` counts exactly the duties
 and cases it is given; `SummaryFigures` reads the summary tables (compliance.summary) for
 everything a user may see under their filters. Both answer `outcome_counts` and
-`service_measures` in the same shapes, so compliance.services works out every figure from either.
+`service_measures` in the same shapes, so compliance.duty_figures and
+compliance.service_figures work out every figure from either.
 
 A summary source is made from the user and the filters alone, never from a queryset: the
 summary can only describe "everything this user sees under these filters", so a caller that
@@ -19,7 +20,7 @@ from counting.filters import NO_FILTERS, Filters, filter_cases, filter_duties
 from counting.periods import Period
 from entitlements.models import Duty
 
-from . import outcomes, services, summary
+from . import outcomes, service_figures, summary
 
 
 class LiveFigures:
@@ -52,7 +53,7 @@ class LiveFigures:
         return outcomes.outcome_counts(self.duties, period, group_by=group_by, now=now)
 
     def service_measures(self, period: Period, *, now: datetime.datetime) -> dict:
-        return services.live_service_measures(self.cases, period, filters=self.filters)
+        return service_figures.live_service_measures(self.cases, period, filters=self.filters)
 
 
 class SummaryFigures:
@@ -95,7 +96,7 @@ class SummaryFigures:
         tally = summary.service_tally(
             self.user, period, cases=self.live.cases, filters=self.filters, now=now, memo=self.memo
         )
-        return services.figures_from_tally(tally)
+        return service_figures.figures_from_tally(tally)
 
 
 def figures_for(user: User, filters: Filters) -> LiveFigures | SummaryFigures:

@@ -79,7 +79,7 @@ S = DutyStatus
 NAME = "duty_outcomes"
 COUNTED = [S.DUE, S.MET, S.MET_LATE, S.MISSED, S.DECLINED, S.WAIVED]  # not withdrawn or n/a
 FIGURES = ("total", "met", "met_late", "missed", "declined", "waived", "open")
-# Rule dimensions, as compliance.services.by_rule groups them.
+# Rule dimensions, as compliance.duty_figures.by_rule groups them.
 RULE = ("rule__right__scheme", "rule__right__number", "rule__code", "rule__title")
 # A deadline belongs to London day D when it is after 23:59:59 on D-1 and at or before 23:59:59
 # on D: add just under a second before taking the date.
@@ -419,14 +419,14 @@ def _as_date(value) -> datetime.date | None:
 
 # --- service measures ----------------------------------------------------------------------------
 #
-# compliance.services.live_service_measures from the summary: ServiceDay (counts), ServiceHoursDay
-# (histograms for the two medians) and ServiceSurveyStageDay (survey answers by stage), keyed
-# by London day x team x offence group x restricted, with roll-up rows (no team) adding up every
-# team's unrestricted cases. The day is the day a case was reported, a referral sent or an
-# invitation made. As for the duties, whole days over at the last refresh come from the summary
-# and later days, and restricted cases the user reaches other than as a supervisor of their team,
-# are counted live and added in. Filters it serves: period, team and offence group. The enhanced
-# filter selects cases by their victims' status and people by their own, a cross of the two
+# compliance.service_figures.live_service_measures from the summary: ServiceDay (counts),
+# ServiceHoursDay (histograms for the two medians) and ServiceSurveyStageDay (survey answers by
+# stage), keyed by London day x team x offence group x restricted, with roll-up rows (no team)
+# adding up every team's unrestricted cases. The day is the day a case was reported, a referral sent
+# or an invitation made. As for the duties, whole days over at the last refresh come from the
+# summary and later days, and restricted cases the user reaches other than as a supervisor of their
+# team, are counted live and added in. Filters it serves: period, team and offence group. The
+# enhanced filter selects cases by their victims' status and people by their own, a cross of the two
 # that would multiply the rows: like officer and equality filters it is read live.
 #
 # The medians come from the histograms, so they are bucketed: to the nearest hour below two

@@ -20,17 +20,19 @@ from audit.services import record
 from cases import services as case_services
 from cases.permissions import access_case
 from cases.views import apply_service
+from counting.filters import Filters, filter_duties
+from counting.periods import Period
 from entitlements.models import Duty
 from victimcare.db_routers import reporting_reads
 
-from . import charts, links, paging, services
+from . import charts, duty_figures, duty_lists, labels, links, pack, paging
 from .forms import FilterForm, PackForm, ReassignForm
 from .sources import figures_for
 
 
-def _scoped(request, filters: services.Filters):
+def _scoped(request, filters: Filters):
     """The user's duties (never a case they may not see), filtered."""
-    return services.filter_duties(Duty.objects.visible_to(request.user), filters)
+    return filter_duties(Duty.objects.visible_to(request.user), filters)
 
 
 class DashboardView(ActionRequiredMixin, View):
@@ -47,11 +49,9 @@ class DashboardView(ActionRequiredMixin, View):
             # The summary for the user's whole view under the filters where it holds them, else
             # live: chosen here, once, for every figure of the page.
             source = figures_for(request.user, filters)
-            figures = services.compliance_figures(
-                source, period, previous=period.previous(), now=now
-            )
-            trend = services.monthly_trend(source, period, now=now)
-            teams = services.by_team(source, period, now=now)
+            figures = pack.compliance_figures(source, period, previous=period.previous(), now=now)
+            trend = duty_figures.monthly_trend(source, period, now=now)
+            teams = duty_figures.by_team(source, period, now=now)
             qa = assurance_services.dashboard_figures(source.cases, period)
             # Duty figures read from the summary are as of its last rebuild: say when.
             as_of = source.summary_as_of
@@ -86,13 +86,13 @@ def _behind_figure(request, form: FilterForm):
         enhanced={"1": True, "0": False}.get(request.GET.get("enhanced", "")),
         now=now,
     )
-    return services.with_effective_status(duties, now=now).order_by("due_at", "id")
+    return duty_lists.with_effective_status(duties, now=now).order_by("due_at", "id")
 
 
 def _drill_down_scope(request, form: FilterForm) -> str:
     data = form.cleaned_data if form.is_bound else {}
     team = data.get("team")
-    return services.scope_label(
+    return labels.scope_label(
         request.user, teams=[team.name] if team else [], officer=data.get("officer")
     )
 
@@ -125,7 +125,7 @@ class DrillDownView(ActionRequiredMixin, View):
                 "outcome_label": links.OUTCOME_LABELS.get(outcome, "Duties"),
                 "query": form.query(),
                 "page_query": others.urlencode(),
-                "export_limit": f"{services.EXPORT_LIMIT:,}",
+                "export_limit": f"{duty_lists.EXPORT_LIMIT:,}",
             },
         )
 
@@ -133,17 +133,17 @@ class DrillDownView(ActionRequiredMixin, View):
 def _duties_csv(request, filename: str, what: str, duties) -> HttpResponse:
     """A CSV of the duties (at most EXPORT_LIMIT, and says so when cut short), recorded in the
     audit trail: who, what (the filters as chosen) and how many duties and people."""
-    export = services.export_duties(duties, limit=services.EXPORT_LIMIT)
+    export = duty_lists.export_duties(duties, limit=duty_lists.EXPORT_LIMIT)
     rows = list(export.rows)
     if export.truncated:
         rows.append(
             [
                 f"More duties match than this file holds: these are the first "
-                f"{services.EXPORT_LIMIT:,}, in the order of the page. Narrow the filters to "
+                f"{duty_lists.EXPORT_LIMIT:,}, in the order of the page. Narrow the filters to "
                 "export the rest."
             ]
         )
-    shortened = f", cut short at {services.EXPORT_LIMIT}" if export.truncated else ""
+    shortened = f", cut short at {duty_lists.EXPORT_LIMIT}" if export.truncated else ""
     record(
         request,
         AuditAction.EXPORT,
@@ -152,7 +152,7 @@ def _duties_csv(request, filename: str, what: str, duties) -> HttpResponse:
         f"{paging.total_words(len(export.people), False, one='person', many='people')}"
         f"{shortened}; {query_string(request)}",
     )
-    return csv_response(filename, services.DUTY_COLUMNS, rows)
+    return csv_response(filename, duty_lists.DUTY_COLUMNS, rows)
 
 
 class DrillDownCsvView(ActionRequiredMixin, View):
@@ -181,21 +181,19 @@ def _form_errors(form) -> HttpResponse:
     )
 
 
-def _pack_figures(request, month: services.Period, filters: services.Filters) -> dict:
+def _pack_figures(request, month: Period, filters: Filters) -> dict:
     """The dashboard's figures for the month, force-wide or for one team, as DashboardView
     counts them, with the quality assurance reviews completed in that month on those cases."""
     now = timezone.now()
     # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
     with reporting_reads():
         source = figures_for(request.user, filters)
-        figures = services.compliance_figures(
-            source, month, previous=month.previous_month(), now=now
-        )
+        figures = pack.compliance_figures(source, month, previous=month.previous_month(), now=now)
         figures["qa"] = assurance_services.dashboard_figures(source.cases, month)
     return figures
 
 
-def _pack_filename(month: services.Period, team, extension: str) -> str:
+def _pack_filename(month: Period, team, extension: str) -> str:
     # The team by name (not personal data), so packs saved side by side tell themselves apart.
     scope = f"-{slugify(team.name)}" if team else ""
     return f"victims-code-pack-{month.start:%Y-%m}{scope}.{extension}"
@@ -264,8 +262,8 @@ class PackCsvView(ActionRequiredMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         writer = csv.writer(response)
-        writer.writerow(services.PACK_COLUMNS)
-        for row in services.pack_table(_pack_figures(request, month, form.filters())):
+        writer.writerow(pack.PACK_COLUMNS)
+        for row in pack.pack_table(_pack_figures(request, month, form.filters())):
             writer.writerow(safe_row(row))
         return response
 
@@ -288,7 +286,7 @@ class OverdueWorklistView(ActionRequiredMixin, View):
         # The team ids as values, not a subquery: PostgreSQL then knows the team's share of the
         # cases and reads the open duties in due order from their partial index, stopping once
         # a page is full, instead of listing and sorting every overdue duty of the team.
-        return services.with_effective_status(
+        return duty_lists.with_effective_status(
             Duty.objects.visible_to(request.user).overdue(on=now).filter(case__team_id__in=teams),
             now=now,
         ).order_by(sort, "due_at", "id")
@@ -334,11 +332,11 @@ class OverdueWorklistView(ActionRequiredMixin, View):
             "has_next": more and number < self.max_pages,
             "more_than_shown": more and number == self.max_pages,
             "shown_at_most": self.per_page * self.max_pages,
-            "scope": services.scope_label(request.user, teams=list(teams.values()))
+            "scope": labels.scope_label(request.user, teams=list(teams.values()))
             if teams
             else "no team: you supervise none",
             "total": paging.total_words(total, capped, one="overdue duty", many="overdue duties"),
-            "export_limit": f"{services.EXPORT_LIMIT:,}",
+            "export_limit": f"{duty_lists.EXPORT_LIMIT:,}",
         }
 
     @staticmethod

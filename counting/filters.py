@@ -4,10 +4,11 @@ offence group, rights, and the victim's age band, sex and ethnicity), applied by
 
 from dataclasses import dataclass, fields
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from cases.models import Party, PartyRole
+from cases.models import Party, PartyRole, Person
 from entitlements import calendar
 from entitlements.models import Duty
 
@@ -131,3 +132,20 @@ def filter_cases(cases: QuerySet, filters: Filters) -> QuerySet:
         )
         cases = cases.filter(Exists(victims))
     return cases
+
+
+def recorded_values(field: str) -> list[str]:
+    """The distinct values recorded for a person's sex or ethnicity (free text), for the
+    equality filters. Not personal data on their own; cached briefly, as they change rarely."""
+    if field not in ("sex", "ethnicity"):
+        raise ValueError(field)
+
+    def load() -> list[str]:
+        return list(
+            Person.objects.exclude(**{field: ""})
+            .order_by(field)
+            .values_list(field, flat=True)
+            .distinct()
+        )
+
+    return cache.get_or_set(f"compliance:recorded:{field}", load, timeout=600)

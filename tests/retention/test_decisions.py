@@ -22,7 +22,7 @@ from cases.models import (
     VictimPersonalStatement,
     WitnessCare,
 )
-from compliance.services import by_rule
+from compliance.duty_figures import by_rule
 from compliance.sources import LiveFigures
 from counting.periods import Period
 from entitlements.models import Duty
