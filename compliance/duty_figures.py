@@ -5,20 +5,12 @@ the caller chose. The outcomes themselves are defined in compliance.outcomes."""
 import datetime
 
 from accounts.models import Team
+from counting import policy
 from counting.periods import Period, add_months
 from entitlements.models import DutyRule
 
 from .labels import change
 from .outcomes import COUNTS, on_time_percent
-
-# The entitlements forces report quarterly, mapped to the rules that deliver them.
-KEY_ENTITLEMENTS = [
-    ("Written acknowledgement", ["R2"]),
-    ("Referral to support services", ["R4"]),
-    ("Updates within the agreed timeframe", ["R5-U"]),
-    ("Opportunity to make a Victim Personal Statement", ["R14"]),
-]
-NOT_HELD = "Advance notice of the offender's release"  # Held by Probation, not the force.
 
 TREND_MONTHS = 12
 
@@ -78,34 +70,39 @@ def by_rule_compared(
 def key_entitlements(
     source, period: Period, *, previous: Period | None = None, now: datetime.datetime
 ) -> list[dict]:
-    """The five key entitlements (the last not held by the force), each with the previous
-    period's % on time and the change when `previous` is given."""
-    current = _sum_by_entitlement(source.outcome_counts(period, group_by=("rule",), now=now))
-    before = (
-        _sum_by_entitlement(source.outcome_counts(previous, group_by=("rule",), now=now))
-        if previous
-        else None
-    )
+    """The key entitlements in force at the end of the period (counting.policy), in their order,
+    those the force does not hold marked `not_held`; each with the previous period's % on time
+    and the change when `previous` is given, the previous period counted by its own edition's
+    rules for the same entitlement."""
+    entitlements = policy.key_entitlements(period.end)
+    current = _by_code(source.outcome_counts(period, group_by=("rule",), now=now))
+    if previous is not None:
+        before = _by_code(source.outcome_counts(previous, group_by=("rule",), now=now))
+        codes_before = {e.label: e.codes for e in policy.key_entitlements(previous.end)}
     result = []
-    for index, (label, codes) in enumerate(KEY_ENTITLEMENTS):
-        figures = current[index]
-        entry = {"label": label, "codes": codes, **figures}
-        if before is not None:
-            entry["previous_on_time"] = before[index]["on_time"]
-            entry["change"] = change(figures["on_time"], before[index]["on_time"], unit="%")
+    for entitlement in entitlements:
+        if not entitlement.held_by_force:
+            result.append({"label": entitlement.label, "codes": [], "not_held": True})
+            continue
+        figures = _summed(current, entitlement.codes)
+        entry = {"label": entitlement.label, "codes": list(entitlement.codes), **figures}
+        if previous is not None:
+            then = codes_before.get(entitlement.label)
+            then_pct = _summed(before, then)["on_time"] if then else None
+            entry["previous_on_time"] = then_pct
+            entry["change"] = change(figures["on_time"], then_pct, unit="%")
         result.append(entry)
-    result.append({"label": NOT_HELD, "codes": [], "not_held": True})
     return result
 
 
-def _sum_by_entitlement(rows: list[dict]) -> list[dict]:
-    by_code = {row["rule"]: row for row in rows}
-    summed = []
-    for _, codes in KEY_ENTITLEMENTS:
-        figures = {k: sum(by_code[c][k] for c in codes if c in by_code) for k in COUNTS}
-        figures["on_time"] = on_time_percent(figures)
-        summed.append(figures)
-    return summed
+def _by_code(rows: list[dict]) -> dict[str, dict]:
+    return {row["rule"]: row for row in rows}
+
+
+def _summed(by_code: dict[str, dict], codes) -> dict:
+    figures = {k: sum(by_code[c][k] for c in codes if c in by_code) for k in COUNTS}
+    figures["on_time"] = on_time_percent(figures)
+    return figures
 
 
 def trend_period(period: Period) -> Period:

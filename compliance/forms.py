@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, TeamMembership, User
 from cases.models import OffenceCategory
+from counting import policy
 from counting.filters import (
-    AGE_BANDS,
     NO_FILTERS,
     NOT_RECORDED,
     NOT_RECORDED_LABEL,
@@ -129,12 +129,7 @@ class FilterForm(PeriodForm):
         widget=_select(),
     )
     age_band = forms.ChoiceField(
-        required=False,
-        label="Victim's age when reported",
-        choices=[("", "All ages")]
-        + [(code, label) for code, label, *_ in AGE_BANDS]
-        + [(NOT_RECORDED, NOT_RECORDED_LABEL)],
-        widget=_select(),
+        required=False, label="Victim's age when reported", widget=_select()
     )
     sex = forms.ChoiceField(required=False, label="Victim's sex", widget=_select())
     ethnicity = forms.ChoiceField(required=False, label="Victim's ethnicity", widget=_select())
@@ -155,6 +150,12 @@ class FilterForm(PeriodForm):
         self.fields["offence_group"].choices = [("", "All offence groups")] + [
             (g, g) for g in groups
         ]
+        # The bands in force today (a period's figures read the code in the bands of its end).
+        self.fields["age_band"].choices = (
+            [("", "All ages")]
+            + [(band.code, band.label) for band in policy.age_bands(timezone.localdate())]
+            + [(NOT_RECORDED, NOT_RECORDED_LABEL)]
+        )
         for field, everyone in (("sex", "All"), ("ethnicity", "All")):
             self.fields[field].choices = (
                 [("", everyone)]

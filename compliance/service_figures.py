@@ -2,6 +2,8 @@
 referrals, surveys and mental-health demand, counted live from the records or worked out from
 the service summary's tally (compliance.summary.service_tally), and the rows the pages show."""
 
+import datetime
+
 from django.db.models import (
     Count,
     Exists,
@@ -18,8 +20,9 @@ from cases.models import (
     RiskAssessment,
     SpecialMeasuresRecord,
 )
+from counting import policy
 from counting.filters import NO_FILTERS, Filters, filter_parties
-from counting.people import VULNERABLE_BASES, domestic_abuse_offences
+from counting.people import domestic_abuse_offences
 from counting.periods import Period
 from referrals.models import AgencyKind, Referral, ReferralStatus
 from surveys import services as surveys
@@ -107,14 +110,22 @@ def bucketed_median(histogram: dict[int, int]) -> float | None:
 
 
 def live_service_measures(
-    cases: QuerySet, period: Period, *, filters: Filters = NO_FILTERS
+    cases: QuerySet,
+    period: Period,
+    *,
+    filters: Filters = NO_FILTERS,
+    filters_on: datetime.date | None = None,
 ) -> dict:
     """Needs assessments, enhanced status, special measures, risk and MARAC, referrals, surveys
     and mental-health demand, for cases reported in the period (referrals: sent in it;
     invitations: made in it), from every record, with exact medians. `cases` should already be
-    `filter_cases(...)`; `filters` also narrows the people counted."""
+    `filter_cases(...)`; `filters` also narrows the people counted (an age band read on
+    `filters_on`, by default the period's last day). Who counts as vulnerable or intimidated:
+    the bases in force on the period's last day."""
     reported = cases.filter(reported_at__gt=period.start_at, reported_at__lte=period.end_at)
-    parties = filter_parties(Party.objects.filter(case__in=reported), filters)
+    parties = filter_parties(
+        Party.objects.filter(case__in=reported), filters, on=filters_on or period.end
+    )
     victims = parties.filter(role=PartyRole.VICTIM)
     rows = list(
         victims.annotate(first_na=Min("needs_assessments__assessed_at")).values_list(
@@ -125,7 +136,9 @@ def live_service_measures(
     vulnerable = parties.filter(
         Exists(
             EligibilityBasis.objects.filter(
-                party=OuterRef("pk"), applies=True, basis__in=VULNERABLE_BASES
+                party=OuterRef("pk"),
+                applies=True,
+                basis__in=policy.vulnerable_bases(period.end),
             )
         )
     ).aggregate(

@@ -25,7 +25,8 @@ from . import outcomes, service_figures, summary
 
 class LiveFigures:
     """Every figure counted from the records: of exactly `duties` and `cases` (which must start
-    from `.visible_to(user)`), with the people counted narrowed by `filters`."""
+    from `.visible_to(user)`), with the people counted narrowed by `filters` (an age band read
+    in the bands in force on `filters_on`)."""
 
     summary_as_of = None
 
@@ -35,25 +36,33 @@ class LiveFigures:
         cases: QuerySet[Case] | None = None,
         *,
         filters: Filters = NO_FILTERS,
+        filters_on: datetime.date | None = None,
     ) -> None:
         self.duties = duties
         self.cases = cases if cases is not None else Case.objects.none()
         self.filters = filters
+        self.filters_on = filters_on
 
     @classmethod
-    def visible_to(cls, user: User, filters: Filters = NO_FILTERS) -> "LiveFigures":
-        """The user's duties and cases (never a case they may not see), filtered."""
+    def visible_to(
+        cls, user: User, filters: Filters = NO_FILTERS, *, on: datetime.date
+    ) -> "LiveFigures":
+        """The user's duties and cases (never a case they may not see), filtered; an age band
+        is read in the bands in force on `on` (the page's period end)."""
         return cls(
-            filter_duties(Duty.objects.visible_to(user), filters),
-            filter_cases(Case.objects.visible_to(user), filters),
+            filter_duties(Duty.objects.visible_to(user), filters, on=on),
+            filter_cases(Case.objects.visible_to(user), filters, on=on),
             filters=filters,
+            filters_on=on,
         )
 
     def outcome_counts(self, period: Period, *, group_by=(), now: datetime.datetime) -> list[dict]:
         return outcomes.outcome_counts(self.duties, period, group_by=group_by, now=now)
 
     def service_measures(self, period: Period, *, now: datetime.datetime) -> dict:
-        return service_figures.live_service_measures(self.cases, period, filters=self.filters)
+        return service_figures.live_service_measures(
+            self.cases, period, filters=self.filters, filters_on=self.filters_on
+        )
 
 
 class SummaryFigures:
@@ -61,16 +70,22 @@ class SummaryFigures:
     their last rebuild, with what they cannot hold read live and added in (see
     compliance.summary). Refuses filters the summary does not hold (summary.can_serve). The
     service measures come from the service summary where it holds the filters
-    (summary.can_serve_service: not the enhanced filter), else live from the same cases."""
+    (summary.can_serve_service: not the enhanced filter) and was counted by the period's rules
+    (summary.counted_by_rules_of), else live from the same cases."""
 
     def __init__(
-        self, user: User, filters: Filters = NO_FILTERS, *, memo: dict | None = None
+        self,
+        user: User,
+        filters: Filters = NO_FILTERS,
+        *,
+        on: datetime.date,
+        memo: dict | None = None,
     ) -> None:
         if not summary.can_serve(filters):
             raise ValueError("The summary cannot serve officer or equality filters.")
         self.user = user
         self.filters = filters
-        self.live = LiveFigures.visible_to(user, filters)
+        self.live = LiveFigures.visible_to(user, filters, on=on)
         self.memo = {} if memo is None else memo  # what one page has looked up already
 
     @property
@@ -91,7 +106,9 @@ class SummaryFigures:
         )
 
     def service_measures(self, period: Period, *, now: datetime.datetime) -> dict:
-        if not summary.can_serve_service(self.filters):
+        if not summary.can_serve_service(self.filters) or not summary.counted_by_rules_of(
+            period, memo=summary.reader(self.user, self.memo)
+        ):
             return self.live.service_measures(period, now=now)
         tally = summary.service_tally(
             self.user, period, cases=self.live.cases, filters=self.filters, now=now, memo=self.memo
@@ -99,11 +116,12 @@ class SummaryFigures:
         return service_figures.figures_from_tally(tally)
 
 
-def figures_for(user: User, filters: Filters) -> LiveFigures | SummaryFigures:
+def figures_for(user: User, filters: Filters, *, on: datetime.date) -> LiveFigures | SummaryFigures:
     """The dashboard's and the pack's source: the summary when it describes this user's figures
     under these filters (summary.serves), else live. Both count the same duties; the summary is
-    what makes a twelve-month force dashboard fast."""
+    what makes a twelve-month force dashboard fast. `on`: the page's period end, the day whose
+    age bands the filters name."""
     memo: dict = {}
     if summary.serves(user, filters, memo=memo):
-        return SummaryFigures(user, filters, memo=memo)
-    return LiveFigures.visible_to(user, filters)
+        return SummaryFigures(user, filters, on=on, memo=memo)
+    return LiveFigures.visible_to(user, filters, on=on)

@@ -53,8 +53,9 @@ from cases.models import (
     SpecialMeasuresRecord,
 )
 from cases.permissions import visibility
+from counting import policy
 from counting.filters import NO_FILTERS, Filters
-from counting.people import VULNERABLE_BASES, domestic_abuse_offences
+from counting.people import domestic_abuse_offences
 from entitlements import calendar
 from entitlements.models import Duty, DutyStatus
 from referrals.models import AgencyKind, Referral, ReferralStatus
@@ -186,7 +187,7 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
             defaults={"refreshed_at": now, "rows": rows, "seconds": time.monotonic() - began},
         )
         began = time.monotonic()
-        service_rows = _refresh_service(cursor, using)
+        service_rows = _refresh_service(cursor, using, on=timezone.localtime(now).date())
         SummaryRefresh.objects.using(using).update_or_create(
             name=SERVICE_NAME,
             defaults={
@@ -211,7 +212,7 @@ def serves(user: User, filters: Filters, *, memo: dict | None = None) -> bool:
     """Whether the summary describes this user's figures under these filters: the caller then
     reads them through compliance.sources.SummaryFigures (and the page says how fresh they
     are). `memo`: a page's, shared with its reads."""
-    return can_serve(filters) and _reader(user, {} if memo is None else memo)["sees_unrestricted"]
+    return can_serve(filters) and reader(user, {} if memo is None else memo)["sees_unrestricted"]
 
 
 def can_serve(filters: Filters) -> bool:
@@ -309,7 +310,7 @@ def outcome_counts(
         raise ValueError("The summary cannot serve officer or equality filters.")
     now = now or timezone.now()
     group_by = tuple(group_by)
-    memo = _reader(user, {} if memo is None else memo)  # one page asks several times
+    memo = reader(user, {} if memo is None else memo)  # one page asks several times
     refreshed = memo["refreshed"] if memo["sees_unrestricted"] else None
     supervised = memo["supervised"]
     merged: dict[tuple, dict] = {}
@@ -516,14 +517,15 @@ def _case_counts() -> dict:
     return {"cases": Count("id"), "mental_health": Count("id", filter=Q(mental_health_demand=True))}
 
 
-def _party_counts() -> dict:
-    """People in the cases: victims, and anyone vulnerable or intimidated."""
+def _party_counts(vulnerable_bases: list[str]) -> dict:
+    """People in the cases: victims, and anyone vulnerable or intimidated (one of
+    `vulnerable_bases` applies)."""
     victim = Q(role=PartyRole.VICTIM)
     domestic = victim & Q(case__offence_id__in=_domestic_abuse_offences())
     vulnerable = Q(
         Exists(
             EligibilityBasis.objects.filter(
-                party=OuterRef("pk"), applies=True, basis__in=VULNERABLE_BASES
+                party=OuterRef("pk"), applies=True, basis__in=vulnerable_bases
             )
         )
     )
@@ -610,10 +612,11 @@ def _sql(queryset: QuerySet, using: str) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using).as_sql()
 
 
-def _refresh_service(cursor, using: str) -> int:
+def _refresh_service(cursor, using: str, *, on: datetime.date) -> int:
     """The service tables from the cases, people, referrals and invitations: one INSERT ...
     SELECT ... GROUP BY each (the counts' four sources in one, through UNION ALL), then the
-    roll-ups from them. Returns the number of detailed ServiceDay rows."""
+    roll-ups from them, counting by the rules in force on `on` (the rebuild's day). Returns the
+    number of detailed ServiceDay rows."""
     day, hours, stages = (
         m._meta.db_table for m in (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)
     )
@@ -623,7 +626,11 @@ def _refresh_service(cursor, using: str) -> int:
     ordered = "ORDER BY s_team, s_restricted, s_group, s_day"
     sources = [
         (Case.objects.all(), _dimensions("", "reported_at"), _case_counts()),
-        (Party.objects.all(), _dimensions("case__", "case__reported_at"), _party_counts()),
+        (
+            Party.objects.all(),
+            _dimensions("case__", "case__reported_at"),
+            _party_counts(policy.vulnerable_bases(on)),
+        ),
         (
             Referral.objects.filter(sent_at__isnull=False),
             _dimensions("case__", "sent_at"),
@@ -741,7 +748,7 @@ def can_serve_service(filters: Filters) -> bool:
     return not (filters.officer or filters.about_people or filters.enhanced is not None)
 
 
-def _reader(user: User, memo: dict) -> dict:
+def reader(user: User, memo: dict) -> dict:
     """What a page's reads need to know about the user and the summary, looked up once."""
     if "supervised" not in memo:
         memo["supervised"] = _supervised(user)
@@ -783,9 +790,14 @@ def service_tally(
     if not can_serve_service(filters):
         raise ValueError("The service summary cannot serve officer, enhanced or equality filters.")
     now = now or timezone.now()
-    memo = _reader(user, {} if memo is None else memo)
+    memo = reader(user, {} if memo is None else memo)
     today = timezone.localtime(now).date()
-    summary_end = _summary_end(period, memo["service_refreshed"], today, memo["sees_unrestricted"])
+    refreshed = memo["service_refreshed"]
+    vulnerable = policy.vulnerable_bases(period.end)
+    if not counted_by_rules_of(period, memo=memo):
+        # Read the period live rather than mix two editions' counts.
+        refreshed = None
+    summary_end = _summary_end(period, refreshed, today, memo["sees_unrestricted"])
     supervised = memo["supervised"]
     tally = ServiceTally()
     if period.start <= summary_end:
@@ -828,15 +840,33 @@ def service_tally(
             tally.add_stage(stage, answers, satisfied)
     live_from = max(period.start, summary_end + datetime.timedelta(days=1))
     if live_from <= period.end:
-        _add_live(tally, cases, live_from, period.end)
+        _add_live(tally, cases, live_from, period.end, vulnerable_bases=vulnerable)
     if period.start <= summary_end and memo["elsewhere"]:
         hidden = cases.filter(restricted=True).exclude(team_id__in=supervised)
-        _add_live(tally, hidden, period.start, summary_end)
+        _add_live(tally, hidden, period.start, summary_end, vulnerable_bases=vulnerable)
     return tally
 
 
+def counted_by_rules_of(period, *, memo: dict) -> bool:
+    """Whether the service summary was counted by the rules in force at the end of `period`
+    (who counts as vulnerable: the bases in force on the day of its last rebuild). A period
+    whose rules differ is read live (compliance.sources.SummaryFigures)."""
+    refreshed = memo.get("service_refreshed")
+    if refreshed is None:
+        return True  # nothing from the summary: every day is read live anyway
+    key = ("vulnerable_bases", refreshed)
+    if key not in memo:
+        memo[key] = policy.vulnerable_bases(timezone.localtime(refreshed).date())
+    return memo[key] == policy.vulnerable_bases(period.end)
+
+
 def _add_live(
-    tally: ServiceTally, cases: QuerySet[Case], start: datetime.date, end: datetime.date
+    tally: ServiceTally,
+    cases: QuerySet[Case],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    vulnerable_bases: list[str],
 ) -> None:
     """Add the counts of `cases` for London days start to end, read from the records."""
     after, until = calendar.end_of_day(start - datetime.timedelta(days=1)), calendar.end_of_day(end)
@@ -845,7 +875,7 @@ def _add_live(
     made = Invitation.objects.filter(case__in=cases, created_at__gt=after, created_at__lte=until)
     for counts in (
         reported.aggregate(**_case_counts()),
-        Party.objects.filter(case__in=reported).aggregate(**_party_counts()),
+        Party.objects.filter(case__in=reported).aggregate(**_party_counts(vulnerable_bases)),
         made.aggregate(**_invitation_counts()),
     ):
         tally.counts.update({name: value or 0 for name, value in counts.items()})

@@ -1,4 +1,5 @@
 import csv
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -30,9 +31,10 @@ from .forms import FilterForm, PackForm, ReassignForm
 from .sources import figures_for
 
 
-def _scoped(request, filters: Filters):
-    """The user's duties (never a case they may not see), filtered."""
-    return filter_duties(Duty.objects.visible_to(request.user), filters)
+def _scoped(request, filters: Filters, *, on: datetime.date):
+    """The user's duties (never a case they may not see), filtered; an age band as it was on
+    `on` (the period's last day)."""
+    return filter_duties(Duty.objects.visible_to(request.user), filters, on=on)
 
 
 class DashboardView(ActionRequiredMixin, View):
@@ -48,7 +50,7 @@ class DashboardView(ActionRequiredMixin, View):
         with reporting_reads():
             # The summary for the user's whole view under the filters where it holds them, else
             # live: chosen here, once, for every figure of the page.
-            source = figures_for(request.user, filters)
+            source = figures_for(request.user, filters, on=period.end)
             figures = pack.compliance_figures(source, period, previous=period.previous(), now=now)
             trend = duty_figures.monthly_trend(source, period, now=now)
             teams = duty_figures.by_team(source, period, now=now)
@@ -77,10 +79,10 @@ def _behind_figure(request, form: FilterForm):
     """The duties behind a dashboard figure (the link's period, filters, rules and outcome), each
     with its effective status, in deadline order. `form` must be valid or unbound."""
     now = timezone.now()
-    duties = _scoped(request, form.filters())
+    period = form.period()
     duties = links.duties_behind(
-        duties,
-        form.period(),
+        _scoped(request, form.filters(), on=period.end),
+        period,
         codes=request.GET.getlist("rule"),
         outcome=request.GET.get("outcome", ""),
         enhanced={"1": True, "0": False}.get(request.GET.get("enhanced", "")),
@@ -187,7 +189,7 @@ def _pack_figures(request, month: Period, filters: Filters) -> dict:
     now = timezone.now()
     # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
     with reporting_reads():
-        source = figures_for(request.user, filters)
+        source = figures_for(request.user, filters, on=month.end)
         figures = pack.compliance_figures(source, month, previous=month.previous_month(), now=now)
         figures["qa"] = assurance_services.dashboard_figures(source.cases, month)
     return figures

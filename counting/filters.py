@@ -1,7 +1,9 @@
 """Which duties, cases and people a figure counts, besides its period: `Filters` (team, officer,
 offence group, rights, and the victim's age band, sex and ethnicity), applied by `filter_duties`,
-`filter_cases` and `filter_parties` only, so every report narrows the same way."""
+`filter_cases` and `filter_parties` only, so every report narrows the same way. An age band is
+chosen by its code, read in the bands in force on the date the caller passes (counting.policy)."""
 
+import datetime
 from dataclasses import dataclass, fields
 
 from django.core.cache import cache
@@ -12,18 +14,9 @@ from cases.models import Party, PartyRole, Person
 from entitlements import calendar
 from entitlements.models import Duty
 
+from .policy import age_bands
+
 LONDON = calendar.LONDON
-# Equality monitoring: age at the date the crime was reported, in whole years.
-# (code, label, from age, up to but not including age)
-AGE_BANDS = [
-    ("under-18", "Under 18", 0, 18),
-    ("18-24", "18 to 24", 18, 25),
-    ("25-34", "25 to 34", 25, 35),
-    ("35-44", "35 to 44", 35, 45),
-    ("45-54", "45 to 54", 45, 55),
-    ("55-64", "55 to 64", 55, 65),
-    ("65-plus", "65 and over", 65, None),
-]
 NOT_RECORDED = "not-recorded"
 NOT_RECORDED_LABEL = "Not recorded"
 
@@ -37,7 +30,7 @@ class Filters:
     officer: int | None = None
     offence_group: str = ""
     enhanced: bool | None = None  # Duty.enhanced for duties, Party.enhanced for victims
-    age_band: str = ""  # an age band's code or NOT_RECORDED
+    age_band: str = ""  # an age band's code (counting.policy.age_bands) or NOT_RECORDED
     sex: str = ""  # a recorded value or NOT_RECORDED
     ethnicity: str = ""  # a recorded value or NOT_RECORDED
 
@@ -75,8 +68,11 @@ def _recorded(path: str, value: str) -> Q:
     return Q(**{path: value})
 
 
-def _person_filtered(qs: QuerySet, filters: Filters, *, person: str, reported_at: str):
-    """Age band (at the report date), sex and ethnicity of the person at `person`."""
+def _person_filtered(
+    qs: QuerySet, filters: Filters, *, person: str, reported_at: str, on: datetime.date
+):
+    """Age band (at the report date, in the bands in force on `on`), sex and ethnicity of the
+    person at `person`."""
     if filters.sex:
         qs = qs.filter(_recorded(f"{person}__sex", filters.sex))
     if filters.ethnicity:
@@ -84,12 +80,14 @@ def _person_filtered(qs: QuerySet, filters: Filters, *, person: str, reported_at
     if filters.age_band == NOT_RECORDED:
         qs = qs.filter(**{f"{person}__date_of_birth__isnull": True})
     elif filters.age_band:
-        _, _, low, high = next(b for b in AGE_BANDS if b[0] == filters.age_band)
+        band = next((b for b in age_bands(on) if b.code == filters.age_band), None)
+        if band is None:  # not a band on that day: nobody is in it
+            return qs.none()
         qs = qs.alias(age_key=_age_key(f"{person}__date_of_birth", reported_at)).filter(
-            age_key__gte=low * 10000
+            age_key__gte=band.from_age * 10000
         )
-        if high is not None:
-            qs = qs.filter(age_key__lt=high * 10000)
+        if band.below_age is not None:
+            qs = qs.filter(age_key__lt=band.below_age * 10000)
     return qs
 
 
@@ -104,31 +102,35 @@ def _case_filtered(qs: QuerySet, filters: Filters, *, case: str) -> QuerySet:
     return qs
 
 
-def filter_duties(duties: QuerySet[Duty], filters: Filters) -> QuerySet[Duty]:
+def filter_duties(duties: QuerySet[Duty], filters: Filters, *, on: datetime.date) -> QuerySet[Duty]:
     """Duties of the chosen cases, timed for the chosen rights, owed to the chosen people (the
     equality filters are about the person the duty is owed to, at the case's report date)."""
     duties = _case_filtered(duties, filters, case="case")
     if filters.enhanced is not None:
         duties = duties.filter(enhanced=filters.enhanced)
     return _person_filtered(
-        duties, filters, person="party__person", reported_at="case__reported_at"
+        duties, filters, person="party__person", reported_at="case__reported_at", on=on
     )
 
 
-def filter_parties(parties: QuerySet[Party], filters: Filters) -> QuerySet[Party]:
+def filter_parties(
+    parties: QuerySet[Party], filters: Filters, *, on: datetime.date
+) -> QuerySet[Party]:
     """People in cases (victims, witnesses) with the chosen rights status and characteristics."""
     if filters.enhanced is not None:
         parties = parties.filter(enhanced=filters.enhanced)
-    return _person_filtered(parties, filters, person="person", reported_at="case__reported_at")
+    return _person_filtered(
+        parties, filters, person="person", reported_at="case__reported_at", on=on
+    )
 
 
-def filter_cases(cases: QuerySet, filters: Filters) -> QuerySet:
+def filter_cases(cases: QuerySet, filters: Filters, *, on: datetime.date) -> QuerySet:
     """The chosen cases: by team, officer and offence group, and, when a filter is about
     people, cases with at least one victim who matches it."""
     cases = _case_filtered(cases, filters, case="")
     if filters.enhanced is not None or filters.about_people:
         victims = filter_parties(
-            Party.objects.filter(case=OuterRef("pk"), role=PartyRole.VICTIM), filters
+            Party.objects.filter(case=OuterRef("pk"), role=PartyRole.VICTIM), filters, on=on
         )
         cases = cases.filter(Exists(victims))
     return cases

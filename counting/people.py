@@ -1,16 +1,8 @@
-"""Who a report counts as what: the people counted as vulnerable or intimidated (for special
-measures) and the offences counted as domestic abuse."""
+"""Which offences a report counts as domestic abuse: those whose category carries the flag (the
+offence categories are rows, cases/migrations). Who counts as vulnerable or intimidated is
+counting.policy.vulnerable_bases."""
 
-from cases.models import Basis, OffenceCategory, OffenceFlag
-
-# People counted as vulnerable or intimidated, for special measures.
-VULNERABLE_BASES = [
-    Basis.UNDER_18,
-    Basis.MENTAL_DISORDER,
-    Basis.IMPAIRMENT,
-    Basis.PHYSICAL,
-    Basis.INTIMIDATED,
-]
+from cases.models import OffenceCategory, OffenceFlag
 
 
 def domestic_abuse_offences() -> list[int]:

@@ -84,13 +84,13 @@ def force():
 
 
 def counted(filters: Filters) -> tuple[int, int, float | None]:
-    duties = filter_duties(Duty.objects.all(), filters)
+    duties = filter_duties(Duty.objects.all(), filters, on=JUNE.end)
     [row] = outcome_counts(duties, JUNE, now=NOW)
     return row["total"], row["met"], row["on_time"]
 
 
 def cases_for(filters: Filters) -> set[int]:
-    return set(filter_cases(Case.objects.all(), filters).values_list("pk", flat=True))
+    return set(filter_cases(Case.objects.all(), filters, on=JUNE.end).values_list("pk", flat=True))
 
 
 def test_no_filter_counts_every_duty(force):
@@ -158,7 +158,7 @@ def test_filters_combine(force):
 
 def test_service_measures_count_only_the_chosen_victims(force):
     def victims(filters):
-        cases = filter_cases(Case.objects.all(), filters)
+        cases = filter_cases(Case.objects.all(), filters, on=JUNE.end)
         return service_figures.live_service_measures(cases, JUNE, filters=filters)["victims"]
 
     assert victims(Filters()) == 4

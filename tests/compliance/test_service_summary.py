@@ -210,16 +210,18 @@ def force():
     }
 
 
-def cases_of(user, filters=NO_FILTERS):
-    return filter_cases(Case.objects.visible_to(user), filters)
+def cases_of(user, filters=NO_FILTERS, on=None):
+    return filter_cases(Case.objects.visible_to(user), filters, on=on or TODAY)
 
 
 def live(user, period, filters=NO_FILTERS) -> dict:
-    return service_figures.live_service_measures(cases_of(user, filters), period, filters=filters)
+    return service_figures.live_service_measures(
+        cases_of(user, filters, period.end), period, filters=filters
+    )
 
 
 def from_summary(user, period, filters=NO_FILTERS, now=NOW) -> dict:
-    return figures_for(user, filters).service_measures(period, now=now)
+    return figures_for(user, filters, on=period.end).service_measures(period, now=now)
 
 
 def assert_same(got: dict, expected: dict) -> None:

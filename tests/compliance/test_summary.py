@@ -89,7 +89,7 @@ PERIODS = [
 
 
 def live(user, period, group_by, filters=NO_FILTERS):
-    duties = filter_duties(Duty.objects.visible_to(user), filters)
+    duties = filter_duties(Duty.objects.visible_to(user), filters, on=period.end)
     return outcomes.outcome_counts(duties, period, group_by=group_by, now=NOW)
 
 
@@ -132,7 +132,7 @@ def test_a_caller_that_narrows_the_duties_gets_figures_of_exactly_those(force):
     from the user and the filters only, and a narrowed count is of exactly its duties."""
     summary.refresh(now=NOW)
     period = PERIODS[2]
-    page = figures_for(force["user"], NO_FILTERS)
+    page = figures_for(force["user"], NO_FILTERS, on=period.end)
     assert isinstance(page, SummaryFigures)
     narrowed = Duty.objects.visible_to(force["user"]).filter(
         case__officer=force["user"], rule__code="R2"
@@ -143,10 +143,10 @@ def test_a_caller_that_narrows_the_duties_gets_figures_of_exactly_those(force):
     # Narrowed by a filter the summary does not hold, the page reads live, and the summary
     # refuses to pretend otherwise.
     mine = Filters(officer=force["user"].pk)
-    assert isinstance(figures_for(force["user"], mine), LiveFigures)
+    assert isinstance(figures_for(force["user"], mine, on=period.end), LiveFigures)
     with pytest.raises(ValueError):
-        SummaryFigures(force["user"], mine)
-    [by_officer] = figures_for(force["user"], mine).outcome_counts(period, now=NOW)
+        SummaryFigures(force["user"], mine, on=period.end)
+    [by_officer] = figures_for(force["user"], mine, on=period.end).outcome_counts(period, now=NOW)
     assert (
         by_officer["total"]
         == outcomes.fell_due(
