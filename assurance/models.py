@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from accounts.models import TeamMembership
+
 
 class Area(models.TextChoices):
     """The areas of service a review looks at (issue 8), in the order they are shown."""
@@ -86,8 +88,6 @@ class SampleStatus(models.TextChoices):
 class SampleQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A sample is seen by the supervisor who drew it and by its team's supervisors."""
-        from accounts.models import TeamMembership
-
         if not (user.is_authenticated and user.is_active):
             return self.none()
         supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")

@@ -36,12 +36,11 @@ def drill_down(
     code: str | Sequence[str],
     outcome: str,
     enhanced: bool | None,
-    now=None,
+    now: datetime.datetime,
 ) -> QuerySet[Duty]:
     """The duties behind one figure: of one rule, the rules of a key entitlement, or every rule
     when none is named (a chart's point). NOT_ON_TIME lists those that pull "% on time" down:
-    met late or missed."""
-    now = now or timezone.now()
+    met late or missed, as of `now`."""
     codes = [code] if isinstance(code, str) else list(code)
     due = fell_due(duties, period)
     if codes:

@@ -66,7 +66,7 @@ def _select(**attrs):
 
 
 class PeriodForm(forms.Form):
-    """A period of whole London days, by default the last 30 days."""
+    """A period of whole London days, by default the 30 days to `today` (the view's clock)."""
 
     start = forms.DateField(
         required=False,
@@ -79,15 +79,15 @@ class PeriodForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.initial.setdefault("end", today)
-        self.initial.setdefault("start", today - datetime.timedelta(days=29))
+        self.today = today or timezone.localdate()
+        self.initial.setdefault("end", self.today)
+        self.initial.setdefault("start", self.today - datetime.timedelta(days=29))
 
     def clean(self):
         data = super().clean()
-        end = data.get("end") or timezone.localdate()
+        end = data.get("end") or self.today
         start = data.get("start") or end - datetime.timedelta(days=29)
         if start > end:
             self.add_error("start", "The start of the period must be on or before its end.")
@@ -99,7 +99,7 @@ class PeriodForm(forms.Form):
     def period(self) -> Period:
         """The chosen period (call after is_valid)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        end = data.get("end") or timezone.localdate()
+        end = data.get("end") or self.today
         return Period(data.get("start") or end - datetime.timedelta(days=29), end)
 
 
@@ -153,7 +153,7 @@ class FilterForm(PeriodForm):
         # The bands in force today (a period's figures read the code in the bands of its end).
         self.fields["age_band"].choices = (
             [("", "All ages")]
-            + [(band.code, band.label) for band in policy.age_bands(timezone.localdate())]
+            + [(band.code, band.label) for band in policy.age_bands(self.today)]
             + [(NOT_RECORDED, NOT_RECORDED_LABEL)]
         )
         for field, everyone in (("sex", "All"), ("ethnicity", "All")):
@@ -201,10 +201,14 @@ class MonthForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month", "class": "form-control"}),
     )
 
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
     def clean_month(self) -> Period:
         value = (self.cleaned_data.get("month") or "").strip()
         if not value:
-            last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+            last_month = self.today.replace(day=1) - datetime.timedelta(days=1)
             return Period.month(last_month.year, last_month.month)
         match = MONTH.match(value)
         if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:

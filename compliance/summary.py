@@ -294,7 +294,7 @@ def outcome_counts(
     *,
     group_by: Sequence[str] = (),
     filters: Filters | None = None,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
     memo: dict | None = None,
 ) -> list[dict]:
     """compliance.outcomes.outcome_counts from the summary: the same rows (one per group of
@@ -308,7 +308,6 @@ def outcome_counts(
     filters = filters or NO_FILTERS
     if not can_serve(filters):
         raise ValueError("The summary cannot serve officer or equality filters.")
-    now = now or timezone.now()
     group_by = tuple(group_by)
     memo = reader(user, {} if memo is None else memo)  # one page asks several times
     refreshed = memo["refreshed"] if memo["sees_unrestricted"] else None
@@ -781,7 +780,7 @@ def service_tally(
     *,
     cases: QuerySet[Case],
     filters: Filters,
-    now: datetime.datetime | None = None,
+    now: datetime.datetime,
     memo: dict | None = None,
 ) -> ServiceTally:
     """The service measures' counts for the period, for what `user` may see under `filters`
@@ -789,7 +788,6 @@ def service_tally(
     (the user's visible cases under those filters, counting.filters.filter_cases)."""
     if not can_serve_service(filters):
         raise ValueError("The service summary cannot serve officer, enhanced or equality filters.")
-    now = now or timezone.now()
     memo = reader(user, {} if memo is None else memo)
     today = timezone.localtime(now).date()
     refreshed = memo["service_refreshed"]

@@ -41,11 +41,11 @@ class DashboardView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = FilterForm(request.GET or None, user=request.user)
+        now = timezone.now()  # the one clock reading of the request: every figure is as of it
+        form = FilterForm(request.GET or None, user=request.user, today=timezone.localdate(now))
         if form.is_bound and not form.is_valid():
             return render(request, "compliance/dashboard.html", {"form": form}, status=400)
         period, filters = form.period(), form.filters()
-        now = timezone.now()
         # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
         with reporting_reads():
             # The summary for the user's whole view under the filters where it holds them, else
@@ -75,10 +75,10 @@ class DashboardView(ActionRequiredMixin, View):
         )
 
 
-def _behind_figure(request, form: FilterForm):
+def _behind_figure(request, form: FilterForm, *, now: datetime.datetime):
     """The duties behind a dashboard figure (the link's period, filters, rules and outcome), each
-    with its effective status, in deadline order. `form` must be valid or unbound."""
-    now = timezone.now()
+    with its effective status as of `now`, in deadline order. `form` must be valid or
+    unbound."""
     period = form.period()
     duties = links.duties_behind(
         _scoped(request, form.filters(), on=period.end),
@@ -103,10 +103,11 @@ class DrillDownView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = FilterForm(request.GET or None, user=request.user)
+        now = timezone.now()
+        form = FilterForm(request.GET or None, user=request.user, today=timezone.localdate(now))
         if form.is_bound and not form.is_valid():
             return render(request, "compliance/drill_down.html", {"form": form}, status=400)
-        duties = _behind_figure(request, form).select_related(
+        duties = _behind_figure(request, form, now=now).select_related(
             "case__officer", "case__team", "party__person", "rule"
         )
         page = paging.window(duties, request.GET.get("page"), count=True)
@@ -163,7 +164,8 @@ class DrillDownCsvView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = FilterForm(request.GET or None, user=request.user)
+        now = timezone.now()
+        form = FilterForm(request.GET or None, user=request.user, today=timezone.localdate(now))
         if form.is_bound and not form.is_valid():
             return _form_errors(form)
         period = form.period()
@@ -171,7 +173,7 @@ class DrillDownCsvView(ActionRequiredMixin, View):
             request,
             f"duties-behind-figure-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv",
             "Duties behind a compliance figure",
-            _behind_figure(request, form),
+            _behind_figure(request, form, now=now),
         )
 
 
@@ -183,10 +185,9 @@ def _form_errors(form) -> HttpResponse:
     )
 
 
-def _pack_figures(request, month: Period, filters: Filters) -> dict:
+def _pack_figures(request, month: Period, filters: Filters, *, now: datetime.datetime) -> dict:
     """The dashboard's figures for the month, force-wide or for one team, as DashboardView
     counts them, with the quality assurance reviews completed in that month on those cases."""
-    now = timezone.now()
     # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
     with reporting_reads():
         source = figures_for(request.user, filters, on=month.end)
@@ -201,19 +202,19 @@ def _pack_filename(month: Period, team, extension: str) -> str:
     return f"victims-code-pack-{month.start:%Y-%m}{scope}.{extension}"
 
 
-def _pack_context(request, form: PackForm) -> dict:
+def _pack_context(request, form: PackForm, *, now: datetime.datetime) -> dict:
     """What the pack shows (call after is_valid), for the page and its PDF alike."""
     month, team = form.cleaned_data["month"], form.cleaned_data["team"]
     month_value = month.start.strftime("%Y-%m")
     query = urlencode({"month": month_value, **({"team": team.pk} if team else {})})
     return {
         "form": form,
-        **_pack_figures(request, month, form.filters()),
+        **_pack_figures(request, month, form.filters(), now=now),
         "team": team,
         "month_value": month_value,
         "csv_query": query,
         "previous_label": month.previous_month().start.strftime("%B %Y"),
-        "generated_at": timezone.now(),
+        "generated_at": now,
     }
 
 
@@ -223,7 +224,8 @@ class PackView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = PackForm(request.GET, user=request.user)
+        now = timezone.now()
+        form = PackForm(request.GET, user=request.user, today=timezone.localdate(now))
         if not form.is_valid():
             return render(
                 request,
@@ -231,7 +233,7 @@ class PackView(ActionRequiredMixin, View):
                 {"form": form, "month_value": request.GET.get("month", "")[:7]},
                 status=400,
             )
-        return render(request, "compliance/pack.html", _pack_context(request, form))
+        return render(request, "compliance/pack.html", _pack_context(request, form, now=now))
 
 
 class PackPdfView(ActionRequiredMixin, View):
@@ -240,14 +242,15 @@ class PackPdfView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = PackForm(request.GET, user=request.user)
+        now = timezone.now()
+        form = PackForm(request.GET, user=request.user, today=timezone.localdate(now))
         if not form.is_valid():
             return _form_errors(form)
         month, team = form.cleaned_data["month"], form.cleaned_data["team"]
         return pdf_response(
             request,
             "compliance/pack.html",
-            _pack_context(request, form),
+            _pack_context(request, form, now=now),
             filename=_pack_filename(month, team, "pdf"),
         )
 
@@ -256,7 +259,8 @@ class PackCsvView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = PackForm(request.GET, user=request.user)
+        now = timezone.now()
+        form = PackForm(request.GET, user=request.user, today=timezone.localdate(now))
         if not form.is_valid():
             return _form_errors(form)
         month, team = form.cleaned_data["month"], form.cleaned_data["team"]
@@ -265,7 +269,7 @@ class PackCsvView(ActionRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         writer = csv.writer(response)
         writer.writerow(pack.PACK_COLUMNS)
-        for row in pack.pack_table(_pack_figures(request, month, form.filters())):
+        for row in pack.pack_table(_pack_figures(request, month, form.filters(), now=now)):
             writer.writerow(safe_row(row))
         return response
 
@@ -404,11 +408,12 @@ class OverdueCsvView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
+        now = timezone.now()
         teams = list(OverdueWorklistView._teams(request))
-        duties = OverdueWorklistView._duties(request, teams, now=timezone.now())
+        duties = OverdueWorklistView._duties(request, teams, now=now)
         return _duties_csv(
             request,
-            f"overdue-duties-{timezone.localdate():%Y-%m-%d}.csv",
+            f"overdue-duties-{timezone.localdate(now):%Y-%m-%d}.csv",
             "Overdue worklist",
             duties,
         )

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from accounts.models import Role
 from audit.history import CaseHistory
-from cases.models import EffectiveQuerySet
+from cases.models import Case, EffectiveQuerySet
 
 
 class AgencyKind(models.TextChoices):
@@ -277,9 +278,6 @@ class ReferralQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Agency staff see their own agency's referrals once sent; police follow the case."""
-        from accounts.models import Role
-        from cases.models import Case
-
         if not (user.is_authenticated and user.is_active):
             return self.none()
         if Role.AGENCY in user.roles:

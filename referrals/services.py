@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.history import record_update
 from cases.models import Basis, Party, PartyRole
+from cases.rules import age_on
 from entitlements import calendar
 from entitlements import services as duties
 from entitlements.models import DutyRule, MetBy
@@ -79,8 +80,6 @@ def needs_opt_in(party: Party, *, on: datetime.date | None = None) -> bool:
 
 def _agency_for(kind: str, party: Party, *, risk: str = "") -> SupportAgency | None:
     """The first active agency of that kind whose criteria the person meets."""
-    from cases.rules import age_on
-
     flags = set(party.case.offence.flags)
     dob = party.person.date_of_birth
     age = age_on(dob, timezone.localdate(party.case.occurred_at)) if dob else None

@@ -11,6 +11,7 @@ from accounts import services as accounts_services
 from accounts.models import Role
 from cases.models import Case
 from compliance import service_figures
+from compliance.forms import MonthForm, PeriodForm
 from compliance.outcomes import outcome_counts
 from counting.filters import NOT_RECORDED, Filters, filter_cases, filter_duties
 from counting.periods import Period
@@ -222,3 +223,11 @@ def test_bad_filters_get_a_clear_error(client):
     unknown = client.get(reverse("compliance-dashboard"), {"officer": "999999", "sex": "nobody"})
     assert unknown.status_code == 400
     assert "Select a valid choice" in unknown.content.decode()
+
+
+def test_the_forms_count_from_the_day_the_view_passes():
+    day = datetime.date(2026, 3, 31)
+    assert PeriodForm(today=day).period() == Period(datetime.date(2026, 3, 2), day)
+    month = MonthForm({"month": ""}, today=day)
+    assert month.is_valid()
+    assert month.cleaned_data["month"] == Period.month(2026, 2)

@@ -219,7 +219,9 @@ class Command(BaseCommand):
         results.append(
             self.timed(
                 "dashboard duty figures via summary, force",
-                lambda: summary.outcome_counts(user, period, group_by=("rule", "enhanced")),
+                lambda: summary.outcome_counts(
+                    user, period, group_by=("rule", "enhanced"), now=timezone.now()
+                ),
                 self.repeat,
                 DASHBOARD_MS,
             )
