@@ -10,7 +10,7 @@ from counting.periods import Period, add_months
 from entitlements.models import DutyRule
 
 from .labels import change
-from .outcomes import COUNTS, on_time_percent
+from .outcomes import COUNTS, FiguresSource, on_time_percent
 
 TREND_MONTHS = 12
 
@@ -27,7 +27,7 @@ def _rule_labels(codes) -> dict[str, dict]:
     return labels
 
 
-def by_rule(source, period: Period, *, now: datetime.datetime) -> list[dict]:
+def by_rule(source: FiguresSource, period: Period, *, now: datetime.datetime) -> list[dict]:
     """One row per rule, standard and enhanced figures side by side, from a figures source
     (compliance.sources)."""
     counts = source.outcome_counts(period, group_by=("rule", "enhanced"), now=now)
@@ -52,7 +52,7 @@ def by_rule(source, period: Period, *, now: datetime.datetime) -> list[dict]:
 
 
 def by_rule_compared(
-    source, period: Period, previous: Period, *, now: datetime.datetime
+    source: FiguresSource, period: Period, previous: Period, *, now: datetime.datetime
 ) -> list[dict]:
     """`by_rule` with each rule's previous-period figures and the change in % on time."""
     before = {row["code"]: row for row in by_rule(source, previous, now=now)}
@@ -68,7 +68,7 @@ def by_rule_compared(
 
 
 def key_entitlements(
-    source, period: Period, *, previous: Period | None = None, now: datetime.datetime
+    source: FiguresSource, period: Period, *, previous: Period | None = None, now: datetime.datetime
 ) -> list[dict]:
     """The key entitlements in force at the end of the period (counting.policy), in their order,
     those the force does not hold marked `not_held`; each with the previous period's % on time
@@ -112,7 +112,7 @@ def trend_period(period: Period) -> Period:
     return Period(min(period.start.replace(day=1), earliest), period.end)
 
 
-def monthly_trend(source, period: Period, *, now: datetime.datetime) -> list[dict]:
+def monthly_trend(source: FiguresSource, period: Period, *, now: datetime.datetime) -> list[dict]:
     """% on time by the London month duties fell due in, for every month of the trend period
     (a month with no duties has on_time None)."""
     window = trend_period(period)
@@ -128,7 +128,7 @@ def monthly_trend(source, period: Period, *, now: datetime.datetime) -> list[dic
     return months
 
 
-def by_team(source, period: Period, *, now: datetime.datetime) -> list[dict]:
+def by_team(source: FiguresSource, period: Period, *, now: datetime.datetime) -> list[dict]:
     """% on time for each team's cases in the period, teams by name."""
     counts = source.outcome_counts(period, group_by=("team",), now=now)
     names = dict(

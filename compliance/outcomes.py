@@ -9,6 +9,7 @@ open past its deadline. Declined and waived are counted and shown, but do not co
 
 import datetime
 from collections.abc import Sequence
+from typing import Protocol
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -21,6 +22,18 @@ from entitlements.models import Duty, DutyStatus
 S = DutyStatus
 LONDON = calendar.LONDON
 COUNTS = ("total", "met", "met_late", "missed", "declined", "waived", "open")
+
+
+class FiguresSource(Protocol):
+    """Where figures are read from (compliance.sources: LiveFigures or SummaryFigures, chosen by
+    the caller): outcome counts in the shape of `outcome_counts` below, and the service measures
+    in the shape of compliance.service_figures.live_service_measures."""
+
+    def outcome_counts(
+        self, period: Period, *, group_by: Sequence[str] = (), now: datetime.datetime
+    ) -> list[dict]: ...
+
+    def service_measures(self, period: Period, *, now: datetime.datetime) -> dict: ...
 
 
 def fell_due(duties: QuerySet[Duty], period: Period) -> QuerySet[Duty]:

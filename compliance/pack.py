@@ -6,10 +6,13 @@ import datetime
 from counting.periods import Period
 
 from .duty_figures import by_rule_compared, key_entitlements
+from .outcomes import FiguresSource
 from .service_figures import MEDIANS_NOTE, service_rows
 
 
-def compliance_figures(source, period: Period, *, previous: Period, now: datetime.datetime) -> dict:
+def compliance_figures(
+    source: FiguresSource, period: Period, *, previous: Period, now: datetime.datetime
+) -> dict:
     """Every figure of the dashboard and the monthly pack, each with the previous period's, from
     one figures source (compliance.sources), which the caller chose."""
     current = source.service_measures(period, now=now)
