@@ -22,7 +22,7 @@ run: install
 	$(DEV_ENV) $(BIN)/honcho --procfile Procfile.dev start
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from audit import subjects
 from audit.models import AuditAction
 from audit.registry import ROUTES, Route
 from audit.services import RECORDED_FLAG, record
@@ -75,16 +76,10 @@ class AuditMiddleware:
             return None
         if reason_for(request, case_id):
             return None
-        from cases.models import Case
-
         # One query answers both "restricted?" and "who is in it?" (kept for the record).
-        rows = list(
-            Case.objects.visible_to(user)
-            .filter(pk=case_id)
-            .values_list("restricted", "parties__person_id")
-        )
-        request._audit_people = (case_id, [person for _r, person in rows if person is not None])
-        if not rows or not rows[0][0]:
+        restricted, people = subjects.cases().restricted_for(user, case_id)
+        request._audit_people = (case_id, people)
+        if not restricted:
             return None  # not restricted, or not visible to this user: the view decides
         request._audit_route = None  # asking is not opening
         target = reverse("audit-reason", kwargs={"pk": case_id})
@@ -121,6 +116,7 @@ def _target(
     route: Route, kwargs: dict, *, resolve_people: bool, known: tuple | None = None
 ) -> tuple[Any, int | None, list]:
     """The record a route is about, its case, and the people in it (one query at most)."""
+    # The models by name only, to label the event; what is in them is for cases to answer.
     Case = apps.get_model("cases", "Case")
     Party = apps.get_model("cases", "Party")
     Person = apps.get_model("cases", "Person")
@@ -135,11 +131,7 @@ def _target(
         return model(pk=pk), row[0], [row[1]]
     if route.party:
         pk = _int(kwargs.get(route.party))
-        people = []
-        if resolve_people:
-            people = list(
-                Party.objects.filter(pk=pk, case_id=case_id).values_list("person_id", flat=True)
-            )
+        people = subjects.cases().person_in_part(pk, case_id) if resolve_people else []
         return Party(pk=pk), case_id, people
     if route.person:
         pk = _int(kwargs.get(route.person))
@@ -149,7 +141,7 @@ def _target(
         if known is not None and known[0] == case_id:
             people = known[1]
         elif resolve_people:
-            people = list(Party.objects.filter(case_id=case_id).values_list("person_id", flat=True))
+            people = subjects.cases().people_in_case(case_id)
         return Case(pk=case_id), case_id, people
     return None, None, []
 

@@ -78,6 +78,7 @@ LIST_SEARCH = Route(action=AuditAction.SEARCH, when=has_filters, detail=query_st
 ROUTES: dict[str, Route] = {
     # Case pages, and the forms that show a case's or a person's details before a change.
     "case-detail": CASE_PAGE,
+    "case-timeline": CASE_PAGE,
     "case-edit": CASE_PAGE,
     "case-close": CASE_PAGE,
     "assign-wco": CASE_PAGE,

@@ -5,15 +5,19 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role, User
 from accounts.permissions import can
+from audit import subjects
 from audit.history import field_changes
 from audit.models import AuditEvent, AuditEventPerson
-from entitlements.calendar import LONDON
+
+# The search's periods are days in England and Wales, whatever the server's zone.
+LONDON = ZoneInfo("Europe/London")
 
 
 def events_visible_to(user: User) -> QuerySet[AuditEvent]:
@@ -22,23 +26,11 @@ def events_visible_to(user: User) -> QuerySet[AuditEvent]:
         return AuditEvent.objects.none()
     if Role.AUDITOR in user.roles:
         return AuditEvent.objects.all()
-    from cases.models import Case, Party
-
-    cases = Case.objects.visible_to(user).values("pk")
-    people = Party.objects.filter(case__in=cases).values("person_id")
+    cases, people = subjects.cases().visible_to(user)
     about_people = AuditEventPerson.objects.filter(event=OuterRef("pk"), person_id__in=people)
     return AuditEvent.objects.filter(
         Q(case_id__in=cases) | (Q(case__isnull=True) & Exists(about_people))
     )
-
-
-def _people_named(name: str) -> QuerySet:
-    from cases.models import Person
-
-    condition = Q()
-    for word in name.split():
-        condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    return Person.objects.filter(condition).values("pk")
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -59,7 +51,7 @@ def search_events(
     events = events_visible_to(user)
     if person.strip():
         named = AuditEventPerson.objects.filter(
-            event=OuterRef("pk"), person_id__in=_people_named(person.strip())
+            event=OuterRef("pk"), person_id__in=subjects.cases().people_named(person.strip())
         )
         events = events.filter(Exists(named))
     if person_id:

@@ -11,6 +11,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit import subjects
 from audit.models import AuditAction, AuditEvent, AuditEventPerson
 
 __all__ = [
@@ -68,10 +69,7 @@ def subject_of(instance: models.Model) -> tuple[int | None, list[int]]:
     if label == "cases.Person":
         return None, [instance.pk]
     if label == "cases.Case":
-        from cases.models import Party
-
-        people = Party.objects.filter(case_id=instance.pk).values_list("person_id", flat=True)
-        return instance.pk, list(people)
+        return instance.pk, subjects.cases().people_in_case(instance.pk)
     case_id = getattr(instance, "case_id", None)
     person_id = getattr(instance, "person_id", None)
     if person_id is None and getattr(instance, "party_id", None) is not None:

@@ -11,12 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from accounts.access import ActionRequiredMixin
-from audit import selectors
+from audit import selectors, subjects
 from audit.forms import AuditSearchForm, RestrictedReasonForm
 from audit.middleware import remember_reason
 from audit.models import AuditAction
 from audit.services import record
-from cases.permissions import access_case
 
 FILTERS_SESSION_KEY = "audit_search_filters"
 PAGE_SIZE = 50
@@ -28,7 +27,7 @@ class RestrictedReasonView(ActionRequiredMixin, View):
     action = "cases.view"
 
     def get(self, request, pk):
-        case = access_case(request.user, pk, self.action)
+        case = subjects.cases().open_case(request.user, pk, self.action)
         next_url = self._next(request, request.GET.get("next"), case.pk)
         if not case.restricted:
             return redirect(next_url)
@@ -36,7 +35,7 @@ class RestrictedReasonView(ActionRequiredMixin, View):
         return self._render(request, case, form)
 
     def post(self, request, pk):
-        case = access_case(request.user, pk, self.action)
+        case = subjects.cases().open_case(request.user, pk, self.action)
         form = RestrictedReasonForm(request.POST)
         if not form.is_valid():
             return self._render(request, case, form, status=400)

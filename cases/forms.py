@@ -1,22 +1,19 @@
 """Forms validate shape only; the services apply the rules."""
 
 import datetime
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Role, Team, TeamKind, User
-from entitlements.models import Duty
 
 from . import dates
 from .models import (
     Basis,
     Case,
     CaseOutcome,
-    ContactDirection,
-    ContactMethod,
-    ContactPurpose,
     EventKind,
     NeedsAssessment,
     OffenceCategory,
@@ -65,8 +62,20 @@ class LocalDateTimeField(forms.DateTimeField):
             return local.astimezone(datetime.UTC)
 
 
-def _now_local():
+def now_local():
+    """The default for a form's "when": now, to the minute, on London's clock."""
     return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def person_label(party: Party) -> str:
+    return f"{party.person} ({party.get_role_display().lower()})"
+
+
+def offer_people(field: forms.ModelChoiceField, people: Iterable[Party]) -> None:
+    """Offer only `people` in `field` (those on the page of a case with many): its queryset still
+    accepts anyone in the case. Built from the people already read, with no query of its own."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *((p.pk, person_label(p)) for p in people)]
 
 
 class PastMomentsForm(forms.Form):
@@ -208,46 +217,11 @@ class SafeContactForm(forms.ModelForm):
         }
 
 
-class ContactForm(PastMomentsForm):
-    past_moments = ("occurred_at",)
-
-    party = forms.ModelChoiceField(queryset=None, label="Who")
-    occurred_at = LocalDateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
-    method = forms.ChoiceField(choices=ContactMethod.choices)
-    direction = forms.ChoiceField(choices=ContactDirection.choices)
-    purpose = forms.ChoiceField(choices=ContactPurpose.choices, initial=ContactPurpose.UPDATE)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    meets = forms.ModelMultipleChoiceField(
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="This contact also meets",
-        help_text="Tick the duties this contact fulfilled for the same person.",
-    )
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A fresh queryset: case.parties may carry the case page's prefetches.
-        self.fields["party"].queryset = Party.objects.filter(case=case).select_related("person")
-        self.fields["party"].label_from_instance = lambda p: (
-            f"{p.person} ({p.get_role_display().lower()})"
-        )
-        self.fields["meets"].queryset = (
-            Duty.objects.open()
-            .filter(case=case, rule__recurring=False)
-            .select_related("rule", "party__person")
-            .order_by("due_at")
-        )
-        self.fields["meets"].label_from_instance = lambda d: (
-            f"{d.party.person}: {d.rule.title} (due {timezone.localtime(d.due_at):%d %b})"
-        )
-
-
 class EventForm(PastMomentsForm):
     past_moments = ("occurred_at", "received_at")
 
     kind = forms.ChoiceField(choices=EventKind.choices, label="What happened")
-    occurred_at = LocalDateTimeField(label="When", widget=DateTimeInput(), initial=_now_local)
+    occurred_at = LocalDateTimeField(label="When", widget=DateTimeInput(), initial=now_local)
     received_at = LocalDateTimeField(
         required=False,
         widget=DateTimeInput(),
@@ -276,13 +250,16 @@ class EventForm(PastMomentsForm):
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, people: Iterable[Party] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # A fresh queryset: case.parties may carry the case page's prefetches.
         self.fields["party"].queryset = Party.objects.filter(case=case).select_related("person")
-        self.fields["party"].label_from_instance = lambda p: (
-            f"{p.person} ({p.get_role_display().lower()})"
-        )
+        self.fields["party"].label_from_instance = person_label
+        if people is not None:
+            self.offer(people)
+
+    def offer(self, people: Iterable[Party]) -> None:
+        """Offer only these people (the case page's page of them)."""
+        offer_people(self.fields["party"], people)
 
 
 class WithdrawEventForm(forms.Form):

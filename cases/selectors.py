@@ -1,7 +1,9 @@
 """Reads for pages and the API: querysets that know the user, with a fixed number of queries."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Case as When_
 from django.db.models import (
@@ -18,14 +20,11 @@ from django.db.models import (
 )
 
 from accounts.models import TeamMembership, User
-from entitlements.models import Duty
-from referrals.models import Referral
 
 from .models import (
     Case,
     CaseEvent,
     Contact,
-    EligibilityBasis,
     NeedsAssessment,
     Party,
     RiskAssessment,
@@ -82,40 +81,6 @@ def case_list(user: User, *, scope: str = "mine", q: str = "") -> QuerySet[Case]
     )
 
 
-def case_page(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    return queryset.select_related(
-        "offence", "team", "officer", "wcu_team", "witness_care_officer"
-    ).prefetch_related(
-        Prefetch(
-            "parties",
-            queryset=Party.objects.select_related(
-                "person", "person__safe_contact", "witness_care"
-            ).prefetch_related(
-                Prefetch(
-                    "bases",
-                    queryset=EligibilityBasis.objects.filter(applies=True),
-                    to_attr="applying_bases",
-                ),
-                Prefetch(
-                    "update_agreements",
-                    queryset=UpdateAgreement.objects.filter(superseded_at__isnull=True),
-                    to_attr="current_agreements",
-                ),
-                Prefetch(
-                    "referrals",
-                    queryset=Referral.objects.select_related("agency").order_by("-created_at"),
-                    to_attr="referral_list",
-                ),
-                Prefetch(
-                    "duties",
-                    queryset=Duty.objects.select_related("rule__right", "met_by", "resolved_by"),
-                    to_attr="all_duties",
-                ),
-            ),
-        )
-    )
-
-
 @dataclass
 class TimelineEntry:
     at: datetime
@@ -127,49 +92,109 @@ class TimelineEntry:
     withdrawn: bool = False
 
 
-def timeline(case: Case) -> list[TimelineEntry]:
-    """Contacts, events and assessments on one line of time, newest first (one query each)."""
-    entries: list[TimelineEntry] = []
-    for c in Contact.objects.filter(case=case).select_related("by", "party__person"):
+def _timeline_sources(case: Case) -> list[tuple[QuerySet, str, Callable[[Any], TimelineEntry]]]:
+    """Each kind of record on the timeline: its rows in the case, their moment, their entry."""
+
+    def contact(c: Contact) -> TimelineEntry:
         title = f"{c.get_purpose_display()}: {c.get_method_display().lower()}"
-        entries.append(TimelineEntry(c.occurred_at, "contact", title, c.party, c.by, c))
-    for e in CaseEvent.objects.filter(case=case).select_related(
-        "recorded_by", "withdrawn_by", "party__person"
-    ):
-        entries.append(
-            TimelineEntry(
-                e.occurred_at,
-                "event",
-                e.get_kind_display(),
-                e.party,
-                e.recorded_by,
-                e,
-                withdrawn=e.withdrawn_at is not None,
-            )
+        return TimelineEntry(c.occurred_at, "contact", title, c.party, c.by, c)
+
+    def event(e: CaseEvent) -> TimelineEntry:
+        return TimelineEntry(
+            e.occurred_at,
+            "event",
+            e.get_kind_display(),
+            e.party,
+            e.recorded_by,
+            e,
+            withdrawn=e.withdrawn_at is not None,
         )
-    for n in NeedsAssessment.objects.filter(party__case=case).select_related(
-        "assessed_by", "party__person"
-    ):
+
+    def needs(n: NeedsAssessment) -> TimelineEntry:
         title = f"Needs assessment (version {n.version})"
-        entries.append(TimelineEntry(n.assessed_at, "needs", title, n.party, n.assessed_by, n))
-    for r in RiskAssessment.objects.filter(party__case=case).select_related(
-        "assessed_by", "party__person", "question_set"
-    ):
+        return TimelineEntry(n.assessed_at, "needs", title, n.party, n.assessed_by, n)
+
+    def risk(r: RiskAssessment) -> TimelineEntry:
         title = f"Risk assessment: {r.get_grade_display().lower()} risk"
-        entries.append(TimelineEntry(r.assessed_at, "risk", title, r.party, r.assessed_by, r))
-    for v in VictimPersonalStatement.objects.filter(party__case=case).select_related(
-        "recorded_by", "party__person"
-    ):
+        return TimelineEntry(r.assessed_at, "risk", title, r.party, r.assessed_by, r)
+
+    def vps(v: VictimPersonalStatement) -> TimelineEntry:
         title = f"Victim personal statement {v.get_status_display().lower()}"
-        entries.append(TimelineEntry(v.offered_at, "vps", title, v.party, v.recorded_by, v))
-    for s in (
-        SpecialMeasuresRecord.objects.filter(party__case=case)
-        .select_related("recorded_by", "party__person")
-        .prefetch_related("measures")
-    ):
+        return TimelineEntry(v.offered_at, "vps", title, v.party, v.recorded_by, v)
+
+    def special_measures(s: SpecialMeasuresRecord) -> TimelineEntry:
         title = f"Special measures: {s.get_status_display().lower()}"
-        entries.append(
-            TimelineEntry(s.considered_at, "special_measures", title, s.party, s.recorded_by, s)
-        )
+        return TimelineEntry(s.considered_at, "special_measures", title, s.party, s.recorded_by, s)
+
+    return [
+        (
+            Contact.objects.filter(case=case).select_related("by", "party__person"),
+            "occurred_at",
+            contact,
+        ),
+        (
+            CaseEvent.objects.filter(case=case).select_related(
+                "recorded_by", "withdrawn_by", "party__person"
+            ),
+            "occurred_at",
+            event,
+        ),
+        (
+            NeedsAssessment.objects.filter(party__case=case).select_related(
+                "assessed_by", "party__person"
+            ),
+            "assessed_at",
+            needs,
+        ),
+        (
+            RiskAssessment.objects.filter(party__case=case).select_related(
+                "assessed_by", "party__person", "question_set"
+            ),
+            "assessed_at",
+            risk,
+        ),
+        (
+            VictimPersonalStatement.objects.filter(party__case=case).select_related(
+                "recorded_by", "party__person"
+            ),
+            "offered_at",
+            vps,
+        ),
+        (
+            SpecialMeasuresRecord.objects.filter(party__case=case)
+            .select_related("recorded_by", "party__person")
+            .prefetch_related("measures"),
+            "considered_at",
+            special_measures,
+        ),
+    ]
+
+
+def timeline(case: Case, *, latest: int | None = None) -> list[TimelineEntry]:
+    """Contacts, events and assessments on one line of time, newest first (one query each, and
+    one more for the special measures considered). With `latest`, only the newest `latest`
+    entries: each kind reads at most that many rows, so a long case costs what a short one does."""
+    entries: list[TimelineEntry] = []
+    for rows, at, entry in _timeline_sources(case):
+        rows = rows.order_by(f"-{at}", "-pk")
+        if latest is not None:
+            rows = rows[:latest]
+        entries.extend(entry(row) for row in rows)
     entries.sort(key=lambda entry: entry.at, reverse=True)
-    return entries
+    return entries if latest is None else entries[:latest]
+
+
+class WholeTimeline:
+    """A case's whole timeline for django's Paginator: it counts the entries (one query a kind)
+    and reads a page as the newest entries up to its end, so no page reads the whole case."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+
+    def count(self) -> int:
+        return sum(rows.count() for rows, _at, _entry in _timeline_sources(self.case))
+
+    def __getitem__(self, index: slice) -> list[TimelineEntry]:
+        if not index.stop:
+            return []  # an empty timeline's only page
+        return timeline(self.case, latest=index.stop)[index]

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from accounts.models import Role, TeamKind, User
+from accounts.models import Role, TeamKind, TeamMembership, User
 from audit.history import record_update
 
 from . import dates, events, rules
@@ -1027,8 +1027,6 @@ def assign_witness_care_officer(
     *, case: Case, officer: User, by: User, now: datetime.datetime | None = None
 ) -> Case:
     """After charge, one named witness care officer from the case's unit looks after it."""
-    from accounts.models import TeamMembership
-
     if case.wcu_team_id is None:
         raise ValidationError("Pass the case to a Witness Care Unit first.")
     in_unit = TeamMembership.objects.filter(team_id=case.wcu_team_id, user=officer).exists()

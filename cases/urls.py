@@ -1,3 +1,5 @@
+"""A case's pages but the case page itself and its quick-add forms (casework/urls.py)."""
+
 from django.urls import path
 
 from . import views
@@ -5,7 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.CaseListView.as_view(), name="case-list"),
     path("new/", views.CaseCreateView.as_view(), name="case-create"),
-    path("<id:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("<id:pk>/timeline/", views.CaseTimelineView.as_view(), name="case-timeline"),
     path("<id:pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
     path("<id:pk>/close/", views.CaseCloseView.as_view(), name="case-close"),
     path(
@@ -13,8 +15,6 @@ urlpatterns = [
         views.AssignWitnessCareOfficerView.as_view(),
         name="assign-wco",
     ),
-    path("<id:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact-create"),
-    path("<id:pk>/events/new/", views.EventCreateView.as_view(), name="event-create"),
     path(
         "<id:pk>/events/<id:event_pk>/withdraw/",
         views.EventWithdrawView.as_view(),

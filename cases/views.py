@@ -12,8 +12,6 @@ from django.views import View
 from accounts.access import ActionRequiredMixin
 from accounts.models import TeamMembership
 from accounts.permissions import can
-from entitlements.selectors import checklist_order
-from referrals import automatic as automatic_referrals
 
 from . import selectors, services
 from .forms import (
@@ -22,9 +20,7 @@ from .forms import (
     BasisForm,
     CaseSearchForm,
     CloseCaseForm,
-    ContactForm,
     EditCaseForm,
-    EventForm,
     NeedsAssessmentForm,
     NewCaseForm,
     PersonFields,
@@ -148,44 +144,25 @@ class CaseCreateView(ActionRequiredMixin, View):
         return render(request, "cases/case_new.html", {"form": form, "victim": victim})
 
 
-class CaseDetailView(ActionRequiredMixin, View):
+class CaseTimelineView(ActionRequiredMixin, View):
+    """A case's whole timeline, a page at a time: the case page shows only the newest entries."""
+
     action = "cases.view"
+    per_page = 50
 
     def get(self, request, pk):
-        case = access_case(request.user, pk, "cases.view", selectors.case_page(Case.objects))
-        return render(request, "cases/case_detail.html", _case_context(request, case))
-
-
-def _case_context(request, case, *, contact_form=None, event_form=None) -> dict:
-    # Someone the case edit policy leaves to read the case sees no way to change it.
-    may_change = may_change_case(request.user, case)
-    may_record = may_change and can(request.user, "cases.record")
-    now = timezone.now()
-    parties = list(case.parties.all())
-    referral_policy = automatic_referrals.policy_in_force(now)
-    for party in parties:
-        party.checklist = checklist_order(getattr(party, "all_duties", []), now=now)
-        # The victim's choice about the Right 4 referral, and why it is not sent if it is not.
-        party.right4 = automatic_referrals.right4_status(
-            party,
-            case=case,
-            referrals=getattr(party, "referral_list", []),
-            duties=getattr(party, "all_duties", []),
-            policy=referral_policy,
-            now=now,
+        case = access_case(request.user, pk, "cases.view")
+        page = Paginator(selectors.WholeTimeline(case), self.per_page).get_page(
+            request.GET.get("page")
         )
-    return {
-        "case": case,
-        "now_": now,
-        "may_resolve": may_change and can(request.user, "duties.resolve"),
-        "may_allow_surveys": can(request.user, "surveys.allow_restricted"),
-        "parties": parties,
-        "timeline": selectors.timeline(case),
-        "may_record": may_record,
-        "may_edit": may_change and can(request.user, "cases.edit"),
-        "contact_form": contact_form or (ContactForm(case=case) if may_record else None),
-        "event_form": event_form or (EventForm(case=case) if may_record else None),
-    }
+        context = {
+            "case": case,
+            "page": page,
+            "timeline": page.object_list,
+            "links": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "may_record": may_change_case(request.user, case) and can(request.user, "cases.record"),
+        }
+        return render(request, "cases/case_timeline.html", context)
 
 
 class CaseFormView(ActionRequiredMixin, View):
@@ -277,58 +254,6 @@ class CaseEditView(CaseFormView):
 
     def success_message(self):
         return "Case details saved."
-
-
-class ContactCreateView(CaseFormView):
-    form_class = ContactForm
-    title = "Log a contact"
-    submit = "Log contact"
-
-    def get_form_kwargs(self):
-        return {"case": self.case}
-
-    def perform(self, form):
-        return services.record_contact(case=self.case, by=self.request.user, **form.cleaned_data)
-
-    def success_message(self):
-        return "Contact logged."
-
-    def post(self, request, pk, **kwargs):
-        if not request.htmx:
-            return super().post(request, pk, **kwargs)
-        # From the case page: answer with the quick-add panel and the refreshed timeline.
-        form = self.form_class(request.POST, **self.get_form_kwargs())
-        saved = form.is_valid() and apply_service(form, lambda: self.perform(form))
-        message = None
-        if saved and not form.errors:
-            form, message = self.form_class(**self.get_form_kwargs()), self.success_message()
-        case = selectors.case_page(Case.objects).get(pk=self.case.pk)
-        return render(
-            request,
-            "cases/_quick_add_response.html",
-            {
-                **_case_context(request, case, **{self.form_key: form}),
-                "panel": self.panel,
-                "message": message,
-            },
-        )
-
-    form_key = "contact_form"
-    panel = "cases/_quick_contact.html"
-
-
-class EventCreateView(ContactCreateView):
-    form_class = EventForm
-    title = "Record an event"
-    submit = "Record event"
-    form_key = "event_form"
-    panel = "cases/_quick_event.html"
-
-    def perform(self, form):
-        return services.record_event(case=self.case, by=self.request.user, **form.cleaned_data)
-
-    def success_message(self):
-        return "Event recorded."
 
 
 class EventWithdrawView(CaseFormView):
@@ -509,8 +434,6 @@ class RiskAssessmentView(CaseFormView):
     template_name = "cases/risk_form.html"
 
     def get_form_kwargs(self):
-        from django.utils import timezone
-
         self.question_set = RiskQuestionSet.objects.in_force(timezone.localdate())
         return {"questions": self.question_set.questions.all()}
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from audit.history import CaseHistory
+from cases.models import Case
 
 
 class Right(models.Model):
@@ -171,8 +172,6 @@ class DutyQuerySet(models.QuerySet):
         return self.open().filter(due_at__lt=on)
 
     def visible_to(self, user):
-        from cases.models import Case
-
         # A semi-join on the visible cases: at force scale PostgreSQL counts millions of duties
         # faster this way than through an OR of conditions on the joined case.
         return self.filter(case__in=Case.objects.visible_to(user))

@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import TeamMembership, User
@@ -35,25 +35,46 @@ def owned_by(user: User) -> Q:
     )
 
 
-def worklist(user: User, *, now: datetime.datetime | None = None) -> dict:
-    """What the user must do: overdue, due today, and due by the end of the next working day."""
-    now = now or timezone.now()
-    end_today = calendar.end_of_day(timezone.localtime(now).date())
-    next_working = calendar.working_days_after(now, 1)
-    duties: QuerySet[Duty] = (
+# A home page lists this many duties, soonest deadline first; the rest are on "all your duties".
+WORKLIST_ROWS = 30
+
+
+def my_duties(user: User) -> QuerySet[Duty]:
+    """Every open duty the user is expected to act on, soonest deadline first."""
+    return (
         Duty.objects.visible_to(user)
         .open()
-        .filter(owned_by(user), due_at__lte=next_working.due_at)
+        .filter(owned_by(user))
         .select_related("case", "party__person", "rule__right")
         .order_by("due_at", "id")
     )
+
+
+def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | None = None) -> dict:
+    """What the user must do: overdue, due today, and due by the end of the next working day.
+    Each group is counted whole, but only the `limit` soonest duties are read, so the busiest
+    officer's home costs what anyone's does."""
+    now = now or timezone.now()
+    limit = limit or WORKLIST_ROWS
+    end_today = calendar.end_of_day(timezone.localtime(now).date())
+    next_working = calendar.working_days_after(now, 1)
+    duties = my_duties(user).filter(due_at__lte=next_working.due_at)
+    counts = duties.aggregate(
+        overdue=Count("id", filter=Q(due_at__lt=now)),
+        today=Count("id", filter=Q(due_at__gte=now, due_at__lte=end_today)),
+        next=Count("id", filter=Q(due_at__gt=end_today)),
+    )
     groups = {"overdue": [], "today": [], "next": []}
-    for duty in duties:
+    shown = list(duties[:limit])
+    for duty in shown:
         if duty.due_at < now:
             groups["overdue"].append(duty)
         elif duty.due_at <= end_today:
             groups["today"].append(duty)
         else:
             groups["next"].append(duty)
+    groups["counts"] = counts
+    groups["total"] = sum(counts.values())
+    groups["shown"] = len(shown)
     groups["next_day"] = timezone.localtime(next_working.due_at).date()
     return groups

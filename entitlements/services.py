@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, TeamMembership, User
 from cases import dates
 from cases.models import Case, CaseEvent, Contact, ContactPurpose, Party, UpdateAgreement
 
@@ -442,8 +442,6 @@ def mark_not_applicable(*, duty: Duty, by: User, reason: str, now=None) -> Duty:
 
 @transaction.atomic
 def waive_duty(*, duty: Duty, by: User, reason: str, now=None) -> Duty:
-    from accounts.models import TeamMembership
-
     supervises = TeamMembership.objects.filter(
         user=by, team_id=duty.case.team_id, is_supervisor=True
     ).exists()

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("duties/", views.MyDutiesView.as_view(), name="my-duties"),
     path("cases/<id:pk>/duties/<id:duty_pk>/", views.DutyView.as_view(), name="duty"),
     path(
         "cases/<id:pk>/people/<id:party_pk>/acknowledgement/",

@@ -1,8 +1,9 @@
-"""Pages about duties: resolve one, the acknowledgement, 'your rights' and the guidance."""
+"""Pages about duties: yours, resolve one, the acknowledgement, 'your rights' and the guidance."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -13,9 +14,21 @@ from audit.pdf import pdf_response
 from cases.permissions import access_case
 from cases.views import apply_service
 
-from . import calendar, duty_notes, letters, services
+from . import calendar, duty_notes, letters, selectors, services
 from .forms import DutyResolveForm
 from .models import Duty, DutyRule, Right
+
+
+class MyDutiesView(ActionRequiredMixin, View):
+    """Every open duty the user is expected to act on, paged: the home lists only the soonest."""
+
+    action = "duties.view"
+
+    def get(self, request):
+        page = Paginator(selectors.my_duties(request.user), 50).get_page(request.GET.get("page"))
+        links = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        context = {"page": page, "links": links, "now_": timezone.now()}
+        return render(request, "entitlements/my_duties.html", context)
 
 
 class DutyView(ActionRequiredMixin, View):

@@ -4,6 +4,9 @@ twice, or two beat processes at once, can never send the same reminder twice."""
 from django.conf import settings
 from django.db import models
 
+from cases.permissions import visibility
+from entitlements.models import OPEN_STATUSES
+
 
 class Preference(models.Model):
     user = models.OneToOneField(
@@ -50,8 +53,6 @@ class NotificationQuerySet(models.QuerySet):
     def for_recipient(self, user):
         """The user's own reminders, less any about a case they may no longer see (it has been
         restricted, or passed to someone else): the title names the case."""
-        from cases.permissions import visibility
-
         return self.filter(recipient=user).filter(
             models.Q(case__isnull=True) | visibility(user, "case__")
         )
@@ -61,8 +62,6 @@ class NotificationQuerySet(models.QuerySet):
 
     def current(self):
         """Unread reminders still worth reading: nothing about a duty already dealt with."""
-        from entitlements.models import OPEN_STATUSES
-
         return self.unread().filter(
             models.Q(duty__isnull=True) | models.Q(duty__status__in=OPEN_STATUSES)
         )

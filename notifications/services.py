@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
@@ -31,6 +32,7 @@ from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner
 from entitlements.selectors import owned_by
 from outbox.queue import queue_many_on_commit
 from outbox.worker import unbroken
+from referrals.models import Referral, ReferralStatus
 
 from .channels import sms_channel
 from .models import Delivery, Kind, Notification, Preference
@@ -497,6 +499,32 @@ def _send_sms(notification: Notification, *, now) -> bool:
 # --- for people ----------------------------------------------------------------------------------
 
 
+@transaction.atomic
+def save_preferences(
+    *, user: User, email: bool, digest: bool, digest_hour: int, sms: bool, mobile_number: str
+) -> Preference:
+    """A user's reminder settings: an hour of the London day for the digest, and a number to
+    text before texts are turned on."""
+    errors = {}
+    if not 0 <= digest_hour <= 23:
+        errors["digest_hour"] = "Enter an hour from 0 to 23."
+    if sms and not mobile_number.strip():
+        errors["mobile_number"] = "Enter a mobile number to get text messages."
+    if errors:
+        raise ValidationError(errors)
+    preference, _ = Preference.objects.update_or_create(
+        user=user,
+        defaults={
+            "email": email,
+            "digest": digest,
+            "digest_hour": digest_hour,
+            "sms": sms,
+            "mobile_number": mobile_number.strip(),
+        },
+    )
+    return preference
+
+
 def mark_read(*, user: User, ids: Iterable[int] | None = None, now=None) -> int:
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
@@ -520,8 +548,6 @@ def _agency_users(agency_ids: set[int]) -> dict[int, set[int]]:
 def sweep_referrals(*, now: datetime.datetime | None = None) -> list[int]:
     """Sent referrals not yet answered: the agency is reminded before its response target, and
     past it the referring officer is told too. Agency reminders carry nothing of the case."""
-    from referrals.models import Referral, ReferralStatus
-
     now = _now(now)
     horizon = calendar.working_days_after(now, 1).due_at
     waiting = Referral.objects.filter(status=ReferralStatus.SENT, respond_by__lte=horizon)

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -31,6 +32,8 @@ class NotificationListView(ActionRequiredMixin, View):
 
 
 class PreferenceForm(forms.ModelForm):
+    """The shape of the settings; services.save_preferences decides what may be saved."""
+
     class Meta:
         model = Preference
         fields = ["email", "digest", "digest_hour", "sms", "mobile_number"]
@@ -40,18 +43,6 @@ class PreferenceForm(forms.ModelForm):
             "digest_hour": "Hour for the daily summary (0 to 23)",
             "sms": "Text me when a duty is overdue",
         }
-
-    def clean_digest_hour(self):
-        hour = self.cleaned_data["digest_hour"]
-        if not 0 <= hour <= 23:
-            raise forms.ValidationError("Enter an hour from 0 to 23.")
-        return hour
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("sms") and not cleaned.get("mobile_number"):
-            self.add_error("mobile_number", "Enter a mobile number to get text messages.")
-        return cleaned
 
 
 class PreferenceView(ActionRequiredMixin, View):
@@ -67,9 +58,13 @@ class PreferenceView(ActionRequiredMixin, View):
     def post(self, request):
         form = self._form(request.POST)
         if form.is_valid():
-            form.save()
-            messages.success(request, "Your reminder settings are saved.")
-            return redirect("notification-preferences")
+            try:
+                services.save_preferences(user=request.user, **form.cleaned_data)
+            except ValidationError as refused:
+                form.add_error(None, refused)
+            else:
+                messages.success(request, "Your reminder settings are saved.")
+                return redirect("notification-preferences")
         return render(request, "notifications/preferences.html", {"form": form})
 
 

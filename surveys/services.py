@@ -29,6 +29,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import record
 from cases.models import Case, CaseEvent, CaseStatus, EventKind, Party, Person, SafeContact
+from notifications import channels
 
 from .models import (
     SATISFIED,
@@ -203,8 +204,6 @@ def send_invitation(invitation_id: int, *, now=None) -> str:
     was made is checked again, and an invitation that may no longer be sent is closed unsent by
     the system (closed, with its reason and no sent_at): its link expired, the person opted out,
     the case became restricted, or the channel is no longer safe."""
-    from notifications.channels import sms_channel
-
     now = _now(now)
     with transaction.atomic():
         invitation = (
@@ -242,7 +241,7 @@ def send_invitation(invitation_id: int, *, now=None) -> str:
         if invitation.channel == "email":
             send_mail("How did we do?", message, settings.DEFAULT_FROM_EMAIL, [person.email])
         else:
-            channel = sms_channel()
+            channel = channels.sms_channel()
             if channel is None:
                 return "text messages are off"
             channel.send(person.phone, message)

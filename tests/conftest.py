@@ -91,18 +91,11 @@ SEEDS = [
     ("retention.migrations.0003_schedule", "create"),
     ("assurance.migrations.0002_checklist", "seed"),
     ("compliance.migrations.0002_refresh_schedule", "create"),
+    ("counting.migrations.0002_seed", "seed"),
 ]
 
 
-@pytest.fixture(autouse=True)
-def _seeded_rows(request):
-    marker = request.node.get_closest_marker("django_db")
-    transactional = "live_server" in request.fixturenames or (
-        marker is not None and marker.kwargs.get("transaction")
-    )
-    if not transactional:
-        return
-    request.getfixturevalue("transactional_db")
+def _seed() -> None:
     import importlib
 
     from django.apps import apps
@@ -113,3 +106,36 @@ def _seeded_rows(request):
         return
     for module, function in SEEDS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return (
+        "live_server" in names
+        or "transactional_db" in names
+        or (marker is not None and bool(marker.kwargs.get("transaction")))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # Under pytest-xdist a process runs whole files in the order it is given them, so a test in
+    # a transaction can come after a transactional one that ended by emptying every table: put
+    # the seeded rows back at once, committed, for whatever runs next in this process.
+    result = yield
+    # After the last test the session's teardown has already dropped the test database.
+    if nextitem is not None and _transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _seed()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request):
+    if not _transactional(request.node):
+        return
+    request.getfixturevalue("transactional_db")
+    _seed()

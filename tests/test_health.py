@@ -86,3 +86,15 @@ def test_health_check_command_fails_on_a_stale_heartbeat():
         call_command("health_check", "--max-heartbeat-age", "300")
     services.record_heartbeat()
     call_command("health_check", "--max-heartbeat-age", "300", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_livez_answers_ok_without_sign_in_and_without_the_database(client, monkeypatch):
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("livez must not touch the database")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refuse)
+    response = client.get(reverse("livez"))
+    assert response.status_code == 200
+    assert response.content == b"ok"

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "compliance",
     "assurance",
     "referrals",
+    "casework",
     "health",
     "simple_history",
     "audit",
@@ -206,10 +207,19 @@ OTP_TOTP_ISSUER = f"VictimCare {FORCE_NAME}"
 # Device secrets are never shown in the admin; an administrator can only reset a device.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# pytest-xdist runs the test suite in several processes at once, each on its own database; this
+# keeps their cache keys and broker queues apart too, so one process's worker test never takes
+# another's messages. Empty outside the suite.
+TEST_PROCESS = env("PYTEST_XDIST_WORKER", default="")
+
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": TEST_PROCESS,
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -243,7 +253,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Transport security: on unless DEBUG; each can be relaxed by environment behind a TLS proxy.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^livez$"]
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -284,6 +294,8 @@ NOTIFY_SMS_TEMPLATE_ID = env("NOTIFY_SMS_TEMPLATE_ID", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = Path(env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery-broker")))
+    if TEST_PROCESS:
+        _broker_dir = _broker_dir / TEST_PROCESS
     # The transport does not create its folders; web, worker and beat must find them.
     for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
@@ -300,6 +312,8 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=300)
     }
+    if TEST_PROCESS:
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = f"{TEST_PROCESS}:"
     if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         # kombu's Redis transport, with a worker that survives losing Redis mid-task.
         CELERY_BROKER_TRANSPORT = "victimcare.broker:Transport"

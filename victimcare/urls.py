@@ -3,13 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from cases.api import converters  # noqa: F401  (registers <id:...> for every app's URLs)
-from health.views import healthz
+from health.views import healthz, livez
 
 admin.site.site_header = "VictimCare administration"
 admin.site.site_title = "VictimCare administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, not inline: the CSP allows no
@@ -19,6 +20,8 @@ urlpatterns = [
     path("api/v1/", include("entitlements.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
     path("api/", include("accounts.api.urls")),
+    # The case page (casework, above cases) and the rest of a case's pages share /cases/.
+    path("cases/", include("casework.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
     path("compliance/", include("compliance.urls")),

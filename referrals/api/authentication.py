@@ -8,6 +8,8 @@ from rest_framework import status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import APIException
 
+from referrals import tokens
+
 KEYWORD = "Token"
 
 
@@ -25,8 +27,6 @@ class AgencyTokenAuthentication(BaseAuthentication):
     keyword = KEYWORD
 
     def authenticate(self, request):
-        from referrals import tokens
-
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword.lower().encode():
             return None

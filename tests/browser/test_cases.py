@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.models import Role
-from cases.models import Case, CaseEvent, Contact
-from tests.cases.factories import CaseFactory, offence
+from cases import services
+from cases.models import Case, CaseEvent, Contact, PartyRole
+from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory, offence
 from tests.factories import TEST_PASSWORD, TeamFactory, make_user
 
 pytestmark = [
@@ -97,6 +98,58 @@ def test_an_incomplete_event_shows_its_errors_accessibly(page, live_server, asse
     event.get_by_role("button", name="Record event").click()
     page.locator("#quick-event .invalid-feedback, #quick-event .alert-danger").first.wait_for()
     assert "Say when the Witness Care Unit received this" in event.inner_text()
+    assert_accessible(page)
+
+
+def test_a_case_with_many_victims_pages_its_people_and_its_timeline(
+    page, live_server, assert_accessible
+):
+    case = CaseFactory(victim={"first_name": "Victim", "last_name": "Number01"})
+    for n in range(2, 13):
+        person = PersonFactory(first_name="Victim", last_name=f"Number{n:02d}")
+        PartyFactory(case=case, person=person, role=PartyRole.VICTIM)
+    first = case.parties.order_by("id").first()
+    for i in range(22):
+        services.record_contact(
+            case=case,
+            party=first,
+            by=case.officer,
+            occurred_at=timezone.now() - datetime.timedelta(hours=i + 1),
+            method="phone",
+            purpose="update",
+            summary=f"Update number {i + 1}",
+        )
+    _sign_in(page, live_server, case.officer)
+    page.goto(live_server.url + reverse("case-detail", kwargs={"pk": case.pk}))
+    people = page.locator("#people")
+    assert "Showing 1\u201310 of 12 people" in people.inner_text()
+    assert "Number11" not in people.inner_text()
+    assert_accessible(page)
+
+    pages = page.get_by_role("navigation", name="Pages of people in this case")
+    pages.get_by_role("link", name="Next").click()
+    page.wait_for_url("**/?people=2#people")
+    assert "Showing 11\u201312 of 12 people" in people.inner_text()
+    assert "Number11" in people.inner_text() and "Number01" not in people.inner_text()
+    assert_accessible(page)
+
+    # The quick contact offers the people on this page, and answers with the same page.
+    contact = page.locator("#quick-contact")
+    contact.get_by_label("Who").select_option(label="Victim Number12 (victim)")
+    contact.get_by_label("Method").select_option(label="Phone")
+    contact.get_by_label("Summary").fill("Told them about the trial date.")
+    contact.get_by_role("button", name="Log contact").click()
+    page.locator("#quick-contact .alert-success").wait_for()
+    assert "Showing 11\u201312 of 12 people" in people.inner_text()
+    timeline = page.locator("#timeline")
+    assert "Told them about the trial date." in timeline.inner_text()
+    assert "Update number 22" not in timeline.inner_text()
+    assert_accessible(page)
+
+    timeline.get_by_role("link", name="See the whole timeline").click()
+    page.wait_for_url("**/timeline/")
+    assert "Showing 1\u201323 of 23 entries" in page.locator("main").inner_text()
+    assert "Update number 22" in page.locator("#timeline").inner_text()
     assert_accessible(page)
 
 

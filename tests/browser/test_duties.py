@@ -52,6 +52,9 @@ def test_duty_guidance_and_worklist_pages_are_accessible(page, live_server, asse
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/home/officer/")
     assert_accessible(page)
+    page.get_by_role("link", name="See all your open duties").click()
+    page.wait_for_url("**/duties/")
+    assert_accessible(page)
     duty = Duty.objects.filter(case=case).first()
     victim = case.parties.get()
     for url in (

@@ -4,12 +4,15 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.models import Role
 from cases import services
+from entitlements import selectors
 from entitlements.models import Duty, DutyStatus
 from tests.cases.factories import CaseFactory, PartyFactory, victim_of
 from tests.factories import TeamFactory, make_user
@@ -117,12 +120,58 @@ def test_the_officer_home_shows_overdue_and_due_duties(client, django_assert_num
     client.force_login(officer)
     content = client.get(reverse("home-officer")).content.decode()
     assert "Overdue" in content and old.crime_reference in content
-    with django_assert_num_queries(10) as few:
+    with django_assert_num_queries(11) as few:
         client.get(reverse("home-officer"))
     for _ in range(5):
         CaseFactory(officer=officer, team=team)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("home-officer"))
+
+
+def test_the_busiest_officers_home_lists_the_soonest_duties_and_counts_them_all(
+    client, monkeypatch
+):
+    officer = make_user(Role.OFFICER)
+    team = TeamFactory()
+    accounts_services.add_to_team(team=team, user=officer)
+    now = timezone.now()
+    cases = [CaseFactory(officer=officer, team=team) for _ in range(4)]
+    open_duties = Duty.objects.filter(case__in=cases, status=DutyStatus.DUE).order_by("id")
+    total = open_duties.count()
+    assert total > 6
+    # Every one overdue, a minute apart: the soonest deadline is the oldest.
+    for i, duty in enumerate(open_duties):
+        Duty.objects.filter(pk=duty.pk).update(due_at=now - datetime.timedelta(minutes=100 - i))
+    soonest = list(open_duties.order_by("due_at", "id"))
+    client.force_login(officer)
+    monkeypatch.setattr(selectors, "WORKLIST_ROWS", 6)
+    content = client.get(reverse("home-officer")).content.decode()
+    assert f"Overdue ({total})" in content
+    assert f"Showing the 6 soonest of {total}." in content
+    assert content.count(reverse("duty", args=[soonest[0].case_id, soonest[0].pk])) == 1
+    assert reverse("duty", args=[soonest[6].case_id, soonest[6].pk]) not in content
+    listed = client.get(reverse("my-duties")).content.decode()
+    assert reverse("duty", args=[soonest[6].case_id, soonest[6].pk]) in listed
+    assert f"{total} in all" in listed
+
+
+def test_all_your_duties_is_paged_and_holds_only_your_own(client, django_assert_num_queries):
+    officer, other = make_user(Role.OFFICER), make_user(Role.OFFICER)
+    team = TeamFactory()
+    accounts_services.add_to_team(team=team, user=officer)
+    accounts_services.add_to_team(team=team, user=other)
+    mine = CaseFactory(officer=officer, team=team)
+    theirs = CaseFactory(officer=other, team=team)
+    client.force_login(officer)
+    page = client.get(reverse("my-duties")).content.decode()
+    assert mine.crime_reference in page and theirs.crime_reference not in page
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("my-duties"))
+    for _ in range(30):
+        CaseFactory(officer=officer, team=team)
+    with django_assert_num_queries(len(few.captured_queries)):
+        second = client.get(reverse("my-duties"), {"page": 2}).content.decode()
+    assert 'aria-label="Pages of your open duties"' in second
 
 
 def test_the_acknowledgement_is_emailed_where_safe_and_meets_the_duty(

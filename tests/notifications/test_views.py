@@ -6,6 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
@@ -294,3 +295,12 @@ def test_support_agency_users_see_only_their_own_reminders(client, agency_user):
     assert client.get(SETTINGS).status_code == 200
     assert client.get(SENT).status_code == 403
     assert "Reminders" in client.get(reverse("profile")).content.decode()
+
+
+def test_the_settings_rules_hold_outside_the_page_too(officer):
+    with pytest.raises(ValidationError) as refused:
+        notify.save_preferences(
+            user=officer, email=True, digest=True, digest_hour=24, sms=True, mobile_number=" "
+        )
+    assert set(refused.value.message_dict) == {"digest_hour", "mobile_number"}
+    assert not Preference.objects.filter(user=officer).exists()

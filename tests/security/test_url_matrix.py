@@ -33,6 +33,7 @@ ROOT = str(settings.BASE_DIR)
 PUBLIC = {
     "login": "The log-in page itself.",
     "healthz": "Probed by load balancers; reports worker liveness, no personal data.",
+    "livez": "Probed by orchestrators; answers ok and reads nothing.",
     "survey": "The victim's survey link; the signed token is the credential (surveys.services).",
 }
 

@@ -1,0 +1,12 @@
+"""The case page and its quick-add forms, under /cases/ with the rest of a case's pages (the
+same paths and names they always had: links and the audit registry use the names)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<id:pk>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("<id:pk>/contacts/new/", views.ContactCreateView.as_view(), name="contact-create"),
+    path("<id:pk>/events/new/", views.EventCreateView.as_view(), name="event-create"),
+]
