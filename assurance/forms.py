@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
 
-from compliance.services import Period
+from counting.periods import Period
 
 from . import services
 from .models import Area, ChecklistItem, Result
@@ -43,8 +43,8 @@ class SampleForm(forms.Form):
         validators=[RegexValidator(r"^[A-Za-z0-9-]+$", "Use only letters, digits and hyphens.")],
     )
 
-    def __init__(self, *args, user, **kwargs):
-        today = timezone.localdate()
+    def __init__(self, *args, user, today: datetime.date | None = None, **kwargs):
+        today = today or timezone.localdate()
         kwargs.setdefault(
             "initial",
             {"period_start": today - datetime.timedelta(days=90), "period_end": today, "size": 10},

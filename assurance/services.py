@@ -20,7 +20,7 @@ from accounts.models import Team, TeamMembership, User
 from cases.dates import EARLIEST_DATE
 from cases.models import Case
 from cases.services import EditConflict
-from compliance.services import Period
+from counting.periods import Period
 
 from .models import (
     AREA_ORDER,

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from accounts.access import ActionRequiredMixin
@@ -26,10 +27,13 @@ class SampleCreateView(ActionRequiredMixin, View):
     action = "assurance.sample"
 
     def get(self, request):
-        return self._render(request, SampleForm(user=request.user))
+        return self._render(
+            request, SampleForm(user=request.user, today=timezone.localdate(timezone.now()))
+        )
 
     def post(self, request):
-        form = SampleForm(request.POST, user=request.user)
+        today = timezone.localdate(timezone.now())
+        form = SampleForm(request.POST, user=request.user, today=today)
         if form.is_valid():
             sample = apply_service(
                 form,
@@ -40,6 +44,7 @@ class SampleCreateView(ActionRequiredMixin, View):
                     period=form.period(),
                     size=form.cleaned_data["size"],
                     seed=form.cleaned_data["seed"],
+                    today=today,
                 ),
             )
             if sample is not None:
@@ -95,7 +100,7 @@ class SampleCloseView(ActionRequiredMixin, View):
 
     def post(self, request, pk):
         sample = access_sample(request.user, pk, self.action)
-        services.close_sample(sample=sample, by=request.user)
+        services.close_sample(sample=sample, by=request.user, now=timezone.now())
         messages.success(request, "Sample closed. Its reviews can no longer be changed.")
         return redirect("assurance-sample", pk=sample.pk)
 
@@ -132,6 +137,7 @@ class ReviewView(ActionRequiredMixin, View):
                     area_notes=form.area_notes(),
                     overall_note=form.cleaned_data["overall_note"],
                     expected_version=form.cleaned_data["version"] or None,
+                    now=timezone.now(),
                 ),
             )
             if saved is not None:

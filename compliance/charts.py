@@ -200,7 +200,7 @@ def bar_chart(
 
 
 def trend_chart(months: Sequence[dict], *, query: str | None = None) -> SafeString:
-    """The monthly trend from services.monthly_trend; with the dashboard's `query`, each month
+    """The monthly trend from duty_figures.monthly_trend; with the dashboard's `query`, each month
     links to the duties behind it."""
     points = [_linked(Point(m["label"], m["on_time"]), m, query, by="month") for m in months]
     measured = [p for p in points if p.value is not None]
@@ -221,7 +221,7 @@ def trend_chart(months: Sequence[dict], *, query: str | None = None) -> SafeStri
 
 
 def team_chart(teams: Sequence[dict], *, query: str | None = None) -> SafeString:
-    """The by-team figures from services.by_team; with the dashboard's `query`, each team
+    """The by-team figures from duty_figures.by_team; with the dashboard's `query`, each team
     links to the duties behind its bar."""
     points = [
         _linked(

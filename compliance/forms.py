@@ -11,8 +11,15 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, TeamMembership, User
 from cases.models import OffenceCategory
-
-from . import services
+from counting import policy
+from counting.filters import (
+    NO_FILTERS,
+    NOT_RECORDED,
+    NOT_RECORDED_LABEL,
+    Filters,
+    recorded_values,
+)
+from counting.periods import Period
 
 MAX_DAYS = 3 * 366
 RIGHTS = {"": None, "standard": False, "enhanced": True}
@@ -59,7 +66,7 @@ def _select(**attrs):
 
 
 class PeriodForm(forms.Form):
-    """A period of whole London days, by default the last 30 days."""
+    """A period of whole London days, by default the 30 days to `today` (the view's clock)."""
 
     start = forms.DateField(
         required=False,
@@ -72,15 +79,15 @@ class PeriodForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        self.initial.setdefault("end", today)
-        self.initial.setdefault("start", today - datetime.timedelta(days=29))
+        self.today = today or timezone.localdate()
+        self.initial.setdefault("end", self.today)
+        self.initial.setdefault("start", self.today - datetime.timedelta(days=29))
 
     def clean(self):
         data = super().clean()
-        end = data.get("end") or timezone.localdate()
+        end = data.get("end") or self.today
         start = data.get("start") or end - datetime.timedelta(days=29)
         if start > end:
             self.add_error("start", "The start of the period must be on or before its end.")
@@ -89,11 +96,11 @@ class PeriodForm(forms.Form):
         data["start"], data["end"] = start, end
         return data
 
-    def period(self) -> services.Period:
+    def period(self) -> Period:
         """The chosen period (call after is_valid)."""
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        end = data.get("end") or timezone.localdate()
-        return services.Period(data.get("start") or end - datetime.timedelta(days=29), end)
+        end = data.get("end") or self.today
+        return Period(data.get("start") or end - datetime.timedelta(days=29), end)
 
 
 class FilterForm(PeriodForm):
@@ -122,12 +129,7 @@ class FilterForm(PeriodForm):
         widget=_select(),
     )
     age_band = forms.ChoiceField(
-        required=False,
-        label="Victim's age when reported",
-        choices=[("", "All ages")]
-        + [(code, label) for code, label, *_ in services.AGE_BANDS]
-        + [(services.NOT_RECORDED, services.NOT_RECORDED_LABEL)],
-        widget=_select(),
+        required=False, label="Victim's age when reported", widget=_select()
     )
     sex = forms.ChoiceField(required=False, label="Victim's sex", widget=_select())
     ethnicity = forms.ChoiceField(required=False, label="Victim's ethnicity", widget=_select())
@@ -148,19 +150,25 @@ class FilterForm(PeriodForm):
         self.fields["offence_group"].choices = [("", "All offence groups")] + [
             (g, g) for g in groups
         ]
+        # The bands in force today (a period's figures read the code in the bands of its end).
+        self.fields["age_band"].choices = (
+            [("", "All ages")]
+            + [(band.code, band.label) for band in policy.age_bands(self.today)]
+            + [(NOT_RECORDED, NOT_RECORDED_LABEL)]
+        )
         for field, everyone in (("sex", "All"), ("ethnicity", "All")):
             self.fields[field].choices = (
                 [("", everyone)]
-                + [(v, v) for v in services.recorded_values(field)]
-                + [(services.NOT_RECORDED, services.NOT_RECORDED_LABEL)]
+                + [(v, v) for v in recorded_values(field)]
+                + [(NOT_RECORDED, NOT_RECORDED_LABEL)]
             )
 
-    def filters(self) -> services.Filters:
+    def filters(self) -> Filters:
         """The chosen filters (call after is_valid); none when the form is not valid."""
         if not (self.is_bound and self.is_valid()):
-            return services.NO_FILTERS
+            return NO_FILTERS
         data = self.cleaned_data
-        return services.Filters(
+        return Filters(
             team=data["team"].pk if data.get("team") else None,
             officer=data["officer"].pk if data.get("officer") else None,
             offence_group=data.get("offence_group") or "",
@@ -193,15 +201,19 @@ class MonthForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month", "class": "form-control"}),
     )
 
-    def clean_month(self) -> services.Period:
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def clean_month(self) -> Period:
         value = (self.cleaned_data.get("month") or "").strip()
         if not value:
-            last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-            return services.Period.month(last_month.year, last_month.month)
+            last_month = self.today.replace(day=1) - datetime.timedelta(days=1)
+            return Period.month(last_month.year, last_month.month)
         match = MONTH.match(value)
         if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
             raise forms.ValidationError("Give the month as year and month, for example 2026-03.")
-        return services.Period.month(int(match.group(1)), int(match.group(2)))
+        return Period.month(int(match.group(1)), int(match.group(2)))
 
 
 class PackForm(MonthForm):
@@ -221,10 +233,10 @@ class PackForm(MonthForm):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams_to_choose(user)
 
-    def filters(self) -> services.Filters:
+    def filters(self) -> Filters:
         """The figures' filters (call after is_valid): the chosen team, or none."""
         team = self.cleaned_data.get("team")
-        return services.Filters(team=team.pk) if team else services.NO_FILTERS
+        return Filters(team=team.pk) if team else NO_FILTERS
 
 
 class ReassignForm(forms.Form):

@@ -14,11 +14,12 @@ from urllib.parse import parse_qsl, urlencode
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
 
+from counting.periods import Period
 from entitlements.models import Duty
 
-from . import services
+from . import duty_lists
 
-NOT_ON_TIME = services.NOT_ON_TIME
+NOT_ON_TIME = duty_lists.NOT_ON_TIME
 # What the drill-down's heading calls each outcome it lists.
 OUTCOME_LABELS = {
     "total": "All duties that fell due",
@@ -54,7 +55,7 @@ def _kept(query: str, replaced: frozenset[str]) -> str:
 
 def month_url(query: str, month: datetime.date, outcome: str) -> str:
     """A London month of the trend: the whole month, or up to the period's end for the last."""
-    last = services.Period.month(month.year, month.month).end
+    last = Period.month(month.year, month.month).end
     end = dict(parse_qsl(query)).get("end")
     if end:
         last = min(last, datetime.date.fromisoformat(end))
@@ -89,14 +90,14 @@ def point_name(label: str, row: dict) -> str:
 
 def duties_behind(
     duties: QuerySet[Duty],
-    period: services.Period,
+    period: Period,
     *,
     codes: Sequence[str],
     outcome: str,
     enhanced: bool | None,
     now: datetime.datetime | None = None,
 ) -> QuerySet[Duty]:
-    """The duties a drill-down link lists (services.drill_down)."""
-    return services.drill_down(
+    """The duties a drill-down link lists (duty_lists.drill_down)."""
+    return duty_lists.drill_down(
         duties, period, code=codes, outcome=outcome, enhanced=enhanced, now=now
     )

@@ -154,7 +154,7 @@ class ServiceRow(models.Model):
 class ServiceDay(ServiceRow):
     """What the service measures count. The case and people columns are for cases reported on
     the day; referrals are those sent on the day, invitations those made on the day, whenever
-    their case was reported (as compliance.services.service_measures counts them)."""
+    their case was reported (as compliance.service_figures.live_service_measures counts them)."""
 
     cases = models.PositiveIntegerField(default=0)
     mental_health = models.PositiveIntegerField(default=0)

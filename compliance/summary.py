@@ -1,4 +1,4 @@
-"""Dashboard duty figures from the summary table, in the shapes compliance.services returns.
+"""Dashboard figures from the summary tables, in the shapes the live counts return.
 
 The summary (compliance.models.DutyOutcomeDay and its roll-ups) counts duties by London due
 date, team, rule, enhanced status, offence group and restriction, as of its last rebuild (every
@@ -9,7 +9,8 @@ met, declined, waived or re-timed, or a case moved or restricted, since the rebu
 next one. Read live and added in: restricted cases the user reaches only as their officer or
 through a Witness Care Unit; everything, before the first rebuild.
 Filters it serves: period, team, offence group, enhanced. Officer and equality filters (sex,
-ethnicity, age) are not in it: use the live path (compliance.services) for those.
+ethnicity, age) are not in it: use the live figures (compliance.sources.LiveFigures) for those.
+A caller reads it through compliance.sources.SummaryFigures, which it chooses explicitly.
 
 The service measures (needs assessments, referrals, surveys...) have their own tables, rebuilt in
 the same transaction and read the same way: see "service measures" below.
@@ -52,6 +53,9 @@ from cases.models import (
     SpecialMeasuresRecord,
 )
 from cases.permissions import visibility
+from counting import policy
+from counting.filters import NO_FILTERS, Filters
+from counting.people import domestic_abuse_offences
 from entitlements import calendar
 from entitlements.models import Duty, DutyStatus
 from referrals.models import AgencyKind, Referral, ReferralStatus
@@ -70,12 +74,13 @@ from .models import (
     ServiceSurveyStageDay,
     SummaryRefresh,
 )
+from .outcomes import on_time_percent, outcome_aggregates
 
 S = DutyStatus
 NAME = "duty_outcomes"
 COUNTED = [S.DUE, S.MET, S.MET_LATE, S.MISSED, S.DECLINED, S.WAIVED]  # not withdrawn or n/a
 FIGURES = ("total", "met", "met_late", "missed", "declined", "waived", "open")
-# Rule dimensions, as compliance.services.by_rule groups them.
+# Rule dimensions, as compliance.duty_figures.by_rule groups them.
 RULE = ("rule__right__scheme", "rule__right__number", "rule__code", "rule__title")
 # A deadline belongs to London day D when it is after 23:59:59 on D-1 and at or before 23:59:59
 # on D: add just under a second before taking the date.
@@ -182,7 +187,7 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
             defaults={"refreshed_at": now, "rows": rows, "seconds": time.monotonic() - began},
         )
         began = time.monotonic()
-        service_rows = _refresh_service(cursor, using)
+        service_rows = _refresh_service(cursor, using, on=timezone.localtime(now).date())
         SummaryRefresh.objects.using(using).update_or_create(
             name=SERVICE_NAME,
             defaults={
@@ -203,14 +208,15 @@ def last_refreshed(using: str | None = None) -> datetime.datetime | None:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def serves(user: User, filters) -> bool:
-    """Whether this user's figures under these filters are read from the summary (the page then
-    says how fresh they are)."""
-    return can_serve(filters) and _reader(user, {})["sees_unrestricted"]
+def serves(user: User, filters: Filters, *, memo: dict | None = None) -> bool:
+    """Whether the summary describes this user's figures under these filters: the caller then
+    reads them through compliance.sources.SummaryFigures (and the page says how fresh they
+    are). `memo`: a page's, shared with its reads."""
+    return can_serve(filters) and reader(user, {} if memo is None else memo)["sees_unrestricted"]
 
 
-def can_serve(filters) -> bool:
-    """Whether the summary holds what these compliance.services.Filters select: period, team,
+def can_serve(filters: Filters) -> bool:
+    """Whether the summary holds what these counting.filters.Filters select: period, team,
     offence group and enhanced yes; officer, age band, sex and ethnicity no (read live)."""
     return not (filters.officer or filters.about_people)
 
@@ -240,7 +246,7 @@ def _fell_due(duties: QuerySet[Duty], start: datetime.date, end: datetime.date) 
     )
 
 
-# group_by name -> (expression on the summary, expression on Duty), as services.DIMENSIONS.
+# group_by name -> (expression on the summary, expression on Duty), as outcomes.DIMENSIONS.
 SUMMARY_DIMENSIONS = {
     "rule": (F("rule__code"), F("rule__code")),
     "enhanced": (F("enhanced"), F("enhanced")),
@@ -287,26 +293,23 @@ def outcome_counts(
     period,
     *,
     group_by: Sequence[str] = (),
-    filters=None,
-    now: datetime.datetime | None = None,
+    filters: Filters | None = None,
+    now: datetime.datetime,
     memo: dict | None = None,
 ) -> list[dict]:
-    """compliance.services.outcome_counts from the summary: the same rows (one per group of
+    """compliance.outcomes.outcome_counts from the summary: the same rows (one per group of
     "rule", "enhanced", "team", "month", with total, met, met_late, missed, declined, waived,
     open and on_time), for the duties that fell due in the period and `user` may see, under
-    `filters` (a services.Filters that can_serve). Every day comes from the summary as of its
+    `filters` (which can_serve). Every day comes from the summary as of its
     last rebuild, with the duties whose deadline passed since then (read live, few) moved from
     open to overdue; restricted cases the user reaches other than as a team's supervisor are
     counted live and added in. Before the first rebuild, or for a user the summary does not
     describe, everything is counted live."""
-    from .services import NO_FILTERS, _counts, on_time_percent
-
     filters = filters or NO_FILTERS
     if not can_serve(filters):
         raise ValueError("The summary cannot serve officer or equality filters.")
-    now = now or timezone.now()
     group_by = tuple(group_by)
-    memo = _reader(user, {} if memo is None else memo)  # one page asks several times
+    memo = reader(user, {} if memo is None else memo)  # one page asks several times
     refreshed = memo["refreshed"] if memo["sees_unrestricted"] else None
     supervised = memo["supervised"]
     merged: dict[tuple, dict] = {}
@@ -341,7 +344,7 @@ def outcome_counts(
     # The live parts filter on the joined case: they are few duties, and PostgreSQL then starts
     # from them, where visible_to's semi-join would first list every visible case.
     live = filtered(Duty.objects.filter(visibility(user, "case__"), status__in=COUNTED))
-    counts = _counts(now)  # the same live counts as the dashboard's own
+    counts = outcome_aggregates(now)  # the same live counts as the dashboard's own
     if refreshed is None:
         add(live_rows("all", live, counts))
     else:
@@ -416,14 +419,14 @@ def _as_date(value) -> datetime.date | None:
 
 # --- service measures ----------------------------------------------------------------------------
 #
-# compliance.services.service_measures from the summary: ServiceDay (counts), ServiceHoursDay
-# (histograms for the two medians) and ServiceSurveyStageDay (survey answers by stage), keyed
-# by London day x team x offence group x restricted, with roll-up rows (no team) adding up every
-# team's unrestricted cases. The day is the day a case was reported, a referral sent or an
-# invitation made. As for the duties, whole days over at the last refresh come from the summary
-# and later days, and restricted cases the user reaches other than as a supervisor of their team,
-# are counted live and added in. Filters it serves: period, team and offence group. The enhanced
-# filter selects cases by their victims' status and people by their own, a cross of the two
+# compliance.service_figures.live_service_measures from the summary: ServiceDay (counts),
+# ServiceHoursDay (histograms for the two medians) and ServiceSurveyStageDay (survey answers by
+# stage), keyed by London day x team x offence group x restricted, with roll-up rows (no team)
+# adding up every team's unrestricted cases. The day is the day a case was reported, a referral sent
+# or an invitation made. As for the duties, whole days over at the last refresh come from the
+# summary and later days, and restricted cases the user reaches other than as a supervisor of their
+# team, are counted live and added in. Filters it serves: period, team and offence group. The
+# enhanced filter selects cases by their victims' status and people by their own, a cross of the two
 # that would multiply the rows: like officer and equality filters it is read live.
 #
 # The medians come from the histograms, so they are bucketed: to the nearest hour below two
@@ -502,9 +505,7 @@ def _dimensions(case: str, at: str) -> dict:
 
 
 def _domestic_abuse_offences() -> list[int]:
-    from .services import _domestic_abuse_offences
-
-    return _domestic_abuse_offences() or [0]  # never an empty IN: it would empty the query
+    return domestic_abuse_offences() or [0]  # never an empty IN: it would empty the query
 
 
 # What each measure counts, over the rows of one model: the refresh groups them by day, team,
@@ -515,16 +516,15 @@ def _case_counts() -> dict:
     return {"cases": Count("id"), "mental_health": Count("id", filter=Q(mental_health_demand=True))}
 
 
-def _party_counts() -> dict:
-    """People in the cases: victims, and anyone vulnerable or intimidated."""
+def _party_counts(vulnerable_bases: list[str]) -> dict:
+    """People in the cases: victims, and anyone vulnerable or intimidated (one of
+    `vulnerable_bases` applies)."""
     victim = Q(role=PartyRole.VICTIM)
     domestic = victim & Q(case__offence_id__in=_domestic_abuse_offences())
-    from .services import VULNERABLE_BASES
-
     vulnerable = Q(
         Exists(
             EligibilityBasis.objects.filter(
-                party=OuterRef("pk"), applies=True, basis__in=VULNERABLE_BASES
+                party=OuterRef("pk"), applies=True, basis__in=vulnerable_bases
             )
         )
     )
@@ -611,10 +611,11 @@ def _sql(queryset: QuerySet, using: str) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using).as_sql()
 
 
-def _refresh_service(cursor, using: str) -> int:
+def _refresh_service(cursor, using: str, *, on: datetime.date) -> int:
     """The service tables from the cases, people, referrals and invitations: one INSERT ...
     SELECT ... GROUP BY each (the counts' four sources in one, through UNION ALL), then the
-    roll-ups from them. Returns the number of detailed ServiceDay rows."""
+    roll-ups from them, counting by the rules in force on `on` (the rebuild's day). Returns the
+    number of detailed ServiceDay rows."""
     day, hours, stages = (
         m._meta.db_table for m in (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)
     )
@@ -624,7 +625,11 @@ def _refresh_service(cursor, using: str) -> int:
     ordered = "ORDER BY s_team, s_restricted, s_group, s_day"
     sources = [
         (Case.objects.all(), _dimensions("", "reported_at"), _case_counts()),
-        (Party.objects.all(), _dimensions("case__", "case__reported_at"), _party_counts()),
+        (
+            Party.objects.all(),
+            _dimensions("case__", "case__reported_at"),
+            _party_counts(policy.vulnerable_bases(on)),
+        ),
         (
             Referral.objects.filter(sent_at__isnull=False),
             _dimensions("case__", "sent_at"),
@@ -736,13 +741,13 @@ class ServiceTally:
         entry[1] += satisfied or 0
 
 
-def can_serve_service(filters) -> bool:
+def can_serve_service(filters: Filters) -> bool:
     """Whether the service summary holds what these Filters select: period, team and offence
     group yes; officer, enhanced, age band, sex and ethnicity no (read live)."""
     return not (filters.officer or filters.about_people or filters.enhanced is not None)
 
 
-def _reader(user: User, memo: dict) -> dict:
+def reader(user: User, memo: dict) -> dict:
     """What a page's reads need to know about the user and the summary, looked up once."""
     if "supervised" not in memo:
         memo["supervised"] = _supervised(user)
@@ -774,19 +779,23 @@ def service_tally(
     period,
     *,
     cases: QuerySet[Case],
-    filters,
-    now: datetime.datetime | None = None,
+    filters: Filters,
+    now: datetime.datetime,
     memo: dict | None = None,
 ) -> ServiceTally:
     """The service measures' counts for the period, for what `user` may see under `filters`
     (which can_serve_service): whole past days from the summary, the rest live from `cases`
-    (the user's visible cases under those filters, compliance.services.filter_cases)."""
+    (the user's visible cases under those filters, counting.filters.filter_cases)."""
     if not can_serve_service(filters):
         raise ValueError("The service summary cannot serve officer, enhanced or equality filters.")
-    now = now or timezone.now()
-    memo = _reader(user, {} if memo is None else memo)
+    memo = reader(user, {} if memo is None else memo)
     today = timezone.localtime(now).date()
-    summary_end = _summary_end(period, memo["service_refreshed"], today, memo["sees_unrestricted"])
+    refreshed = memo["service_refreshed"]
+    vulnerable = policy.vulnerable_bases(period.end)
+    if not counted_by_rules_of(period, memo=memo):
+        # Read the period live rather than mix two editions' counts.
+        refreshed = None
+    summary_end = _summary_end(period, refreshed, today, memo["sees_unrestricted"])
     supervised = memo["supervised"]
     tally = ServiceTally()
     if period.start <= summary_end:
@@ -829,15 +838,33 @@ def service_tally(
             tally.add_stage(stage, answers, satisfied)
     live_from = max(period.start, summary_end + datetime.timedelta(days=1))
     if live_from <= period.end:
-        _add_live(tally, cases, live_from, period.end)
+        _add_live(tally, cases, live_from, period.end, vulnerable_bases=vulnerable)
     if period.start <= summary_end and memo["elsewhere"]:
         hidden = cases.filter(restricted=True).exclude(team_id__in=supervised)
-        _add_live(tally, hidden, period.start, summary_end)
+        _add_live(tally, hidden, period.start, summary_end, vulnerable_bases=vulnerable)
     return tally
 
 
+def counted_by_rules_of(period, *, memo: dict) -> bool:
+    """Whether the service summary was counted by the rules in force at the end of `period`
+    (who counts as vulnerable: the bases in force on the day of its last rebuild). A period
+    whose rules differ is read live (compliance.sources.SummaryFigures)."""
+    refreshed = memo.get("service_refreshed")
+    if refreshed is None:
+        return True  # nothing from the summary: every day is read live anyway
+    key = ("vulnerable_bases", refreshed)
+    if key not in memo:
+        memo[key] = policy.vulnerable_bases(timezone.localtime(refreshed).date())
+    return memo[key] == policy.vulnerable_bases(period.end)
+
+
 def _add_live(
-    tally: ServiceTally, cases: QuerySet[Case], start: datetime.date, end: datetime.date
+    tally: ServiceTally,
+    cases: QuerySet[Case],
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    vulnerable_bases: list[str],
 ) -> None:
     """Add the counts of `cases` for London days start to end, read from the records."""
     after, until = calendar.end_of_day(start - datetime.timedelta(days=1)), calendar.end_of_day(end)
@@ -846,7 +873,7 @@ def _add_live(
     made = Invitation.objects.filter(case__in=cases, created_at__gt=after, created_at__lte=until)
     for counts in (
         reported.aggregate(**_case_counts()),
-        Party.objects.filter(case__in=reported).aggregate(**_party_counts()),
+        Party.objects.filter(case__in=reported).aggregate(**_party_counts(vulnerable_bases)),
         made.aggregate(**_invitation_counts()),
     ):
         tally.counts.update({name: value or 0 for name, value in counts.items()})

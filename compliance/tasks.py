@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils import timezone
 
 from . import summary
 
@@ -6,4 +7,4 @@ from . import summary
 @shared_task(name="compliance.refresh_summary")
 def refresh_summary() -> int:
     """Idempotent: rebuilds the dashboard summary from the duties, whatever it held before."""
-    return summary.refresh()
+    return summary.refresh(now=timezone.now())

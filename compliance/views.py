@@ -1,4 +1,5 @@
 import csv
+import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,43 +19,44 @@ from audit.pdf import pdf_response
 from audit.registry import query_string
 from audit.services import record
 from cases import services as case_services
-from cases.models import Case
 from cases.permissions import access_case
 from cases.views import apply_service
+from counting.filters import Filters, filter_duties
+from counting.periods import Period
 from entitlements.models import Duty
 from victimcare.db_routers import reporting_reads
 
-from . import charts, links, paging, services, summary
+from . import charts, duty_figures, duty_lists, labels, links, pack, paging
 from .forms import FilterForm, PackForm, ReassignForm
+from .sources import figures_for
 
 
-def _scoped(request, filters: services.Filters):
-    """The user's duties and cases (never a case they may not see), filtered."""
-    duties = services.filter_duties(Duty.objects.visible_to(request.user), filters)
-    cases = services.filter_cases(Case.objects.visible_to(request.user), filters)
-    return duties, cases
+def _scoped(request, filters: Filters, *, on: datetime.date):
+    """The user's duties (never a case they may not see), filtered; an age band as it was on
+    `on` (the period's last day)."""
+    return filter_duties(Duty.objects.visible_to(request.user), filters, on=on)
 
 
 class DashboardView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = FilterForm(request.GET or None, user=request.user)
+        now = timezone.now()  # the one clock reading of the request: every figure is as of it
+        form = FilterForm(request.GET or None, user=request.user, today=timezone.localdate(now))
         if form.is_bound and not form.is_valid():
             return render(request, "compliance/dashboard.html", {"form": form}, status=400)
         period, filters = form.period(), form.filters()
-        duties, cases = _scoped(request, filters)
-        now = timezone.now()
         # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
-        with reporting_reads(), services.summary_for(request.user, filters):
-            figures = services.compliance_figures(
-                duties, cases, period, previous=period.previous(), filters=filters, now=now
-            )
-            trend = services.monthly_trend(duties, period, now=now)
-            teams = services.by_team(duties, period, now=now)
-            qa = assurance_services.dashboard_figures(cases, period)
+        with reporting_reads():
+            # The summary for the user's whole view under the filters where it holds them, else
+            # live: chosen here, once, for every figure of the page.
+            source = figures_for(request.user, filters, on=period.end)
+            figures = pack.compliance_figures(source, period, previous=period.previous(), now=now)
+            trend = duty_figures.monthly_trend(source, period, now=now)
+            teams = duty_figures.by_team(source, period, now=now)
+            qa = assurance_services.dashboard_figures(source.cases, period)
             # Duty figures read from the summary are as of its last rebuild: say when.
-            as_of = summary.last_refreshed() if summary.serves(request.user, filters) else None
+            as_of = source.summary_as_of
         return render(
             request,
             "compliance/dashboard.html",
@@ -73,26 +75,26 @@ class DashboardView(ActionRequiredMixin, View):
         )
 
 
-def _behind_figure(request, form: FilterForm):
+def _behind_figure(request, form: FilterForm, *, now: datetime.datetime):
     """The duties behind a dashboard figure (the link's period, filters, rules and outcome), each
-    with its effective status, in deadline order. `form` must be valid or unbound."""
-    now = timezone.now()
-    duties, _ = _scoped(request, form.filters())
+    with its effective status as of `now`, in deadline order. `form` must be valid or
+    unbound."""
+    period = form.period()
     duties = links.duties_behind(
-        duties,
-        form.period(),
+        _scoped(request, form.filters(), on=period.end),
+        period,
         codes=request.GET.getlist("rule"),
         outcome=request.GET.get("outcome", ""),
         enhanced={"1": True, "0": False}.get(request.GET.get("enhanced", "")),
         now=now,
     )
-    return services.with_effective_status(duties, now=now).order_by("due_at", "id")
+    return duty_lists.with_effective_status(duties, now=now).order_by("due_at", "id")
 
 
 def _drill_down_scope(request, form: FilterForm) -> str:
     data = form.cleaned_data if form.is_bound else {}
     team = data.get("team")
-    return services.scope_label(
+    return labels.scope_label(
         request.user, teams=[team.name] if team else [], officer=data.get("officer")
     )
 
@@ -101,10 +103,11 @@ class DrillDownView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = FilterForm(request.GET or None, user=request.user)
+        now = timezone.now()
+        form = FilterForm(request.GET or None, user=request.user, today=timezone.localdate(now))
         if form.is_bound and not form.is_valid():
             return render(request, "compliance/drill_down.html", {"form": form}, status=400)
-        duties = _behind_figure(request, form).select_related(
+        duties = _behind_figure(request, form, now=now).select_related(
             "case__officer", "case__team", "party__person", "rule"
         )
         page = paging.window(duties, request.GET.get("page"), count=True)
@@ -125,7 +128,7 @@ class DrillDownView(ActionRequiredMixin, View):
                 "outcome_label": links.OUTCOME_LABELS.get(outcome, "Duties"),
                 "query": form.query(),
                 "page_query": others.urlencode(),
-                "export_limit": f"{services.EXPORT_LIMIT:,}",
+                "export_limit": f"{duty_lists.EXPORT_LIMIT:,}",
             },
         )
 
@@ -133,17 +136,17 @@ class DrillDownView(ActionRequiredMixin, View):
 def _duties_csv(request, filename: str, what: str, duties) -> HttpResponse:
     """A CSV of the duties (at most EXPORT_LIMIT, and says so when cut short), recorded in the
     audit trail: who, what (the filters as chosen) and how many duties and people."""
-    export = services.export_duties(duties, limit=services.EXPORT_LIMIT)
+    export = duty_lists.export_duties(duties, limit=duty_lists.EXPORT_LIMIT)
     rows = list(export.rows)
     if export.truncated:
         rows.append(
             [
                 f"More duties match than this file holds: these are the first "
-                f"{services.EXPORT_LIMIT:,}, in the order of the page. Narrow the filters to "
+                f"{duty_lists.EXPORT_LIMIT:,}, in the order of the page. Narrow the filters to "
                 "export the rest."
             ]
         )
-    shortened = f", cut short at {services.EXPORT_LIMIT}" if export.truncated else ""
+    shortened = f", cut short at {duty_lists.EXPORT_LIMIT}" if export.truncated else ""
     record(
         request,
         AuditAction.EXPORT,
@@ -152,7 +155,7 @@ def _duties_csv(request, filename: str, what: str, duties) -> HttpResponse:
         f"{paging.total_words(len(export.people), False, one='person', many='people')}"
         f"{shortened}; {query_string(request)}",
     )
-    return csv_response(filename, services.DUTY_COLUMNS, rows)
+    return csv_response(filename, duty_lists.DUTY_COLUMNS, rows)
 
 
 class DrillDownCsvView(ActionRequiredMixin, View):
@@ -161,7 +164,8 @@ class DrillDownCsvView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = FilterForm(request.GET or None, user=request.user)
+        now = timezone.now()
+        form = FilterForm(request.GET or None, user=request.user, today=timezone.localdate(now))
         if form.is_bound and not form.is_valid():
             return _form_errors(form)
         period = form.period()
@@ -169,7 +173,7 @@ class DrillDownCsvView(ActionRequiredMixin, View):
             request,
             f"duties-behind-figure-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv",
             "Duties behind a compliance figure",
-            _behind_figure(request, form),
+            _behind_figure(request, form, now=now),
         )
 
 
@@ -181,38 +185,36 @@ def _form_errors(form) -> HttpResponse:
     )
 
 
-def _pack_figures(request, month: services.Period, filters: services.Filters) -> dict:
+def _pack_figures(request, month: Period, filters: Filters, *, now: datetime.datetime) -> dict:
     """The dashboard's figures for the month, force-wide or for one team, as DashboardView
     counts them, with the quality assurance reviews completed in that month on those cases."""
-    duties, cases = _scoped(request, filters)
     # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
-    with reporting_reads(), services.summary_for(request.user, filters):
-        figures = services.compliance_figures(
-            duties, cases, month, previous=month.previous_month(), filters=filters
-        )
-        figures["qa"] = assurance_services.dashboard_figures(cases, month)
+    with reporting_reads():
+        source = figures_for(request.user, filters, on=month.end)
+        figures = pack.compliance_figures(source, month, previous=month.previous_month(), now=now)
+        figures["qa"] = assurance_services.dashboard_figures(source.cases, month)
     return figures
 
 
-def _pack_filename(month: services.Period, team, extension: str) -> str:
+def _pack_filename(month: Period, team, extension: str) -> str:
     # The team by name (not personal data), so packs saved side by side tell themselves apart.
     scope = f"-{slugify(team.name)}" if team else ""
     return f"victims-code-pack-{month.start:%Y-%m}{scope}.{extension}"
 
 
-def _pack_context(request, form: PackForm) -> dict:
+def _pack_context(request, form: PackForm, *, now: datetime.datetime) -> dict:
     """What the pack shows (call after is_valid), for the page and its PDF alike."""
     month, team = form.cleaned_data["month"], form.cleaned_data["team"]
     month_value = month.start.strftime("%Y-%m")
     query = urlencode({"month": month_value, **({"team": team.pk} if team else {})})
     return {
         "form": form,
-        **_pack_figures(request, month, form.filters()),
+        **_pack_figures(request, month, form.filters(), now=now),
         "team": team,
         "month_value": month_value,
         "csv_query": query,
         "previous_label": month.previous_month().start.strftime("%B %Y"),
-        "generated_at": timezone.now(),
+        "generated_at": now,
     }
 
 
@@ -222,7 +224,8 @@ class PackView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = PackForm(request.GET, user=request.user)
+        now = timezone.now()
+        form = PackForm(request.GET, user=request.user, today=timezone.localdate(now))
         if not form.is_valid():
             return render(
                 request,
@@ -230,7 +233,7 @@ class PackView(ActionRequiredMixin, View):
                 {"form": form, "month_value": request.GET.get("month", "")[:7]},
                 status=400,
             )
-        return render(request, "compliance/pack.html", _pack_context(request, form))
+        return render(request, "compliance/pack.html", _pack_context(request, form, now=now))
 
 
 class PackPdfView(ActionRequiredMixin, View):
@@ -239,14 +242,15 @@ class PackPdfView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = PackForm(request.GET, user=request.user)
+        now = timezone.now()
+        form = PackForm(request.GET, user=request.user, today=timezone.localdate(now))
         if not form.is_valid():
             return _form_errors(form)
         month, team = form.cleaned_data["month"], form.cleaned_data["team"]
         return pdf_response(
             request,
             "compliance/pack.html",
-            _pack_context(request, form),
+            _pack_context(request, form, now=now),
             filename=_pack_filename(month, team, "pdf"),
         )
 
@@ -255,7 +259,8 @@ class PackCsvView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
-        form = PackForm(request.GET, user=request.user)
+        now = timezone.now()
+        form = PackForm(request.GET, user=request.user, today=timezone.localdate(now))
         if not form.is_valid():
             return _form_errors(form)
         month, team = form.cleaned_data["month"], form.cleaned_data["team"]
@@ -263,8 +268,8 @@ class PackCsvView(ActionRequiredMixin, View):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         writer = csv.writer(response)
-        writer.writerow(services.PACK_COLUMNS)
-        for row in services.pack_table(_pack_figures(request, month, form.filters())):
+        writer.writerow(pack.PACK_COLUMNS)
+        for row in pack.pack_table(_pack_figures(request, month, form.filters(), now=now)):
             writer.writerow(safe_row(row))
         return response
 
@@ -287,7 +292,7 @@ class OverdueWorklistView(ActionRequiredMixin, View):
         # The team ids as values, not a subquery: PostgreSQL then knows the team's share of the
         # cases and reads the open duties in due order from their partial index, stopping once
         # a page is full, instead of listing and sorting every overdue duty of the team.
-        return services.with_effective_status(
+        return duty_lists.with_effective_status(
             Duty.objects.visible_to(request.user).overdue(on=now).filter(case__team_id__in=teams),
             now=now,
         ).order_by(sort, "due_at", "id")
@@ -333,11 +338,11 @@ class OverdueWorklistView(ActionRequiredMixin, View):
             "has_next": more and number < self.max_pages,
             "more_than_shown": more and number == self.max_pages,
             "shown_at_most": self.per_page * self.max_pages,
-            "scope": services.scope_label(request.user, teams=list(teams.values()))
+            "scope": labels.scope_label(request.user, teams=list(teams.values()))
             if teams
             else "no team: you supervise none",
             "total": paging.total_words(total, capped, one="overdue duty", many="overdue duties"),
-            "export_limit": f"{services.EXPORT_LIMIT:,}",
+            "export_limit": f"{duty_lists.EXPORT_LIMIT:,}",
         }
 
     @staticmethod
@@ -403,11 +408,12 @@ class OverdueCsvView(ActionRequiredMixin, View):
     action = "compliance.view"
 
     def get(self, request):
+        now = timezone.now()
         teams = list(OverdueWorklistView._teams(request))
-        duties = OverdueWorklistView._duties(request, teams, now=timezone.now())
+        duties = OverdueWorklistView._duties(request, teams, now=now)
         return _duties_csv(
             request,
-            f"overdue-duties-{timezone.localdate():%Y-%m-%d}.csv",
+            f"overdue-duties-{timezone.localdate(now):%Y-%m-%d}.csv",
             "Overdue worklist",
             duties,
         )

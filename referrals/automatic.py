@@ -26,8 +26,12 @@ from entitlements import services as duties
 from entitlements.models import OPEN_STATUSES, Duty, DutyRule, DutyStatus, MetBy
 
 from . import events
+
+# The move itself is the officer's: one state machine, one history.
 from .models import (
     CONSENT_BASES,
+    OPEN_REFERRAL_STATUSES,
+    POLICE,
     AgencyKind,
     LawfulBasis,
     Referral,
@@ -36,9 +40,7 @@ from .models import (
     ShareItem,
     SharingException,
 )
-
-# The move itself is the officer's: one state machine, one history.
-from .services import OPEN, POLICE, _move, exception_errors
+from .services import _move, exception_errors
 
 S = ReferralStatus
 
@@ -234,7 +236,7 @@ def _status(
 def _victim_service_referral(referrals) -> Referral | None:
     """The person's victim service referral: the open one, else the latest."""
     mine = [r for r in referrals if r.agency.kind == AgencyKind.VICTIM_SERVICE]
-    mine.sort(key=lambda r: (r.status in OPEN, r.created_at, r.pk), reverse=True)
+    mine.sort(key=lambda r: (r.status in OPEN_REFERRAL_STATUSES, r.created_at, r.pk), reverse=True)
     return mine[0] if mine else None
 
 

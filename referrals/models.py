@@ -238,7 +238,44 @@ class ReferralStatus(models.TextChoices):
     RETURNED = "returned", "Returned for more information"
 
 
+# The state machine: from status -> {to status: who may make the move}. The police send, resend
+# and withdraw; the agency accepts, declines, returns, starts and closes (referrals.services
+# makes the moves).
+POLICE, AGENCY = "police", "agency"
+_S = ReferralStatus
+TRANSITIONS: dict[str, dict[str, str]] = {
+    _S.DRAFT: {_S.SENT: POLICE, _S.WITHDRAWN: POLICE},
+    _S.SENT: {_S.ACCEPTED: AGENCY, _S.DECLINED: AGENCY, _S.RETURNED: AGENCY, _S.WITHDRAWN: POLICE},
+    _S.RETURNED: {_S.SENT: POLICE, _S.WITHDRAWN: POLICE},
+    _S.ACCEPTED: {_S.IN_PROGRESS: AGENCY, _S.CLOSED: AGENCY, _S.WITHDRAWN: POLICE},
+    _S.IN_PROGRESS: {_S.CLOSED: AGENCY, _S.WITHDRAWN: POLICE},
+    _S.DECLINED: {},
+    _S.CLOSED: {},
+    _S.WITHDRAWN: {},
+}
+# What "an open referral" means, everywhere (the duplicate check, withdrawing consent, the
+# agency's list, the home pages): one that can still move, i.e. not declined, closed or
+# withdrawn. Worked out from the state machine, so a status added to it is open or not by what
+# it allows, never by a list kept elsewhere.
+OPEN_REFERRAL_STATUSES = tuple(status for status, moves in TRANSITIONS.items() if moves)
+# Open and waiting on the agency (its worklist): a status only the agency can move on from
+# (sent, accepted, in progress), where a draft or a returned referral waits on the police.
+WITH_AGENCY = tuple(
+    status
+    for status, moves in TRANSITIONS.items()
+    if any(actor == AGENCY for to, actor in moves.items() if to != _S.WITHDRAWN)
+)
+
+
 class ReferralQuerySet(models.QuerySet):
+    def open(self):
+        """Referrals that are open (OPEN_REFERRAL_STATUSES)."""
+        return self.filter(status__in=OPEN_REFERRAL_STATUSES)
+
+    def with_agency(self):
+        """Open referrals waiting on the agency (WITH_AGENCY)."""
+        return self.filter(status__in=WITH_AGENCY)
+
     def visible_to(self, user):
         """Agency staff see their own agency's referrals once sent; police follow the case."""
         if not (user.is_authenticated and user.is_active):

@@ -14,9 +14,7 @@ WITHOUT_CONSENT = [basis for basis in LawfulBasis.values if basis not in CONSENT
 def agency_worklist(user) -> QuerySet[Referral]:
     return (
         Referral.objects.visible_to(user)
-        .filter(
-            status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS]
-        )
+        .with_agency()
         .select_related("party__person", "agency")
         .order_by("-sent_at", "-id")
     )

@@ -1,8 +1,9 @@
 """Referrals: proposals, consent, and the state machine from draft to closed.
 
 The police send, resend and withdraw; the agency accepts, declines, returns, starts and closes.
-Every move is checked against TRANSITIONS and refused with a clear message otherwise, and is
-written as a conditional UPDATE on the status read, so two people cannot both move it.
+Every move is checked against TRANSITIONS (referrals.models) and refused with a clear message
+otherwise, and is written as a conditional UPDATE on the status read, so two people cannot both
+move it.
 """
 
 import datetime
@@ -23,7 +24,11 @@ from entitlements.models import DutyRule, MetBy
 
 from . import events
 from .models import (
+    AGENCY,
     CONSENT_BASES,
+    OPEN_REFERRAL_STATUSES,
+    POLICE,
+    TRANSITIONS,
     AgencyKind,
     ConsentMethod,
     LawfulBasis,
@@ -37,25 +42,12 @@ from .models import (
 )
 
 S = ReferralStatus
-POLICE, AGENCY = "police", "agency"
 # Right 4 asks for a referral to a support service: a MARAC or a social care referral is a
 # safeguarding step, not support, so it does not meet that duty.
 NOT_SUPPORT_SERVICES = frozenset(
     {AgencyKind.MARAC, AgencyKind.CHILDRENS_SOCIAL_CARE, AgencyKind.ADULT_SOCIAL_CARE}
 )
 
-# from status -> {to status: who may make the move}
-TRANSITIONS: dict[str, dict[str, str]] = {
-    S.DRAFT: {S.SENT: POLICE, S.WITHDRAWN: POLICE},
-    S.SENT: {S.ACCEPTED: AGENCY, S.DECLINED: AGENCY, S.RETURNED: AGENCY, S.WITHDRAWN: POLICE},
-    S.RETURNED: {S.SENT: POLICE, S.WITHDRAWN: POLICE},
-    S.ACCEPTED: {S.IN_PROGRESS: AGENCY, S.CLOSED: AGENCY, S.WITHDRAWN: POLICE},
-    S.IN_PROGRESS: {S.CLOSED: AGENCY, S.WITHDRAWN: POLICE},
-    S.DECLINED: {},
-    S.CLOSED: {},
-    S.WITHDRAWN: {},
-}
-OPEN = (S.DRAFT, S.SENT, S.RETURNED, S.ACCEPTED, S.IN_PROGRESS)
 VICTIM_ROLES = {
     PartyRole.VICTIM,
     PartyRole.BEREAVED,
@@ -111,7 +103,10 @@ def _propose(party: Party, kind: str, reason: str, *, now, risk: str = "") -> Re
         return None
     # One proposal per person and kind of service, even if they hold two roles in the case.
     already = Referral.objects.filter(
-        case=party.case, party__person=party.person, agency__kind=kind, status__in=OPEN
+        case=party.case,
+        party__person=party.person,
+        agency__kind=kind,
+        status__in=OPEN_REFERRAL_STATUSES,
     ).exists()
     if already:
         return None
@@ -379,7 +374,7 @@ def create_referral(
     _police_only(by)
     if not agency.is_active:
         raise ValidationError({"agency": "This agency no longer takes referrals."})
-    if Referral.objects.filter(party=party, agency=agency, status__in=OPEN).exists():
+    if Referral.objects.filter(party=party, agency=agency).open().exists():
         raise ValidationError({"agency": "This person already has an open referral there."})
     risk = ""
     if share_risk:
@@ -427,7 +422,7 @@ def withdraw_consent(
     referral.refresh_from_db()
     record_update(referral)
     _log(referral, "consent_withdrawn", "", "", how, by=by, at=now)
-    if referral.lawful_basis in CONSENT_BASES and referral.status in OPEN:
+    if referral.lawful_basis in CONSENT_BASES and referral.status in OPEN_REFERRAL_STATUSES:
         _move(
             referral,
             S.WITHDRAWN,

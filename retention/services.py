@@ -34,6 +34,7 @@ from cases.models import (
 )
 from cases.permissions import sees_every_case_of
 from cases.rules import age_on
+from counting import policy
 from entitlements.models import Duty
 from referrals.models import Referral, ReferralEvent
 from surveys.models import Answer
@@ -248,13 +249,12 @@ def history_manager(model):
     return getattr(model, name) if name else None
 
 
-def age_band(age: int | None) -> str:
-    if age is None:
-        return ""
-    for upper, label in ((17, "Under 18"), (24, "18 to 24"), (34, "25 to 34"), (44, "35 to 44")):
-        if age <= upper:
-            return label
-    return "45 to 64" if age <= 64 else "65 and over"
+def age_band(age: int | None, *, on: datetime.date) -> str:
+    """The label of the age band someone `age` years old is in, in the bands in force on `on`:
+    the dashboard's own (counting.policy), so disposed people are counted as the dashboard
+    counts the living. Stored as a label, so statistics kept before a change keep theirs."""
+    band = policy.age_band_of(age, on=on)
+    return band.label if band else ""
 
 
 @transaction.atomic
@@ -294,7 +294,8 @@ def dispose(
                 role=p.role,
                 enhanced=p.enhanced,
                 age_band_at_report=age_band(
-                    age_on(p.person.date_of_birth, reported) if p.person.date_of_birth else None
+                    age_on(p.person.date_of_birth, reported) if p.person.date_of_birth else None,
+                    on=reported,
                 ),
             )
             for p in parties

@@ -91,6 +91,7 @@ SEEDS = [
     ("retention.migrations.0003_schedule", "create"),
     ("assurance.migrations.0002_checklist", "seed"),
     ("compliance.migrations.0002_refresh_schedule", "create"),
+    ("counting.migrations.0002_seed", "seed"),
 ]
 
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "entitlements",
     "notifications",
     "surveys",
+    "counting",
     "compliance",
     "assurance",
     "referrals",

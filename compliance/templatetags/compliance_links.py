@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from compliance import links, services
+from compliance import labels, links
 
 register = template.Library()
 
@@ -47,4 +47,4 @@ def drill_down_cells(query: str, row: dict, by: str) -> SafeString:
 @register.filter
 def duty_status(code: str) -> str:
     """A duty's status (e.g. its effective status) in words."""
-    return services.status_label(code)
+    return labels.status_label(code)

@@ -6,7 +6,7 @@ import pytest
 from accounts import services as accounts_services
 from accounts.models import Role
 from cases.models import Case, OffenceCategory, ThriveGrade
-from compliance.services import Period
+from counting.periods import Period
 from tests.factories import TeamFactory, make_user
 
 UTC = datetime.UTC

@@ -14,7 +14,7 @@ from assurance.forms import ReviewForm
 from assurance.models import Answer, ChecklistItem, ChecklistVersion, Result, Review
 from cases.models import Case
 from cases.services import EditConflict
-from compliance.services import Period
+from counting.periods import Period
 from tests.factories import make_user
 
 from .conftest import JUNE, UTC, make_case

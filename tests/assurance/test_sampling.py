@@ -11,7 +11,7 @@ from assurance import services
 from assurance.forms import SampleForm
 from assurance.models import ChecklistVersion, SampleCase
 from cases.models import Case
-from compliance.services import Period
+from counting.periods import Period
 from tests.factories import TeamFactory, make_user
 
 from .conftest import JUNE, UTC, make_case

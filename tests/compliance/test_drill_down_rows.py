@@ -14,7 +14,9 @@ from accounts import services as accounts_services
 from accounts.models import Role
 from audit.models import AuditAction, AuditEvent
 from cases.models import PartyRole
-from compliance import paging, services
+from compliance import duty_lists, paging
+from compliance.outcomes import outcome_counts
+from counting.periods import Period
 from entitlements.models import Duty, DutyRule
 from tests.cases.factories import PartyFactory, PersonFactory
 from tests.compliance.builders import UTC, S, case_with, duty
@@ -135,12 +137,12 @@ def test_the_rows_behind_the_missed_figure_are_as_many_as_the_figure(supervisor,
     duty(case, S.MISSED, due_at=PAST + datetime.timedelta(hours=1))
     duty(case, S.DUE, due_at=LATER)
     duty(case, S.MET, due_at=PAST + datetime.timedelta(hours=2))
-    period = services.Period(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
+    period = Period(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
     duties = Duty.objects.visible_to(supervisor)
 
-    [figures] = services.outcome_counts(duties, period, now=NOW)
-    behind = services.with_effective_status(
-        services.drill_down(duties, period, code=[], outcome="total", enhanced=None, now=NOW),
+    [figures] = outcome_counts(duties, period, now=NOW)
+    behind = duty_lists.with_effective_status(
+        duty_lists.drill_down(duties, period, code=[], outcome="total", enhanced=None, now=NOW),
         now=NOW,
     )
     statuses = sorted(behind.values_list("effective_status", flat=True))
@@ -250,7 +252,7 @@ def test_the_csv_holds_the_pages_rows_in_words_and_is_recorded_in_the_audit_trai
         'filename="duties-behind-figure-2026-06-01-to-2026-06-30.csv"'
         in (response["Content-Disposition"])
     )
-    assert rows[0] == services.DUTY_COLUMNS
+    assert rows[0] == duty_lists.DUTY_COLUMNS
     rule = DutyRule.objects.filter(code="R7").order_by("-effective_from").first()
     assert rows[1] == [
         "2026-06-10 13:00",  # London time
@@ -289,7 +291,7 @@ def test_a_csv_cell_a_spreadsheet_would_run_is_written_as_text(client, superviso
 def test_a_csv_longer_than_the_limit_is_cut_short_and_says_so(
     client, supervisor, team, monkeypatch
 ):
-    monkeypatch.setattr(services, "EXPORT_LIMIT", 2)
+    monkeypatch.setattr(duty_lists, "EXPORT_LIMIT", 2)
     case = _case(team)
     for hour in range(3):
         duty(case, S.MISSED, due_at=PAST + datetime.timedelta(hours=hour))
@@ -312,13 +314,13 @@ def test_the_csv_takes_the_same_queries_whatever_its_length(
         duty(case, S.MISSED, due_at=PAST + datetime.timedelta(minutes=minute))
     client.force_login(supervisor)
     client.get(DRILL_CSV, {**JUNE, "outcome": "missed"})  # warm: session, caches
-    # The session, the user and their roles, the form's offence groups, the rows (one query),
-    # the audit event and its people, and the session saved (3).
+    # The session, the user and their roles, the form's offence groups and age bands, the rows
+    # (one query), the audit event and its people, and the session saved (3).
     with django_assert_num_queries(CSV_QUERIES):
         assert len(_csv(client.get(DRILL_CSV, {**JUNE, "outcome": "missed"}))) == count + 1
 
 
-CSV_QUERIES = 10
+CSV_QUERIES = 11
 
 
 def test_the_csv_refuses_bad_filters_and_anyone_but_a_supervisor(client, supervisor, team):
@@ -361,7 +363,7 @@ def test_the_worklist_csv_lists_its_teams_overdue_duties_and_is_recorded(client,
     rows = _csv(response)
 
     assert 'filename="overdue-duties-2026-06-20.csv"' in response["Content-Disposition"]
-    assert rows[0] == services.DUTY_COLUMNS
+    assert rows[0] == duty_lists.DUTY_COLUMNS
     assert [(row[4], row[5], row[6]) for row in rows[1:]] == [
         ("Missed", "NS/300001/26", "Amira Haddad")
     ]
@@ -375,5 +377,5 @@ def test_the_worklist_csv_is_empty_for_someone_who_supervises_no_team(client):
     duty(_case(TeamFactory()), S.MISSED, due_at=PAST)
     client.force_login(supervisor)
 
-    assert _csv(client.get(OVERDUE_CSV)) == [services.DUTY_COLUMNS]
+    assert _csv(client.get(OVERDUE_CSV)) == [duty_lists.DUTY_COLUMNS]
     assert client.get(OVERDUE).context["scope"] == "no team: you supervise none"

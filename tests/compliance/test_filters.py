@@ -10,15 +10,18 @@ from django.urls import reverse
 from accounts import services as accounts_services
 from accounts.models import Role
 from cases.models import Case
-from compliance import services
-from compliance.services import Filters
+from compliance import service_figures
+from compliance.forms import MonthForm, PeriodForm
+from compliance.outcomes import outcome_counts
+from counting.filters import NOT_RECORDED, Filters, filter_cases, filter_duties
+from counting.periods import Period
 from entitlements.models import Duty
 from tests.compliance.builders import UTC, S, case_with, duty
 from tests.factories import TeamFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
-JUNE = services.Period(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
+JUNE = Period(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
 NOW = datetime.datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
 DUE = datetime.datetime(2026, 6, 20, 12, 0, tzinfo=UTC)
 
@@ -82,13 +85,13 @@ def force():
 
 
 def counted(filters: Filters) -> tuple[int, int, float | None]:
-    duties = services.filter_duties(Duty.objects.all(), filters)
-    [row] = services.outcome_counts(duties, JUNE, now=NOW)
+    duties = filter_duties(Duty.objects.all(), filters, on=JUNE.end)
+    [row] = outcome_counts(duties, JUNE, now=NOW)
     return row["total"], row["met"], row["on_time"]
 
 
 def cases_for(filters: Filters) -> set[int]:
-    return set(services.filter_cases(Case.objects.all(), filters).values_list("pk", flat=True))
+    return set(filter_cases(Case.objects.all(), filters, on=JUNE.end).values_list("pk", flat=True))
 
 
 def test_no_filter_counts_every_duty(force):
@@ -129,7 +132,7 @@ def test_enhanced_filter_uses_the_duty_timing_and_the_victims_status(force):
         ("18-24", (1, 1, 100.0), {"adult"}),  # 18 on the London date of the report
         ("25-34", (0, 0, None), set()),
         ("65-plus", (1, 0, 0.0), {"elder"}),
-        (services.NOT_RECORDED, (2, 1, 50.0), {"abuse"}),
+        (NOT_RECORDED, (2, 1, 50.0), {"abuse"}),
     ],
 )
 def test_age_band_is_worked_out_at_the_report_date(force, band, expected, case_names):
@@ -140,24 +143,24 @@ def test_age_band_is_worked_out_at_the_report_date(force, band, expected, case_n
 def test_sex_and_ethnicity_filters_with_not_recorded(force):
     assert counted(Filters(sex="Female")) == (2, 1, 50.0)
     assert counted(Filters(sex="Male")) == (1, 1, 100.0)
-    assert counted(Filters(sex=services.NOT_RECORDED)) == (3, 1, 33.3)
+    assert counted(Filters(sex=NOT_RECORDED)) == (3, 1, 33.3)
     assert counted(Filters(ethnicity="White British")) == (2, 1, 50.0)
-    assert counted(Filters(ethnicity=services.NOT_RECORDED)) == (3, 1, 33.3)
-    assert cases_for(Filters(sex=services.NOT_RECORDED)) == {
+    assert counted(Filters(ethnicity=NOT_RECORDED)) == (3, 1, 33.3)
+    assert cases_for(Filters(sex=NOT_RECORDED)) == {
         force["minor"].pk,
         force["elder"].pk,
     }
 
 
 def test_filters_combine(force):
-    both = Filters(team=force["team1"].pk, enhanced=False, sex=services.NOT_RECORDED)
+    both = Filters(team=force["team1"].pk, enhanced=False, sex=NOT_RECORDED)
     assert counted(both) == (2, 0, 0.0)  # the minor's missed duty and the elder's
 
 
 def test_service_measures_count_only_the_chosen_victims(force):
     def victims(filters):
-        cases = services.filter_cases(Case.objects.all(), filters)
-        return services.service_measures(cases, JUNE, filters=filters)["victims"]
+        cases = filter_cases(Case.objects.all(), filters, on=JUNE.end)
+        return service_figures.live_service_measures(cases, JUNE, filters=filters)["victims"]
 
     assert victims(Filters()) == 4
     assert victims(Filters(sex="Female")) == 1
@@ -220,3 +223,11 @@ def test_bad_filters_get_a_clear_error(client):
     unknown = client.get(reverse("compliance-dashboard"), {"officer": "999999", "sex": "nobody"})
     assert unknown.status_code == 400
     assert "Select a valid choice" in unknown.content.decode()
+
+
+def test_the_forms_count_from_the_day_the_view_passes():
+    day = datetime.date(2026, 3, 31)
+    assert PeriodForm(today=day).period() == Period(datetime.date(2026, 3, 2), day)
+    month = MonthForm({"month": ""}, today=day)
+    assert month.is_valid()
+    assert month.cleaned_data["month"] == Period.month(2026, 2)

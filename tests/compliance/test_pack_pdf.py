@@ -18,7 +18,7 @@ from assurance import services as assurance_services
 from assurance.models import Result
 from audit import pdf
 from audit.models import AuditAction, AuditEvent
-from compliance.services import Period
+from counting.periods import Period
 from tests.compliance.builders import UTC, S, case_with, duty
 from tests.factories import TeamFactory, make_user
 

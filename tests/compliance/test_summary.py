@@ -7,13 +7,16 @@ import pytest
 
 from accounts.models import Role, TeamMembership
 from accounts.services import grant_role
-from compliance import services, summary, tasks
+from compliance import outcomes, summary, tasks
 from compliance.models import (
     DutyOutcomeDay,
     DutyOutcomeForceDay,
     DutyOutcomeTeamDay,
     SummaryRefresh,
 )
+from compliance.sources import LiveFigures, SummaryFigures, figures_for
+from counting.filters import NO_FILTERS, Filters, filter_duties
+from counting.periods import Period
 from entitlements import calendar
 from entitlements.models import Duty
 from tests.compliance.builders import UTC, S, case_with, duty
@@ -78,16 +81,16 @@ def force():
 
 
 PERIODS = [
-    services.Period(datetime.date(2026, 5, 1), datetime.date(2026, 7, 31)),  # past and future
-    services.Period(datetime.date(2026, 5, 31), datetime.date(2026, 6, 1)),  # the boundary
-    services.Period(datetime.date(2026, 6, 1), datetime.date(2026, 7, 14)),  # all in the past
-    services.Period(TODAY, TODAY),  # today only: all live
+    Period(datetime.date(2026, 5, 1), datetime.date(2026, 7, 31)),  # past and future
+    Period(datetime.date(2026, 5, 31), datetime.date(2026, 6, 1)),  # the boundary
+    Period(datetime.date(2026, 6, 1), datetime.date(2026, 7, 14)),  # all in the past
+    Period(TODAY, TODAY),  # today only: all live
 ]
 
 
-def live(user, period, group_by, filters=services.NO_FILTERS):
-    duties = services.filter_duties(Duty.objects.visible_to(user), filters)
-    return services.outcome_counts(duties, period, group_by=group_by, now=NOW)
+def live(user, period, group_by, filters=NO_FILTERS):
+    duties = filter_duties(Duty.objects.visible_to(user), filters, on=period.end)
+    return outcomes.outcome_counts(duties, period, group_by=group_by, now=NOW)
 
 
 @pytest.mark.parametrize("period", PERIODS)
@@ -103,16 +106,16 @@ def test_summary_gives_the_live_figures(force, period):
 @pytest.mark.parametrize(
     "filters",
     [
-        services.Filters(team=0),  # replaced by team A's id in the test
-        services.Filters(enhanced=True),
-        services.Filters(enhanced=False),
-        services.Filters(offence_group="Violence against the person"),
+        Filters(team=0),  # replaced by team A's id in the test
+        Filters(enhanced=True),
+        Filters(enhanced=False),
+        Filters(offence_group="Violence against the person"),
     ],
     ids=["team", "enhanced", "standard", "offence group"],
 )
 def test_summary_gives_the_live_figures_under_the_filters_it_serves(force, filters):
     if filters.team == 0:
-        filters = services.Filters(team=force["team_a"].pk)
+        filters = Filters(team=force["team_a"].pk)
     summary.refresh(now=NOW)
     for period in PERIODS:
         for group_by in (("rule", "enhanced"), ("month",), ("team",)):
@@ -122,15 +125,47 @@ def test_summary_gives_the_live_figures_under_the_filters_it_serves(force, filte
             assert got == live(force["user"], period, group_by, filters)
 
 
+def test_a_caller_that_narrows_the_duties_gets_figures_of_exactly_those(force):
+    """Issue 18: the summary used to be switched on for a whole block, and a caller inside it
+    that narrowed the duties (to one officer's, one rule's) silently got the summary's figures
+    for everything the user sees. The source is now chosen explicitly, a summary source is made
+    from the user and the filters only, and a narrowed count is of exactly its duties."""
+    summary.refresh(now=NOW)
+    period = PERIODS[2]
+    page = figures_for(force["user"], NO_FILTERS, on=period.end)
+    assert isinstance(page, SummaryFigures)
+    narrowed = Duty.objects.visible_to(force["user"]).filter(
+        case__officer=force["user"], rule__code="R2"
+    )
+    [row] = LiveFigures(narrowed).outcome_counts(period, now=NOW)
+    assert row["total"] == outcomes.fell_due(narrowed, period).count() > 0
+    assert row["total"] < page.outcome_counts(period, now=NOW)[0]["total"]
+    # Narrowed by a filter the summary does not hold, the page reads live, and the summary
+    # refuses to pretend otherwise.
+    mine = Filters(officer=force["user"].pk)
+    assert isinstance(figures_for(force["user"], mine, on=period.end), LiveFigures)
+    with pytest.raises(ValueError):
+        SummaryFigures(force["user"], mine, on=period.end)
+    [by_officer] = figures_for(force["user"], mine, on=period.end).outcome_counts(period, now=NOW)
+    assert (
+        by_officer["total"]
+        == outcomes.fell_due(
+            Duty.objects.visible_to(force["user"]).filter(case__officer=force["user"]), period
+        ).count()
+    )
+
+
 def test_a_restricted_case_of_another_team_is_not_counted(force):
     summary.refresh(now=NOW)
     period = PERIODS[2]
-    everything = sum(r["total"] for r in services.outcome_counts(Duty.objects.all(), period))
+    everything = sum(
+        r["total"] for r in outcomes.outcome_counts(Duty.objects.all(), period, now=NOW)
+    )
     theirs = summary.outcome_counts(force["user"], period, now=NOW)[0]["total"]
     hidden = Duty.objects.filter(
         case__restricted=True, case__team=force["team_b"], case__officer__isnull=False
     ).exclude(case__officer=force["user"])
-    assert theirs == everything - services.fell_due(hidden, period).count()
+    assert theirs == everything - outcomes.fell_due(hidden, period).count()
     assert theirs < everything
 
 
@@ -176,12 +211,12 @@ def test_the_task_refreshes_the_summary(force):
 
 
 def test_the_summary_refuses_officer_and_equality_filters(force):
-    assert summary.can_serve(services.Filters(team=1, enhanced=True, offence_group="Theft"))
+    assert summary.can_serve(Filters(team=1, enhanced=True, offence_group="Theft"))
     for filters in (
-        services.Filters(officer=1),
-        services.Filters(sex="Female"),
-        services.Filters(age_band="under-18"),
-        services.Filters(ethnicity="White"),
+        Filters(officer=1),
+        Filters(sex="Female"),
+        Filters(age_band="under-18"),
+        Filters(ethnicity="White"),
     ):
         assert not summary.can_serve(filters)
         with pytest.raises(ValueError, match="cannot serve"):
@@ -215,7 +250,7 @@ def test_deadlines_passing_between_the_rebuild_and_now_are_overdue(force, refres
         for group_by in GROUPINGS:
             got = summary.outcome_counts(force["user"], period, group_by=group_by, now=NOW)
             assert got == live(force["user"], period, group_by), (period, group_by)
-    for filters in (services.Filters(team=force["team_a"].pk), services.Filters(enhanced=True)):
+    for filters in (Filters(team=force["team_a"].pk), Filters(enhanced=True)):
         got = summary.outcome_counts(
             force["user"], PERIODS[0], group_by=("rule", "enhanced"), filters=filters, now=NOW
         )
@@ -226,7 +261,7 @@ def test_a_duty_met_after_the_rebuild_shows_at_the_next(force):
     case = case_with(reported_at=at(2026, 7, 1, 9), team=force["team_a"])
     today = duty(case, S.DUE, due_at=at(2026, 7, 15, 18), rule="R2")
     summary.refresh(now=NOW)
-    period = services.Period(TODAY, TODAY)
+    period = Period(TODAY, TODAY)
     before = summary.outcome_counts(force["user"], period, now=NOW)
     Duty.objects.filter(pk=today.pk).update(status=S.MET)
     assert summary.outcome_counts(force["user"], period, now=NOW) == before

@@ -7,7 +7,9 @@ import pytest
 
 from cases import services as case_services
 from cases.models import Case
-from compliance import charts, services
+from compliance import charts, duty_figures, pack, service_figures
+from compliance.sources import LiveFigures
+from counting.periods import Period
 from entitlements.models import Duty
 from tests.cases.factories import victim_of
 from tests.compliance.builders import UTC, S, case_with, duty
@@ -15,7 +17,7 @@ from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 
-JUNE = services.Period(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
+JUNE = Period(datetime.date(2026, 6, 1), datetime.date(2026, 6, 30))
 NOW = datetime.datetime(2026, 7, 15, 12, 0, tzinfo=UTC)
 
 
@@ -30,7 +32,9 @@ def test_key_entitlements_compare_with_the_previous_period():
     for status in (S.MET, S.MISSED):
         duty(case, status, rule="R2", due_at=at(2026, 5, 15, 12))
     duty(case, S.MET, rule="R2", due_at=at(2026, 5, 1, 12))  # before 2 May: in neither
-    key = services.key_entitlements(Duty.objects.all(), JUNE, previous=JUNE.previous(), now=NOW)
+    key = duty_figures.key_entitlements(
+        LiveFigures(Duty.objects.all()), JUNE, previous=JUNE.previous(), now=NOW
+    )
     acknowledgement = key[0]
     assert acknowledgement["label"] == "Written acknowledgement"
     assert (acknowledgement["total"], acknowledgement["on_time"]) == (3, 66.7)
@@ -48,8 +52,8 @@ def test_service_measures_compare_with_the_previous_period():
     case_services.record_needs_assessment(
         party=victim_of(june_case), by=june_case.officer, now=at(2026, 6, 10, 13)
     )
-    figures = services.compliance_figures(
-        Duty.objects.all(), Case.objects.all(), JUNE, previous=JUNE.previous(), now=NOW
+    figures = pack.compliance_figures(
+        LiveFigures(Duty.objects.all(), Case.objects.all()), JUNE, previous=JUNE.previous(), now=NOW
     )
     rows = {row["key"]: row for row in figures["service"]}
     assert (rows["cases"]["value"], rows["cases"]["previous"]) == (2, 1)
@@ -66,7 +70,9 @@ def test_by_rule_shows_the_change_in_each_column():
     duty(case, S.MET, due_at=at(2026, 6, 10, 12))
     duty(case, S.MET, due_at=at(2026, 5, 10, 12))
     duty(case, S.MISSED, due_at=at(2026, 5, 10, 12))
-    [row] = services.by_rule_compared(Duty.objects.all(), JUNE, JUNE.previous(), now=NOW)
+    [row] = duty_figures.by_rule_compared(
+        LiveFigures(Duty.objects.all()), JUNE, JUNE.previous(), now=NOW
+    )
     assert row["code"] == "R7" and row["right"] is not None and row["title"]
     assert row["standard"]["on_time"] == 100.0
     assert row["previous"]["standard"]["on_time"] == 50.0
@@ -82,10 +88,8 @@ def test_trend_buckets_follow_london_months_in_summer_and_winter_time():
     # BST (from 29 March): London = UTC + 1.
     duty(case, S.MET, due_at=at(2026, 3, 31, 22, 30))  # 23:30 31 March in London
     duty(case, S.MET_LATE, due_at=at(2026, 3, 31, 23, 30))  # 00:30 1 April in London
-    trend = services.monthly_trend(
-        Duty.objects.all(), services.Period(datetime.date(2026, 4, 1), datetime.date(2026, 4, 30)),
-        now=NOW,
-    )  # fmt: skip
+    april = Period(datetime.date(2026, 4, 1), datetime.date(2026, 4, 30))
+    trend = duty_figures.monthly_trend(LiveFigures(Duty.objects.all()), april, now=NOW)
     assert len(trend) == 12
     assert trend[0]["month"] == datetime.date(2025, 5, 1)
     months = {row["month"]: row for row in trend}
@@ -100,8 +104,8 @@ def test_trend_buckets_follow_london_months_in_summer_and_winter_time():
 
 
 def test_trend_covers_a_longer_chosen_period_month_by_month():
-    long = services.Period(datetime.date(2024, 3, 15), datetime.date(2026, 2, 10))
-    trend = services.monthly_trend(Duty.objects.none(), long, now=NOW)
+    long = Period(datetime.date(2024, 3, 15), datetime.date(2026, 2, 10))
+    trend = duty_figures.monthly_trend(LiveFigures(Duty.objects.none()), long, now=NOW)
     assert len(trend) == 24
     assert trend[0]["month"] == datetime.date(2024, 3, 1)
     assert trend[-1]["month"] == datetime.date(2026, 2, 1)
@@ -114,28 +118,27 @@ def test_by_team_in_one_grouped_query(django_assert_num_queries):
         for status in statuses:
             duty(case, status, due_at=at(2026, 6, 10, 12))
     with django_assert_num_queries(2):  # the counts, then the team names
-        teams = services.by_team(Duty.objects.all(), JUNE, now=NOW)
+        teams = duty_figures.by_team(LiveFigures(Duty.objects.all()), JUNE, now=NOW)
     assert [(t["label"], t["total"], t["on_time"]) for t in teams] == [
         ("North", 2, 50.0),
         ("South", 1, 100.0),
     ]
 
 
-def test_every_duty_outcome_figure_goes_through_one_grouped_count(monkeypatch):
-    """So that a summary table can later answer them all (see compliance.services)."""
+def test_every_duty_outcome_figure_goes_through_one_grouped_count():
+    """So that the summary tables can answer them all (compliance.sources.SummaryFigures)."""
     calls = []
-    real = services.outcome_counts
 
-    def spy(duties, period, *, group_by=(), now=None):
-        calls.append(tuple(group_by))
-        return real(duties, period, group_by=group_by, now=now)
+    class Spy(LiveFigures):
+        def outcome_counts(self, period, *, group_by=(), now):
+            calls.append(tuple(group_by))
+            return super().outcome_counts(period, group_by=group_by, now=now)
 
-    monkeypatch.setattr(services, "outcome_counts", spy)
-    duties = Duty.objects.all()
-    services.by_rule(duties, JUNE, now=NOW)
-    services.key_entitlements(duties, JUNE, previous=JUNE.previous(), now=NOW)
-    services.monthly_trend(duties, JUNE, now=NOW)
-    services.by_team(duties, JUNE, now=NOW)
+    duties = Spy(Duty.objects.all())
+    duty_figures.by_rule(duties, JUNE, now=NOW)
+    duty_figures.key_entitlements(duties, JUNE, previous=JUNE.previous(), now=NOW)
+    duty_figures.monthly_trend(duties, JUNE, now=NOW)
+    duty_figures.by_team(duties, JUNE, now=NOW)
     assert calls == [("rule", "enhanced"), ("rule",), ("rule",), ("month",), ("team",)]
 
 
@@ -166,7 +169,7 @@ def test_bar_chart_hatches_bars_and_writes_each_value():
 
 def test_survey_satisfaction_by_stage_is_compared_with_the_previous_period():
     def figures(stages, rate):
-        base = {key: 0 for key, *_ in services.SERVICE_ROWS}
+        base = {key: 0 for key, *_ in service_figures.SERVICE_ROWS}
         return base | {"surveys": {"response_rate": rate, "stages": stages}}
 
     current = figures({"Overall experience": {"answers": 4, "satisfied": 75.0}}, 40.0)
@@ -177,7 +180,7 @@ def test_survey_satisfaction_by_stage_is_compared_with_the_previous_period():
         },
         None,
     )
-    rows = {row["key"]: row for row in services.service_rows(current, previous)}
+    rows = {row["key"]: row for row in service_figures.service_rows(current, previous)}
     overall = rows["satisfied:Overall experience"]
     assert (overall["label"], overall["shown"], overall["base"]) == (
         "Satisfied: overall experience",

@@ -21,6 +21,8 @@ from entitlements.models import Duty, DutyStatus
 from notifications.models import Kind, Notification
 from referrals import services
 from referrals.models import (
+    OPEN_REFERRAL_STATUSES,
+    WITH_AGENCY,
     AgencyKind,
     ConsentMethod,
     LawfulBasis,
@@ -180,6 +182,14 @@ def test_transitions_cover_every_status():
     assert set(services.TRANSITIONS) == set(S.values)
     assert set(ROUTE) == set(S.values)
     assert len(LEGAL) + len(ILLEGAL) == len(S.values) ** 2
+
+
+def test_an_open_referral_is_one_that_can_still_move():
+    # One definition, from the state machine: what every check of "open" uses.
+    assert set(OPEN_REFERRAL_STATUSES) == {S.DRAFT, S.SENT, S.RETURNED, S.ACCEPTED, S.IN_PROGRESS}
+    assert set(WITH_AGENCY) == {S.SENT, S.ACCEPTED, S.IN_PROGRESS}
+    closed = set(S.values) - set(OPEN_REFERRAL_STATUSES)
+    assert all(not services.TRANSITIONS[status] for status in closed)
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), LEGAL)

@@ -18,7 +18,7 @@ from assurance import services as assurance_services
 from cases import services as case_services
 from cases.models import Case, PartyRole, SafeContact
 from cases.permissions import PERSON_ON_HIDDEN_CASE
-from compliance.services import Period
+from counting.periods import Period
 from entitlements.models import Duty
 from notifications.models import Kind, Notification
 from referrals import tokens

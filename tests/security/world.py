@@ -13,7 +13,7 @@ from assurance import services as assurance_services
 from assurance.models import Sample
 from cases import services as case_services
 from cases.models import Case, CaseEvent, EventKind, Party, Person
-from compliance.services import Period
+from counting.periods import Period
 from entitlements.models import Duty
 from referrals import services as referral_services
 from referrals.models import Referral, SupportAgency

@@ -356,7 +356,7 @@ class Harness:
 
         from accounts.models import Role, User, UserRole
         from cases.models import Party
-        from referrals.models import Referral, ReferralStatus, SupportAgency
+        from referrals.models import OPEN_REFERRAL_STATUSES, Referral, SupportAgency
 
         with connection.cursor() as cursor:
             # Every open duty out of the sweeps' reach, so that each fault's sweep sends exactly
@@ -375,13 +375,9 @@ class Harness:
             )
             UserRole.objects.create(user=user, role=Role.AGENCY)
         # Officers with the most referrals waiting for an answer sign in with a password; each
-        # records contacts on their cases, and withdraws referrals during the broker outage.
-        withdrawable = [
-            ReferralStatus.SENT,
-            ReferralStatus.RETURNED,
-            ReferralStatus.ACCEPTED,
-            ReferralStatus.IN_PROGRESS,
-        ]
+        # records contacts on their cases, and withdraws referrals during the broker outage:
+        # open ones that were sent.
+        withdrawable = OPEN_REFERRAL_STATUSES
         waiting = Count(
             "cases_in_charge__referrals",
             filter=Q(

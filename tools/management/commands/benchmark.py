@@ -29,7 +29,7 @@ from accounts.models import Role, TeamMembership, User
 from cases import services as cases
 from cases.models import Case, Contact, ContactMethod, ContactPurpose, Party, PartyRole, Person
 from compliance import summary
-from compliance.services import Period
+from counting.periods import Period
 from entitlements import services as entitlements
 from entitlements.models import OPEN_STATUSES, Duty
 from notifications import services as notifications
@@ -270,7 +270,9 @@ class Command(BaseCommand):
         results.append(
             self.timed(
                 "dashboard duty figures via summary, force",
-                lambda: summary.outcome_counts(user, period, group_by=("rule", "enhanced")),
+                lambda: summary.outcome_counts(
+                    user, period, group_by=("rule", "enhanced"), now=timezone.now()
+                ),
                 self.repeat,
                 DASHBOARD_MS,
             )
