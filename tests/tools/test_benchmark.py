@@ -78,6 +78,7 @@ def test_generate_a_small_force_then_benchmark_it(settings):
         "force dashboard, 12 months, enhanced only",
         "API list /api/v1/cases/",
         "hand-written SQL floor, force",
+        "dashboard duty figures via summary, team",
         "sweep notifications.sweep_overdue",
         "sweep entitlements.mark_missed",
     ):
