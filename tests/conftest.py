@@ -118,6 +118,11 @@ def _transactional(item) -> bool:
     )
 
 
+# Set once a test has actually had the transactional database (a test skipped before it, e.g.
+# for want of Chromium, emptied nothing, and the test database may not even exist yet).
+EMPTIED = pytest.StashKey[bool]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     # Under pytest-xdist a process runs whole files in the order it is given them, so a test in
@@ -125,7 +130,7 @@ def pytest_runtest_teardown(item, nextitem):
     # the seeded rows back at once, committed, for whatever runs next in this process.
     result = yield
     # After the last test the session's teardown has already dropped the test database.
-    if nextitem is not None and _transactional(item):
+    if nextitem is not None and item.stash.get(EMPTIED, False):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
@@ -138,4 +143,5 @@ def _seeded_rows(request):
     if not _transactional(request.node):
         return
     request.getfixturevalue("transactional_db")
+    request.node.stash[EMPTIED] = True
     _seed()

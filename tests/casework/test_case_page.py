@@ -232,3 +232,24 @@ def test_the_audit_trail_records_the_people_the_page_showed_not_everyone_in_the_
     everyone = set(case.parties.values_list("person_id", flat=True))
     assert len(shown_first) == 10 and len(shown_second) == 2
     assert shown_first | shown_second == everyone
+
+
+def test_the_audit_trail_records_a_person_the_timeline_named_on_that_page(client, case):
+    # Review finding: the newest timeline entries name people who may be on another page of
+    # people; the page showed their names, so the trail must record them too.
+    _victims(case, 2, 12)
+    last = case.parties.order_by("id").last()
+    services.record_contact(
+        case=case,
+        party=last,
+        by=case.officer,
+        occurred_at=timezone.now() - datetime.timedelta(minutes=5),
+        method="phone",
+        purpose="update",
+        summary="Rang back",
+    )
+    client.force_login(case.officer)
+    content = _page(client, case)
+    assert "Number012x" in content  # named by the timeline on page 1 of people
+    (view,) = AuditEvent.objects.filter(action=AuditAction.VIEW, case_id=case.pk)
+    assert last.person_id in set(view.people.values_list("person_id", flat=True))
