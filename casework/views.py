@@ -81,9 +81,11 @@ class CaseDetailView(ActionRequiredMixin, View):
     def get(self, request, pk):
         case = access_case(request.user, pk, "cases.view", selectors.case_page(Case.objects))
         context = _case_context(request, case, people=request.GET.get("people"))
-        audit.people_shown(
-            request, case_id=case.pk, person_ids=[party.person_id for party in context["parties"]]
-        )
+        # Everyone the page names: its page of people, and whoever its newest timeline entries
+        # are about (they may be on another page of people).
+        shown = {party.person_id for party in context["parties"]}
+        shown |= {entry.party.person_id for entry in context["timeline"] if entry.party}
+        audit.people_shown(request, case_id=case.pk, person_ids=sorted(shown))
         return render(request, "casework/case_detail.html", context)
 
 

@@ -53,11 +53,14 @@ def age_bands(on: datetime.date) -> list[Band]:
     return [Band(r.code, r.label, r.from_age, r.below_age) for r in rows]
 
 
-def age_band_of(age: int | None, *, on: datetime.date) -> Band | None:
-    """The band, in force on `on`, of someone `age` years old; None without an age."""
+def age_band_of(
+    age: int | None, *, on: datetime.date, bands: list[Band] | None = None
+) -> Band | None:
+    """The band, in force on `on` (or among `bands` already read for that day), of someone
+    `age` years old; None without an age."""
     if age is None:
         return None
-    return next((band for band in age_bands(on) if band.holds(age)), None)
+    return next((band for band in bands or age_bands(on) if band.holds(age)), None)
 
 
 def key_entitlements(on: datetime.date) -> list[Entitlement]:

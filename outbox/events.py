@@ -3,8 +3,9 @@ them.
 
 An app keeps one `Channel` in its `events.py` beside the event classes it publishes; an app above
 subscribes its handlers in `AppConfig.ready()`. A handler runs synchronously, inside the
-transaction of the service that published, in the order the handlers were subscribed (the order
-of INSTALLED_APPS, which lists the apps lowest layer first). So a write and what it causes (a
+transaction of the service that published, in the order the handlers were subscribed: the order
+of the subscribing apps in INSTALLED_APPS (entitlements before referrals for cases.events, which
+tests/architecture/test_events.py pins). So a write and what it causes (a
 duty, a proposal, a notification row) commit or roll back together, and anything that leaves the
 process goes through `outbox.queue` on commit. Imports no models: an AppConfig may import it.
 """

@@ -249,11 +249,11 @@ def history_manager(model):
     return getattr(model, name) if name else None
 
 
-def age_band(age: int | None, *, on: datetime.date) -> str:
+def age_band(age: int | None, *, on: datetime.date, bands: list | None = None) -> str:
     """The label of the age band someone `age` years old is in, in the bands in force on `on`:
     the dashboard's own (counting.policy), so disposed people are counted as the dashboard
     counts the living. Stored as a label, so statistics kept before a change keep theirs."""
-    band = policy.age_band_of(age, on=on)
+    band = policy.age_band_of(age, on=on, bands=bands)
     return band.label if band else ""
 
 
@@ -286,6 +286,7 @@ def dispose(
     )
     anonymise = sorted(person_ids - kept)
     reported = timezone.localdate(case.reported_at)
+    bands = policy.age_bands(reported)  # read once, not once a person
     DisposedParty.objects.bulk_create(
         [
             DisposedParty(
@@ -296,6 +297,7 @@ def dispose(
                 age_band_at_report=age_band(
                     age_on(p.person.date_of_birth, reported) if p.person.date_of_birth else None,
                     on=reported,
+                    bands=bands,
                 ),
             )
             for p in parties

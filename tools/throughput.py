@@ -96,6 +96,8 @@ class Server:
             **os.environ,
             "DJANGO_DEBUG": "false",
             "DATABASE_URL": database_url(),
+            # The pages read what is timed here, never a replica configured beside it.
+            "REPORTING_DATABASE_URL": "",
             # The session made here must read back there.
             "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from accounts.models import Role
 from cases import services
-from entitlements import selectors
+from entitlements import calendar, selectors
 from entitlements.models import Duty, DutyStatus
 from tests.cases.factories import CaseFactory, PartyFactory, victim_of
 from tests.factories import TeamFactory, make_user
@@ -150,6 +150,13 @@ def test_the_busiest_officers_home_lists_the_soonest_duties_and_counts_them_all(
     assert f"Showing the 6 soonest of {total}." in content
     assert content.count(reverse("duty", args=[soonest[0].case_id, soonest[0].pk])) == 1
     assert reverse("duty", args=[soonest[6].case_id, soonest[6].pk]) not in content
+    # A duty due later still counts under its own heading when no row of it fits.
+    later = soonest[-1]
+    end_of_today = calendar.end_of_day(timezone.localdate())
+    Duty.objects.filter(pk=later.pk).update(due_at=end_of_today)
+    content = client.get(reverse("home-officer")).content.decode()
+    assert f"Overdue ({total - 1})" in content and "Due today (1)" in content
+    Duty.objects.filter(pk=later.pk).update(due_at=soonest[-1].due_at)
     listed = client.get(reverse("my-duties")).content.decode()
     assert reverse("duty", args=[soonest[6].case_id, soonest[6].pk]) in listed
     assert f"{total} in all" in listed

@@ -1,0 +1,27 @@
+"""What cases publishes is handled above it, in the order the rules need."""
+
+from cases import events
+from entitlements import reactions as entitlements
+from referrals import reactions as referrals
+
+
+def test_every_case_event_has_a_handler_in_entitlements():
+    published = [
+        value
+        for value in vars(events).values()
+        if isinstance(value, type)
+        and value.__module__ == events.__name__
+        and value is not events.RecordKind
+    ]
+    assert published, "cases.events publishes no events"
+    for event_type in published:
+        assert entitlements.HANDLERS[event_type] in events.channel.handlers(event_type)
+
+
+def test_referrals_react_after_entitlements_made_the_duties():
+    for event_type, handler in (
+        (events.PartyAdded, referrals.on_party_added),
+        (events.RecordMade, referrals.on_record_made),
+    ):
+        handlers = events.channel.handlers(event_type)
+        assert handlers.index(entitlements.HANDLERS[event_type]) < handlers.index(handler)
