@@ -39,12 +39,31 @@ def owned_by(user: User) -> Q:
 WORKLIST_ROWS = 30
 
 
+def _owned_open_ids(user: User) -> QuerySet:
+    """The ids of the open duties `user` owns, as one UNION ALL of the ways of owning one. The
+    same rule as owned_by, but each branch can use its own index (a case's officer, its unit,
+    its team, then the open duties by case): as one OR, PostgreSQL read every open duty of the
+    force for the busiest officer (1.2 s at 1,000,000 people, 0.1 s this way)."""
+    teams = TeamMembership.objects.filter(user=user).values("team_id")
+    supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
+    open_duties = Duty.objects.open().order_by()
+    branches = [
+        open_duties.filter(owner=Owner.OFFICER, case__officer=user),
+        open_duties.filter(owner=Owner.WCU, case__witness_care_officer=user),
+        open_duties.filter(
+            owner=Owner.WCU, case__witness_care_officer__isnull=True, case__wcu_team_id__in=teams
+        ),
+        open_duties.filter(owner=Owner.SUPERVISOR, case__team_id__in=supervised),
+    ]
+    first, *rest = (branch.values("id") for branch in branches)
+    return first.union(*rest, all=True)
+
+
 def my_duties(user: User) -> QuerySet[Duty]:
-    """Every open duty the user is expected to act on, soonest deadline first."""
+    """Every open duty the user is expected to act on (owned_by), soonest deadline first."""
     return (
         Duty.objects.visible_to(user)
-        .open()
-        .filter(owned_by(user))
+        .filter(pk__in=_owned_open_ids(user))
         .select_related("case", "party__person", "rule__right")
         .order_by("due_at", "id")
     )
