@@ -12,6 +12,7 @@ from django.views import View
 from accounts.access import ActionRequiredMixin
 from accounts.models import TeamMembership
 from accounts.permissions import can
+from audit import services as audit
 
 from . import selectors, services
 from .forms import (
@@ -162,6 +163,9 @@ class CaseTimelineView(ActionRequiredMixin, View):
             "links": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "may_record": may_change_case(request.user, case) and can(request.user, "cases.record"),
         }
+        # The trail records the people this page of the timeline names, not everyone in the case.
+        named = {entry.party.person_id for entry in page.object_list if entry.party}
+        audit.people_shown(request, case_id=case.pk, person_ids=sorted(named))
         return render(request, "cases/case_timeline.html", context)
 
 

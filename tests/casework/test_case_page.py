@@ -253,3 +253,14 @@ def test_the_audit_trail_records_a_person_the_timeline_named_on_that_page(client
     assert "Number012x" in content  # named by the timeline on page 1 of people
     (view,) = AuditEvent.objects.filter(action=AuditAction.VIEW, case_id=case.pk)
     assert last.person_id in set(view.people.values_list("person_id", flat=True))
+
+
+def test_a_page_of_the_whole_timeline_records_only_the_people_it_names(client, case):
+    _victims(case, 2, 12)
+    _contacts(case, 2)
+    client.force_login(case.officer)
+    response = client.get(reverse("case-timeline", kwargs={"pk": case.pk}))
+    assert response.status_code == 200
+    (view,) = AuditEvent.objects.filter(action=AuditAction.VIEW, case_id=case.pk)
+    first_victim = case.parties.order_by("id").first().person_id
+    assert set(view.people.values_list("person_id", flat=True)) == {first_victim}
