@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import Team, TeamMembership, User
+from .models import Role, Team, TeamMembership, User, UserRole
 
 
 def teams_of(user: User, *, supervised_only: bool = False) -> QuerySet[Team]:
@@ -27,3 +27,14 @@ def teams_with_members() -> QuerySet[Team]:
             Prefetch("memberships", queryset=TeamMembership.objects.select_related("user"))
         )
     )
+
+
+def active_users_by_role() -> list[tuple[str, int]]:
+    """Each role's name and how many active users hold it, in the roles' own order."""
+    counted = dict(
+        UserRole.objects.filter(user__is_active=True)
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    return [(Role(code).label, counted.get(code, 0)) for code in Role.values]

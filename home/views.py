@@ -2,13 +2,12 @@
 they sit above all of them; `accounts` only says which home a user has (`home_url_name`)."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.views.generic import TemplateView
 
 from accounts import selectors
 from accounts.access import ActionRequiredMixin
-from accounts.models import Role, Team, UserRole
+from accounts.models import Team
 from accounts.permissions import home_url_name
 from entitlements.selectors import worklist
 from referrals.models import SupportAgency
@@ -82,15 +81,8 @@ class AdminHomeView(ActionRequiredMixin, TemplateView):
     template_name = "home/admin.html"
 
     def get_context_data(self, **kwargs):
-        counted = dict(
-            UserRole.objects.filter(user__is_active=True)
-            .values_list("role")
-            .annotate(n=Count("id"))
-            .values_list("role", "n")
-        )
-        role_counts = [(Role(code).label, counted.get(code, 0)) for code in Role.values]
         return super().get_context_data(
-            role_counts=role_counts,
+            role_counts=selectors.active_users_by_role(),
             team_count=Team.objects.count(),
             agency_count=SupportAgency.objects.count(),
             **kwargs,
