@@ -112,3 +112,26 @@ def outcome_counts(
         entry["on_time"] = on_time_percent(entry)
         result.append(entry)
     return result
+
+
+# The finest grain a page asks of live duty figures: every other grouping is summed from it.
+LIVE_GRAIN = ("rule", "enhanced", "team", "month")
+
+
+def regroup(rows: list[dict], group_by: Sequence[str]) -> list[dict]:
+    """`rows` at a finer grain (as outcome_counts returns them) summed to `group_by`, ordered
+    as outcome_counts orders them, each with its own `on_time`."""
+    groups: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[name] for name in group_by)
+        entry = groups.setdefault(
+            key, {**dict(zip(group_by, key, strict=True)), **dict.fromkeys(COUNTS, 0)}
+        )
+        for name in COUNTS:
+            entry[name] += row[name]
+    if not group_by and not groups:
+        groups[()] = dict.fromkeys(COUNTS, 0)
+    result = [groups[key] for key in sorted(groups)]
+    for entry in result:
+        entry["on_time"] = on_time_percent(entry)
+    return result

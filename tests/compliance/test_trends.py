@@ -4,10 +4,12 @@ the charts that show them."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases import services as case_services
 from cases.models import Case
-from compliance import charts, duty_figures, pack, service_figures
+from compliance import charts, duty_figures, outcomes, pack, service_figures
 from compliance.sources import LiveFigures
 from counting.periods import Period
 from entitlements.models import Duty
@@ -191,3 +193,24 @@ def test_survey_satisfaction_by_stage_is_compared_with_the_previous_period():
     treatment = rows["satisfied:Treatment"]
     assert treatment["value"] is None and treatment["previous_shown"] == "100%"
     assert rows["survey_response_rate"]["change"]["text"] == "no comparison"
+
+
+def test_live_figures_read_a_periods_duties_once_and_sum_each_grouping_from_them():
+    teams = [TeamFactory(), TeamFactory()]
+    for i, (status, rule, day) in enumerate(
+        [(S.MET, "R2", 3), (S.MET_LATE, "R2", 9), (S.MISSED, "R7", 12), (S.DUE, "R7", 28)]
+    ):
+        case = case_with(reported_at=at(2026, 6, 1, 9), team=teams[i % 2])
+        duty(case, status, rule=rule, due_at=at(2026, 6, day, 12), enhanced=bool(i % 2))
+    direct = LiveFigures(Duty.objects.all())
+    asked = [(), ("rule",), ("team",), ("enhanced",), ("rule", "enhanced"), ("month",)]
+    expected = {
+        group_by: outcomes.outcome_counts(Duty.objects.all(), JUNE, group_by=group_by, now=NOW)
+        for group_by in asked
+    }
+    with CaptureQueriesContext(connection) as read:
+        found = {
+            group_by: direct.outcome_counts(JUNE, group_by=group_by, now=NOW) for group_by in asked
+        }
+    assert found == expected
+    assert len(read.captured_queries) == 1
