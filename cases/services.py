@@ -537,6 +537,17 @@ def record_contact(
     return contact
 
 
+def _record_made(
+    kind: RecordKind, party: Party, subject, *, at: datetime.datetime, by: User, record: str
+) -> None:
+    """A record about one person that meets a duty by itself: told to the apps above."""
+    events.publish(
+        events.RecordMade(
+            kind=kind, case=party.case, party=party, at=at, by=by, record=record, subject=subject
+        )
+    )
+
+
 def _refresh_next_update(party: Party) -> None:
     agreement = party.update_agreements.filter(superseded_at__isnull=True).first()
     if agreement is None:
@@ -891,16 +902,13 @@ def assess_risk(
         marac_reasons=reasons,
         domestic_abuse_incidents_in_window=incidents,
     )
-    events.publish(
-        events.RecordMade(
-            kind=RecordKind.RISK_ASSESSMENT,
-            case=party.case,
-            party=party,
-            at=now,
-            by=by,
-            record=f"Risk assessment: {grade} risk",
-            subject=assessment,
-        )
+    _record_made(
+        RecordKind.RISK_ASSESSMENT,
+        party,
+        assessment,
+        at=now,
+        by=by,
+        record=f"Risk assessment: {grade} risk",
     )
     return assessment
 
@@ -943,16 +951,13 @@ def record_special_measures(
     record.save()
     record.measures.set(measures)
     if mg2_submitted_at is not None:
-        events.publish(
-            events.RecordMade(
-                kind=RecordKind.MG2_SUBMITTED,
-                case=party.case,
-                party=party,
-                at=mg2_submitted_at,
-                by=by,
-                record="MG2 submitted to the CPS",
-                subject=record,
-            )
+        _record_made(
+            RecordKind.MG2_SUBMITTED,
+            party,
+            record,
+            at=mg2_submitted_at,
+            by=by,
+            record="MG2 submitted to the CPS",
         )
     return record
 
@@ -980,16 +985,13 @@ def record_vps(
     )
     statement.full_clean()
     statement.save()
-    events.publish(
-        events.RecordMade(
-            kind=RecordKind.VPS_OFFERED,
-            case=party.case,
-            party=party,
-            at=now,
-            by=by,
-            record=f"Victim personal statement {statement.get_status_display().lower()}",
-            subject=statement,
-        )
+    _record_made(
+        RecordKind.VPS_OFFERED,
+        party,
+        statement,
+        at=now,
+        by=by,
+        record=f"Victim personal statement {statement.get_status_display().lower()}",
     )
     return statement
 
