@@ -299,6 +299,10 @@ class Harness:
             os.environ[key] = self.stack.env[key]
         os.environ.update(DJANGO_SETTINGS_MODULE="victimcare.settings", DJANGO_DEBUG="false")
         django.setup()
+        # Only now: it imports the app's models, which need the settings just set.
+        from . import records
+
+        self.records = records
 
     def query(self, fn, *, timeout: float = 60):
         """Run fn against the database, riding over a restart."""
@@ -337,73 +341,15 @@ class Harness:
         self.wait_for_worker()
 
     def schedules(self) -> None:
-        from django_celery_beat.models import IntervalSchedule, PeriodicTask, PeriodicTasks
-
-        # Only the outbox's own sweep and the heartbeat run, the sweep every few seconds.
-        PeriodicTask.objects.exclude(
-            task__in=["notifications.redeliver", "health.heartbeat"]
-        ).update(enabled=False)
-        every, _ = IntervalSchedule.objects.get_or_create(
-            every=REDELIVER_EVERY, period=IntervalSchedule.SECONDS
-        )
-        PeriodicTask.objects.filter(task="notifications.redeliver").update(interval=every)
-        PeriodicTasks.update_changed()
+        self.records.quiet_schedules(REDELIVER_EVERY)
 
     def seed(self) -> None:
-        from django.contrib.auth.hashers import make_password
-        from django.db import connection
-        from django.db.models import Count, Q
-
-        from accounts.models import Role, User, UserRole
-        from cases.models import Party
-        from referrals.models import OPEN_REFERRAL_STATUSES, Referral, SupportAgency
-
-        with connection.cursor() as cursor:
-            # Every open duty out of the sweeps' reach, so that each fault's sweep sends exactly
-            # the duties the harness brings due; and no reminders from before.
-            cursor.execute(
-                "UPDATE entitlements_duty SET due_at = now() - interval '60 days' "
-                "WHERE status IN ('due', 'missed')"
+        self.officers = [
+            Officer(username, parties, referrals)
+            for username, parties, referrals in self.records.seed(
+                officers=self.size.officers, password=PASSWORD
             )
-            cursor.execute("DELETE FROM notifications_notification")
-        # Each agency has someone to hear of a withdrawn referral.
-        for agency in SupportAgency.objects.all():
-            user = User.objects.create(
-                username=f"faults-agency-{agency.pk}",
-                email=f"agency{agency.pk}@agency.example",
-                agency=agency,
-            )
-            UserRole.objects.create(user=user, role=Role.AGENCY)
-        # Officers with the most referrals waiting for an answer sign in with a password; each
-        # records contacts on their cases, and withdraws referrals during the broker outage:
-        # open ones that were sent.
-        withdrawable = OPEN_REFERRAL_STATUSES
-        waiting = Count(
-            "cases_in_charge__referrals",
-            filter=Q(
-                cases_in_charge__referrals__status__in=withdrawable,
-                cases_in_charge__referrals__sent_at__isnull=False,
-            ),
-        )
-        officers = list(
-            User.objects.filter(role_grants__role=Role.OFFICER)
-            .annotate(waiting=waiting)
-            .order_by("-waiting", "id")[: self.size.officers]
-        )
-        User.objects.filter(pk__in=[o.pk for o in officers]).update(
-            password=make_password(PASSWORD)
-        )
-        self.officers = []
-        for officer in officers:
-            parties = list(
-                Party.objects.filter(case__officer=officer).values_list("case_id", "id")[:50]
-            )
-            referrals = list(
-                Referral.objects.filter(
-                    case__officer=officer, status__in=withdrawable, sent_at__isnull=False
-                ).values_list("id", flat=True)[:100]
-            )
-            self.officers.append(Officer(officer.username, parties, referrals))
+        ]
 
     def wait_for_worker(self, timeout: float = 60) -> None:
         from victimcare.celery import app
@@ -422,72 +368,43 @@ class Harness:
 
     def bring_due(self) -> list[int]:
         """Put sweep_duties open duties an hour past their deadline; returns their ids."""
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE entitlements_duty SET due_at = now() - interval '1 hour' WHERE id IN "
-                "(SELECT d.id FROM entitlements_duty d WHERE d.status IN ('due', 'missed') "
-                "AND d.due_at < now() - interval '30 days' ORDER BY d.id LIMIT %s) RETURNING id",
-                [self.size.sweep_duties],
-            )
-            return [row[0] for row in cursor.fetchall()]
+        return self.records.bring_due(self.size.sweep_duties)
 
     def sweep(self, duties: list[int]) -> list[int]:
         """Ask the worker for the overdue sweep, as beat does; returns the reminders it made."""
-        from notifications.models import Notification
         from victimcare.celery import app
 
         app.send_task("notifications.sweep_overdue")
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            ids = self.query(
-                lambda: list(
-                    Notification.objects.filter(duty_id__in=duties).values_list("id", flat=True)
-                )
-            )
+            ids = self.query(lambda: self.records.reminders_about(duties))
             if ids:
                 return ids
             time.sleep(0.2)
         raise RuntimeError("the sweep made no reminders within two minutes")
 
     def sent_count(self, ids: list[int]) -> int:
-        from notifications.models import Delivery, Notification
-
-        return self.query(
-            lambda: Notification.objects.filter(pk__in=ids, email_status=Delivery.SENT).count()
-        )
+        return self.query(lambda: self.records.sent_count(ids))
 
     def drain(self, ids: list[int]) -> float:
         """Wait until no reminder is left to send (bounded); returns the seconds waited."""
-        from notifications.models import UNDELIVERED, Notification
-
         started = time.monotonic()
-        waiting = Notification.objects.filter(pk__in=ids, email_status__in=UNDELIVERED)
         while time.monotonic() - started < self.size.drain_seconds:
-            if not self.query(waiting.exists):
+            if not self.query(lambda: self.records.any_unsent(ids)):
                 break
             time.sleep(1)
         return time.monotonic() - started
 
     def count(self, ids: list[int]) -> dict:
-        from notifications.models import Delivery, Notification
-
-        rows = dict(
-            self.query(
-                lambda: list(
-                    Notification.objects.filter(pk__in=ids).values_list("id", "email_status")
-                )
-            )
-        )
-        due = [pk for pk, status in rows.items() if status not in (Delivery.OFF, Delivery.SKIPPED)]
+        rows = self.query(lambda: self.records.delivery_statuses(ids))
+        due = [pk for pk, status in rows.items() if status not in self.records.NOT_DUE]
         sent = mailbox(self.stack.mail)
         return {
             "due": len(due),
             "sent": sum(1 for pk in due if sent[pk] >= 1),
             "sent twice": sum(1 for pk in due if sent[pk] >= 2),
             "lost": sum(1 for pk in due if sent[pk] == 0),
-            "recorded sent": sum(1 for pk in due if rows[pk] == Delivery.SENT),
+            "recorded sent": sum(1 for pk in due if rows[pk] == self.records.SENT),
         }
 
     # --- faults ------------------------------------------------------------------------------
@@ -525,13 +442,9 @@ class Harness:
         )
 
     def fault_redis_stopped(self) -> None:
-        from cases.models import Contact
-        from notifications.models import Kind, Notification
-        from referrals.models import Referral, ReferralStatus
-
         s = self.stack
         base = f"http://127.0.0.1:{s.web_port}"
-        saved_before = self.query(Contact.objects.filter(summary__startswith=MARK).count)
+        saved_before = self.query(lambda: self.records.contacts_marked(MARK))
         log(f"fault 2: {len(self.officers)} officers recording contacts; stopping Redis")
         with Load(base, self.officers) as load:
             time.sleep(2)
@@ -545,19 +458,9 @@ class Harness:
             log("fault 2: Redis started again")
             time.sleep(3)
         phases = load.by_phase(down, up)
-        saved = self.query(Contact.objects.filter(summary__startswith=MARK).count) - saved_before
-        withdrawn = self.query(
-            lambda: Referral.objects.filter(
-                pk__in=load.withdrawn, status=ReferralStatus.WITHDRAWN
-            ).count()
-        )
-        ids = self.query(
-            lambda: list(
-                Notification.objects.filter(
-                    referral_id__in=load.withdrawn, kind=Kind.REFERRAL_WITHDRAWN
-                ).values_list("id", flat=True)
-            )
-        )
+        saved = self.query(lambda: self.records.contacts_marked(MARK)) - saved_before
+        withdrawn = self.query(lambda: self.records.withdrawn(load.withdrawn))
+        ids = self.query(lambda: self.records.withdrawal_notices(load.withdrawn))
         died = [p.name for p in (s.web, s.worker, s.beat) if not p.alive]
         for process in (s.web, s.worker, s.beat):
             if not process.alive:
@@ -595,11 +498,9 @@ class Harness:
         )
 
     def fault_postgres_restarted(self) -> None:
-        from cases.models import Contact
-
         s = self.stack
         base = f"http://127.0.0.1:{s.web_port}"
-        saved_before = self.query(Contact.objects.filter(summary__startswith=MARK).count)
+        saved_before = self.query(lambda: self.records.contacts_marked(MARK))
         duties = self.bring_due()
         ids = self.sweep(duties)
         log(f"fault 3: sweep made {len(ids):,} reminders; restarting PostgreSQL under load")
@@ -622,7 +523,7 @@ class Harness:
         phases = load.by_phase(down, up)
         waited = self.drain(ids)
         figures = self.count(ids)
-        saved = self.query(Contact.objects.filter(summary__startswith=MARK).count) - saved_before
+        saved = self.query(lambda: self.records.contacts_marked(MARK)) - saved_before
         problems = self.problems(figures)
         if saved < load.contacts_saved_said:  # more saved: an answer cut off after the commit
             problems.append(f"{load.contacts_saved_said} contacts answered 201, {saved} saved")
