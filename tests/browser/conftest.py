@@ -66,8 +66,14 @@ class Console:
     def _on_request_failed(self, request) -> None:
         # A file handed out as an attachment ends its navigation as "aborted": that is the
         # download, not a failure.
-        if request.url not in self.downloads:
-            self.add(f"request failed: {request.method} {request.url} ({request.failure})")
+        if request.url in self.downloads:
+            return
+        # An image or style still loading when the test moves to the next page is cancelled by
+        # the browser (net::ERR_ABORTED): the page's fault would show as a 404 or a console
+        # error, which are caught apart.
+        if request.failure == "net::ERR_ABORTED" and request.resource_type != "document":
+            return
+        self.add(f"request failed: {request.method} {request.url} ({request.failure})")
 
     def _on_response(self, response) -> None:
         if response.headers.get("content-disposition", "").startswith("attachment"):
