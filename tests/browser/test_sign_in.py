@@ -73,6 +73,7 @@ def test_teams_pages_are_accessible(page, live_server, assert_accessible):
     _sign_in(page, live_server.url, supervisor.username)
     page.wait_for_url(live_server.url + reverse("home-supervisor"))
     page.get_by_role("link", name="Teams").click()
+    page.get_by_role("heading", name="Teams").first.wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Vulnerability Hub").click()
     assert "Members of Vulnerability Hub" in page.locator("main").inner_text()
