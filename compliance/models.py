@@ -1,6 +1,8 @@
 """Summary tables for the compliance dashboards: duty outcome counts per London due date,
-refreshed together by set-based statements (compliance.summary.refresh, run by beat). They hold
-counts only: no person, no case.
+written by set-based statements: whole, nightly (compliance.summary.refresh), and every minute
+for the (day, team) rows whose records changed, as the change log (SummaryChange, written by
+database triggers) names them (compliance.summary.update). They hold counts only: no person,
+no case.
 
 One detailed table and four roll-ups of it, so that a figure adds up a few dozen rows a day, not
 one row per team, rule and offence group:
@@ -235,3 +237,17 @@ class SummaryRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.refreshed_at}"
+
+
+class SummaryChange(models.Model):
+    """What changed since the summary was last brought up to date: a team and a moment whose
+    London day's rows must be counted again. Written only by database triggers on the tables the
+    summary counts (compliance/migrations/0008_summary_change_log.py), so no write can forget it,
+    bulk updates and raw SQL included; read and emptied by compliance.summary.update."""
+
+    id = models.BigAutoField(primary_key=True)
+    team_id = models.IntegerField(null=True)
+    at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"team {self.team_id} at {self.at}"

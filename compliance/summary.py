@@ -1,12 +1,15 @@
 """Dashboard figures from the summary tables, in the shapes the live counts return.
 
 The summary (compliance.models.DutyOutcomeDay and its roll-ups) counts duties by London due
-date, team, rule, enhanced status, offence group and restriction, as of its last rebuild (every
-15 minutes). It serves every day, today and later days included: it also counts the open duties
-whose deadline had passed at the rebuild, and the few whose deadline passed since are read live
-and moved from open to overdue, so the split between overdue and still open is as of now. A duty
-met, declined, waived or re-timed, or a case moved or restricted, since the rebuild shows at the
-next one. Read live and added in: restricted cases the user reaches only as their officer or
+date, team, rule, enhanced status, offence group and restriction, as of its last update. It is
+kept up to date incrementally: database triggers log the team and day of every change to the
+records it counts (compliance.models.SummaryChange), and `update`, every minute, counts again
+only those (day, team) rows and the force-wide roll-ups of their days; `refresh` rebuilds it
+whole, nightly, as a safety net. It serves every day, today and later days included: it also
+counts the open duties whose deadline had passed at the update, and the few whose deadline
+passed since are read live and moved from open to overdue, so the split between overdue and
+still open is as of now. A duty met, declined, waived or re-timed, or a case moved or
+restricted, shows at the next update, within a minute. Read live and added in: restricted cases the user reaches only as their officer or
 through a Witness Care Unit; everything, before the first rebuild.
 Filters it serves: period, team, offence group, enhanced. Officer and equality filters (sex,
 ethnicity, age) are not in it: use the live figures (compliance.sources.LiveFigures) for those.
@@ -72,6 +75,7 @@ from .models import (
     ServiceDay,
     ServiceHoursDay,
     ServiceSurveyStageDay,
+    SummaryChange,
     SummaryRefresh,
 )
 from .outcomes import on_time_percent, outcome_aggregates
@@ -122,18 +126,175 @@ def _summary_rows(now: datetime.datetime) -> QuerySet:
 
 COUNT_COLUMNS = "total, met, met_late, missed, due, declined, waived, due_passed, missed_passed"
 SUMS = ", ".join(f"SUM({c})" for c in COUNT_COLUMNS.split(", "))
+# An update touching more than this is done as a whole rebuild: one scan beats thousands of
+# small ones (a rule edition re-timing every open duty, a team merged into another).
+MOST_DAYS = 120
+MOST_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The rows to count again: London days, each with the teams whose rows may differ on it.
+    A rebuild of everything has no Scope (None)."""
+
+    days: dict[datetime.date, frozenset[int]]
+
+    @property
+    def size(self) -> int:
+        return sum(len(teams) for teams in self.days.values())
+
+    def q(self, at: str, team: str) -> Q:
+        """Records counted on one of the days (`at` in the London day, as NUDGED counts it) in
+        one of its teams."""
+        where = Q(pk__in=[])
+        for day, teams in sorted(self.days.items()):
+            where |= Q(
+                **{
+                    f"{at}__gt": calendar.end_of_day(day - datetime.timedelta(days=1)),
+                    f"{at}__lte": calendar.end_of_day(day),
+                    f"{team}__in": sorted(teams),
+                }
+            )
+        return where
+
+    def rows_sql(self) -> tuple[str, list]:
+        """The summary rows of the scope (their day and team_id columns)."""
+        parts, params = [], []
+        for day, teams in sorted(self.days.items()):
+            parts.append(f"(day = %s AND team_id IN ({', '.join(['%s'] * len(teams))}))")
+            params += [day, *sorted(teams)]
+        return f"({' OR '.join(parts)})", params
+
+    def days_sql(self) -> tuple[str, list]:
+        """The summary rows of the scope's days, whatever their team (the force roll-ups)."""
+        return f"day IN ({', '.join(['%s'] * len(self.days))})", sorted(self.days)
+
+
+EVERYTHING = ("1 = 1", [])
+
+
+def _tables() -> list[str]:
+    return [
+        m._meta.db_table
+        for m in (
+            DutyOutcomeDay,
+            DutyOutcomeForceDay,
+            DutyOutcomeForceRuleDay,
+            DutyOutcomeTeamDay,
+            DutyOutcomeTeamRuleDay,
+            ServiceDay,
+            ServiceHoursDay,
+            ServiceSurveyStageDay,
+        )
+    ]
+
+
+def _begin(connection, cursor, outermost: bool) -> None:
+    """One writer at a time, reading one snapshot. Readers (ACCESS SHARE) are not blocked and
+    see the old rows until the writer commits. The lock comes before the first read, so the
+    snapshot (repeatable read) is taken once the writer before has committed: what it emptied
+    from the change log is gone for this one too, and a change committed while this one runs is
+    neither counted nor emptied from the log (the next update counts it)."""
+    if connection.vendor != "postgresql":
+        return  # SQLite has one writer and reads what it wrote
+    if outermost:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    cursor.execute(f"LOCK TABLE {', '.join(_tables())} IN EXCLUSIVE MODE")
 
 
 def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -> int:
-    """Rebuild the summary tables in one transaction: DELETE, one INSERT ... SELECT ... GROUP BY
-    over the duties, then the two roll-ups from it; then the service measures' tables
-    (_refresh_service). Idempotent; readers see the old rows until it commits. Returns the
+    """Rebuild the summary tables whole, in one transaction: DELETE, one INSERT ... SELECT ...
+    GROUP BY over the duties, then the roll-ups from it; then the service measures' tables
+    (_write_service); and empty the change log, which it makes redundant. Idempotent. Run
+    nightly, as a safety net for what the change log does not see (an offence moved to another
+    group, an agency's kind changed); `update` keeps the summary fresh in between. Returns the
     number of detailed duty rows."""
     using = using or router.db_for_write(DutyOutcomeDay)
     now = now or timezone.now()
-    began = time.monotonic()
-    query = _summary_rows(now).using(using).query
-    select, params = query.get_compiler(using).as_sql()
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        _begin(connection, cursor, outermost)
+        began = time.monotonic()
+        rows = _write_duties(cursor, using, now, None)
+        _refreshed(using, NAME, now, rows, began)
+        began = time.monotonic()
+        service_rows = _write_service(cursor, using, None, on=timezone.localtime(now).date())
+        _refreshed(using, SERVICE_NAME, now, service_rows, began)
+        cursor.execute(f"DELETE FROM {SummaryChange._meta.db_table}")  # noqa: S608  # nosec B608
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the readers' plans, rather than waiting for autovacuum.
+            cursor.execute(f"ANALYZE {', '.join(_tables())}")
+    return rows
+
+
+def update(*, using: str | None = None, now: datetime.datetime) -> int:
+    """Bring the summary up to date with what changed since it was last written, every minute
+    (compliance.update_summary): the (day, team) rows the change log names, and the days whose
+    open duties' deadlines passed since (their overdue counts move), are counted again from the
+    records; the force-wide roll-ups of those days are added up again. A whole rebuild instead
+    when nothing was ever counted, when too much changed (MOST_DAYS, MOST_ROWS), or when the
+    policy the service measures count by changed since (who counts as vulnerable).
+    Idempotent. Returns how many (day, team) rows were counted again."""
+    using = using or router.db_for_write(DutyOutcomeDay)
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        _begin(connection, cursor, outermost)
+        written = {
+            found.name: found.refreshed_at
+            for found in SummaryRefresh.objects.using(using).filter(name__in=[NAME, SERVICE_NAME])
+        }
+        if len(written) < 2 or policy.vulnerable_bases(
+            timezone.localtime(written[SERVICE_NAME]).date()
+        ) != policy.vulnerable_bases(timezone.localtime(now).date()):
+            return refresh(using=using, now=now)
+        began = time.monotonic()
+        log = SummaryChange.objects.using(using)
+        upto = log.order_by("-id").values_list("id", flat=True).first() or 0
+        changes = log.filter(id__lte=upto, team_id__isnull=False, at__isnull=False)
+        keys = set(changes.annotate(s_day=_day("at")).values_list("s_day", "team_id").distinct())
+        earlier, later = sorted((written[NAME], now))
+        keys |= set(
+            Duty.objects.using(using)
+            .filter(status__in=[S.DUE, S.MISSED], due_at__gte=earlier, due_at__lt=later)
+            .annotate(s_day=_day("due_at"))
+            .values_list("s_day", "case__team_id")
+            .distinct()
+        )
+        days: dict[datetime.date, set[int]] = {}
+        for day, team in keys:
+            days.setdefault(day, set()).add(team)
+        scope = Scope({day: frozenset(teams) for day, teams in days.items()})
+        if len(scope.days) > MOST_DAYS or scope.size > MOST_ROWS:
+            return refresh(using=using, now=now)
+        if scope.days:
+            _write_duties(cursor, using, now, scope)
+            _write_service(cursor, using, scope, on=timezone.localtime(now).date())
+        log.filter(id__lte=upto).delete()
+        seconds = time.monotonic() - began
+        for name in (NAME, SERVICE_NAME):
+            SummaryRefresh.objects.using(using).filter(name=name).update(
+                refreshed_at=now, rows=scope.size, seconds=seconds
+            )
+    return scope.size
+
+
+def _refreshed(using: str, name: str, now: datetime.datetime, rows: int, began: float) -> None:
+    SummaryRefresh.objects.using(using).update_or_create(
+        name=name,
+        defaults={"refreshed_at": now, "rows": rows, "seconds": time.monotonic() - began},
+    )
+
+
+def _write_duties(cursor, using: str, now: datetime.datetime, scope: Scope | None) -> int:
+    """The duty tables' rows of the scope (everything when None), deleted and counted again:
+    the detailed rows from the duties, the roll-ups from them. Returns the detailed rows
+    written."""
+    queryset = _summary_rows(now).using(using)
+    if scope is not None:
+        queryset = queryset.filter(scope.q("due_at", "case__team_id"))
+    select, params = queryset.query.get_compiler(using).as_sql()
     day, force, force_rule, team, team_rule = (
         m._meta.db_table
         for m in (
@@ -144,58 +305,46 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
             DutyOutcomeTeamRuleDay,
         )
     )
-    service = [m._meta.db_table for m in (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)]
-    connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One refresh at a time; readers (ACCESS SHARE) are not blocked.
-            tables = ", ".join([day, force, force_rule, team, team_rule, *service])
-            cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
-        for table in (day, force, force_rule, team, team_rule, *service):
-            cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # nosec B608
-        cursor.execute(
-            f"INSERT INTO {day} (day, team_id, rule_id, enhanced, offence_group, restricted, "
-            # Stored in (team, restricted, day) order: a team's year is then adjacent pages
-            # rather than rows scattered over the whole table.
-            f"{COUNT_COLUMNS}) {select} ORDER BY 2, 6, 1",
-            params,
-        )
-        rows = cursor.rowcount
-        cursor.execute(
-            f"INSERT INTO {force} (day, rule_id, enhanced, offence_group, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
-            f"SELECT day, rule_id, enhanced, offence_group, {SUMS} FROM {day} "
-            "WHERE NOT restricted GROUP BY day, rule_id, enhanced, offence_group ORDER BY day"
-        )
-        cursor.execute(
-            f"INSERT INTO {team} (day, team_id, enhanced, restricted, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
-            f"SELECT day, team_id, enhanced, restricted, {SUMS} FROM {day} "
-            "GROUP BY day, team_id, enhanced, restricted ORDER BY day"
-        )
-        cursor.execute(
-            f"INSERT INTO {force_rule} (day, rule_id, enhanced, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
-            f"SELECT day, rule_id, enhanced, {SUMS} FROM {force} "
-            "GROUP BY day, rule_id, enhanced ORDER BY day"
-        )
-        cursor.execute(
-            f"INSERT INTO {team_rule} (day, team_id, rule_id, enhanced, restricted, "  # noqa: S608  # nosec B608
-            f"{COUNT_COLUMNS}) SELECT day, team_id, rule_id, enhanced, restricted, {SUMS} "
-            f"FROM {day} GROUP BY day, team_id, rule_id, enhanced, restricted "
-            "ORDER BY team_id, restricted, day"
-        )
-        SummaryRefresh.objects.using(using).update_or_create(
-            name=NAME,
-            defaults={"refreshed_at": now, "rows": rows, "seconds": time.monotonic() - began},
-        )
-        began = time.monotonic()
-        service_rows = _refresh_service(cursor, using, on=timezone.localtime(now).date())
-        SummaryRefresh.objects.using(using).update_or_create(
-            name=SERVICE_NAME,
-            defaults={
-                "refreshed_at": now,
-                "rows": service_rows,
-                "seconds": time.monotonic() - began,
-            },
-        )
+    rows_where, rows_params = scope.rows_sql() if scope else EVERYTHING
+    days_where, days_params = scope.days_sql() if scope else EVERYTHING
+    for table in (day, team, team_rule):
+        cursor.execute(f"DELETE FROM {table} WHERE {rows_where}", rows_params)  # noqa: S608  # nosec B608
+    for table in (force, force_rule):
+        cursor.execute(f"DELETE FROM {table} WHERE {days_where}", days_params)  # noqa: S608  # nosec B608
+    cursor.execute(
+        f"INSERT INTO {day} (day, team_id, rule_id, enhanced, offence_group, restricted, "
+        # Stored in (team, restricted, day) order: a team's year is then adjacent pages
+        # rather than rows scattered over the whole table.
+        f"{COUNT_COLUMNS}) {select} ORDER BY 2, 6, 1",
+        params,
+    )
+    rows = cursor.rowcount
+    cursor.execute(
+        f"INSERT INTO {force} (day, rule_id, enhanced, offence_group, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
+        f"SELECT day, rule_id, enhanced, offence_group, {SUMS} FROM {day} "
+        f"WHERE NOT restricted AND {days_where} "
+        "GROUP BY day, rule_id, enhanced, offence_group ORDER BY day",
+        days_params,
+    )
+    cursor.execute(
+        f"INSERT INTO {team} (day, team_id, enhanced, restricted, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
+        f"SELECT day, team_id, enhanced, restricted, {SUMS} FROM {day} WHERE {rows_where} "
+        "GROUP BY day, team_id, enhanced, restricted ORDER BY day",
+        rows_params,
+    )
+    cursor.execute(
+        f"INSERT INTO {force_rule} (day, rule_id, enhanced, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
+        f"SELECT day, rule_id, enhanced, {SUMS} FROM {force} WHERE {days_where} "
+        "GROUP BY day, rule_id, enhanced ORDER BY day",
+        days_params,
+    )
+    cursor.execute(
+        f"INSERT INTO {team_rule} (day, team_id, rule_id, enhanced, restricted, "  # noqa: S608  # nosec B608
+        f"{COUNT_COLUMNS}) SELECT day, team_id, rule_id, enhanced, restricted, {SUMS} "
+        f"FROM {day} WHERE {rows_where} GROUP BY day, team_id, rule_id, enhanced, restricted "
+        "ORDER BY team_id, restricted, day",
+        rows_params,
+    )
     return rows
 
 
@@ -611,31 +760,53 @@ def _sql(queryset: QuerySet, using: str) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using).as_sql()
 
 
-def _refresh_service(cursor, using: str, *, on: datetime.date) -> int:
-    """The service tables from the cases, people, referrals and invitations: one INSERT ...
-    SELECT ... GROUP BY each (the counts' four sources in one, through UNION ALL), then the
-    roll-ups from them, counting by the rules in force on `on` (the rebuild's day). Returns the
-    number of detailed ServiceDay rows."""
+def _write_service(cursor, using: str, scope: Scope | None, *, on: datetime.date) -> int:
+    """The service tables' rows of the scope (everything when None), deleted and counted again
+    from the cases, people, referrals and invitations: one INSERT ... SELECT ... GROUP BY each
+    (the counts' four sources in one, through UNION ALL), then the roll-ups from them, counting
+    by the rules in force on `on` (the day of writing). Returns the number of detailed
+    ServiceDay rows written."""
     day, hours, stages = (
         m._meta.db_table for m in (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)
     )
+    rows_where, rows_params = scope.rows_sql() if scope else EVERYTHING
+    days_where, days_params = scope.days_sql() if scope else EVERYTHING
+    for table in (day, hours, stages):
+        # A team's rows of the scope, and the force-wide roll-ups (no team) of its days.
+        cursor.execute(
+            f"DELETE FROM {table} WHERE (team_id IS NOT NULL AND {rows_where}) "  # noqa: S608  # nosec B608
+            f"OR (team_id IS NULL AND {days_where})",
+            [*rows_params, *days_params],
+        )
+
+    def scoped(queryset: QuerySet, at: str, team: str) -> QuerySet:
+        return queryset if scope is None else queryset.filter(scope.q(at, team))
+
     keys = "s_day, s_team, s_group, s_restricted"
     # Rows of one team (and one offence group) side by side on disk: a team's read of a year
     # then touches a few hundred pages, not one page per row.
     ordered = "ORDER BY s_team, s_restricted, s_group, s_day"
     sources = [
-        (Case.objects.all(), _dimensions("", "reported_at"), _case_counts()),
         (
-            Party.objects.all(),
+            scoped(Case.objects.all(), "reported_at", "team_id"),
+            _dimensions("", "reported_at"),
+            _case_counts(),
+        ),
+        (
+            scoped(Party.objects.all(), "case__reported_at", "case__team_id"),
             _dimensions("case__", "case__reported_at"),
             _party_counts(policy.vulnerable_bases(on)),
         ),
         (
-            Referral.objects.filter(sent_at__isnull=False),
+            scoped(Referral.objects.filter(sent_at__isnull=False), "sent_at", "case__team_id"),
             _dimensions("case__", "sent_at"),
             _referral_counts(),
         ),
-        (Invitation.objects.all(), _dimensions("case__", "created_at"), _invitation_counts()),
+        (
+            scoped(Invitation.objects.all(), "created_at", "case__team_id"),
+            _dimensions("case__", "created_at"),
+            _invitation_counts(),
+        ),
     ]
     selects, params = [], []
     for queryset, dims, counts in sources:
@@ -662,14 +833,18 @@ def _refresh_service(cursor, using: str, *, on: datetime.date) -> int:
     histograms = [
         (
             HoursMeasure.NEEDS,
-            _first_assessments().annotate(s_hours=_needs_hours()),
+            scoped(
+                _first_assessments(), "party__case__reported_at", "party__case__team_id"
+            ).annotate(s_hours=_needs_hours()),
             _dimensions("party__case__", "party__case__reported_at"),
         ),
         (
             HoursMeasure.AGENCY,
-            Referral.objects.filter(sent_at__isnull=False, responded_at__isnull=False).annotate(
-                s_hours=_agency_hours()
-            ),
+            scoped(
+                Referral.objects.filter(sent_at__isnull=False, responded_at__isnull=False),
+                "sent_at",
+                "case__team_id",
+            ).annotate(s_hours=_agency_hours()),
             _dimensions("case__", "sent_at"),
         ),
     ]
@@ -683,7 +858,7 @@ def _refresh_service(cursor, using: str, *, on: datetime.date) -> int:
             (measure.value, *part_params),
         )
     sql, part_params = _sql(
-        _scale_answers()
+        scoped(_scale_answers(), "invitation__created_at", "invitation__case__team_id")
         .values(
             **_dimensions("invitation__case__", "invitation__created_at"),
             s_stage=F("question__stage"),
@@ -708,8 +883,8 @@ def _refresh_service(cursor, using: str, *, on: datetime.date) -> int:
         targets = ", ".join(counts)
         summed = ", ".join(f"SUM({column})" for column in counts)
         for group, where in (
-            ("offence_group", "team_id IS NOT NULL AND NOT restricted"),
-            ("NULL", "team_id IS NULL"),
+            ("offence_group", f"team_id IS NOT NULL AND NOT restricted AND {days_where}"),
+            ("NULL", f"team_id IS NULL AND {days_where}"),
         ):
             grouped = ", ".join(["day", *extra])
             by = ", ".join(["day", "offence_group", *extra]) if group != "NULL" else grouped
@@ -717,11 +892,8 @@ def _refresh_service(cursor, using: str, *, on: datetime.date) -> int:
                 f"INSERT INTO {table} (team_id, restricted, offence_group, {grouped}, "  # noqa: S608  # nosec B608
                 f"{targets}) SELECT NULL, %s, {group}, {grouped}, {summed} FROM {table} "
                 f"WHERE {where} GROUP BY {by} ORDER BY {by}",
-                (False,),
+                (False, *days_params),
             )
-    if connections[using].vendor == "postgresql":
-        # Fresh statistics for the readers' plans, rather than waiting for autovacuum.
-        cursor.execute(f"ANALYZE {day}, {hours}, {stages}")
     return rows
 
 

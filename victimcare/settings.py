@@ -352,6 +352,7 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (Queue("delivery"), Queue("sweeps"), Queue("celery"))
 _SWEEPS = (
     "compliance.refresh_summary",
+    "compliance.update_summary",
     "entitlements.mark_missed",
     "notifications.sweep_due_soon",
     "notifications.sweep_overdue",

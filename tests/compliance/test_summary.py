@@ -4,6 +4,7 @@ can serve, and its refresh can be run any number of times."""
 import datetime
 
 import pytest
+from django_celery_beat.models import PeriodicTask
 
 from accounts.models import Role, TeamMembership
 from accounts.services import grant_role
@@ -223,11 +224,11 @@ def test_the_summary_refuses_officer_and_equality_filters(force):
             summary.outcome_counts(force["user"], PERIODS[0], filters=filters, now=NOW)
 
 
-def test_the_refresh_is_on_the_beat_schedule():
-    from django_celery_beat.models import PeriodicTask
-
-    task = PeriodicTask.objects.get(task="compliance.refresh_summary")
-    assert task.enabled and task.interval.every == 900
+def test_the_summary_is_updated_every_minute_and_rebuilt_nightly():
+    update = PeriodicTask.objects.get(task="compliance.update_summary")
+    assert update.enabled and update.interval.every == 60
+    rebuild = PeriodicTask.objects.get(task="compliance.refresh_summary")
+    assert rebuild.enabled and (rebuild.crontab.hour, rebuild.crontab.minute) == ("3", "15")
 
 
 def _columns():

@@ -156,6 +156,9 @@ class Generator:
             f"days to {self.now:%Y-%m-%d %H:%M} UTC; {self.T} teams, {self.officers:,} officers"
         )
         self.sql("SET LOCAL synchronous_commit = off")
+        # The summary's change-log triggers (compliance/migrations/0008) would log every one of
+        # millions of rows; the summary is rebuilt whole at the end instead, emptying the log.
+        self.sql("SET LOCAL victimcare.summary_log = 'off'")
         self.sql("SET LOCAL work_mem = '256MB'")  # sorts and hashes of millions of rows
         self.sql("SET temp_buffers = '512MB'")  # before the first temporary table
         self.cur.execute("SELECT setseed(%s)", [((self.seed * 7919) % 20000) / 10000 - 1])
