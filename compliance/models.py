@@ -129,6 +129,61 @@ class DutyOutcomeTeamRuleDay(OutcomeCounts):
         return f"{self.day} team {self.team_id} rule {self.rule_id}"
 
 
+class FacetKind(models.TextChoices):
+    """What a dashboard filter narrows by, beyond team, offence group and rights: the officer in
+    the case, and the person's sex, ethnicity and age band (at the report, in the bands in force
+    when the row was written)."""
+
+    OFFICER = "officer", "Officer in the case"
+    SEX = "sex", "Sex"
+    ETHNICITY = "ethnicity", "Ethnicity"
+    AGE_BAND = "age_band", "Age band"
+
+
+class Facet(OutcomeCounts):
+    """A facet's value: the officer's id, or the person's recorded value ("" not recorded; an
+    age band's code, or "not-recorded" with no date of birth)."""
+
+    kind = models.CharField(max_length=12, choices=FacetKind.choices)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        abstract = True
+
+
+class DutyFacetRuleDay(Facet):
+    """Day x rule x enhanced x facet value, unrestricted cases, force-wide: the dashboard under
+    one officer, sex, ethnicity or age band, by rule and by month."""
+
+    rule = models.ForeignKey(
+        "entitlements.DutyRule", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value", "day"]), models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} rule {self.rule_id} {self.kind} {self.value}"
+
+
+class DutyFacetTeamDay(Facet):
+    """Day x team x enhanced x restricted x facet value: the same, by team."""
+
+    team = models.ForeignKey(
+        "accounts.Team", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    restricted = models.BooleanField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "value", "day"]),
+            models.Index(fields=["team", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.kind} {self.value}"
+
+
 class ServiceRow(models.Model):
     """Day x team x offence group x restricted. A row with no team adds up every team's
     unrestricted cases (restricted is then false): what a force-wide figure reads; with no

@@ -91,9 +91,10 @@ class SummaryFigures:
         memo: dict | None = None,
     ) -> None:
         if not summary.can_serve(filters):
-            raise ValueError("The summary cannot serve officer or equality filters.")
+            raise ValueError("The summary cannot serve these filters together.")
         self.user = user
         self.filters = filters
+        self.on = on
         self.live = LiveFigures.visible_to(user, filters, on=on)
         self.memo = {} if memo is None else memo  # what one page has looked up already
 
@@ -111,7 +112,13 @@ class SummaryFigures:
 
     def outcome_counts(self, period: Period, *, group_by=(), now: datetime.datetime) -> list[dict]:
         return summary.outcome_counts(
-            self.user, period, group_by=group_by, filters=self.filters, now=now, memo=self.memo
+            self.user,
+            period,
+            group_by=group_by,
+            filters=self.filters,
+            now=now,
+            on=self.on,
+            memo=self.memo,
         )
 
     def service_measures(self, period: Period, *, now: datetime.datetime) -> dict:
@@ -131,6 +138,6 @@ def figures_for(user: User, filters: Filters, *, on: datetime.date) -> LiveFigur
     what makes a twelve-month force dashboard fast. `on`: the page's period end, the day whose
     age bands the filters name."""
     memo: dict = {}
-    if summary.serves(user, filters, memo=memo):
+    if summary.serves(user, filters, on=on, memo=memo):
         return SummaryFigures(user, filters, on=on, memo=memo)
     return LiveFigures.visible_to(user, filters, on=on)

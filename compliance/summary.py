@@ -9,10 +9,14 @@ whole, nightly, as a safety net. It serves every day, today and later days inclu
 counts the open duties whose deadline had passed at the update, and the few whose deadline
 passed since are read live and moved from open to overdue, so the split between overdue and
 still open is as of now. A duty met, declined, waived or re-timed, or a case moved or
-restricted, shows at the next update, within a minute. Read live and added in: restricted cases the user reaches only as their officer or
-through a Witness Care Unit; everything, before the first rebuild.
-Filters it serves: period, team, offence group, enhanced. Officer and equality filters (sex,
-ethnicity, age) are not in it: use the live figures (compliance.sources.LiveFigures) for those.
+restricted, shows at the next update, within a minute. Read live and added in: restricted
+cases the user reaches only as their officer or through a Witness Care Unit; everything,
+before the first rebuild.
+Filters it serves: period, team, offence group, enhanced; and one facet (the officer, or the
+person's sex, ethnicity or age band: compliance.models.DutyFacetRuleDay and DutyFacetTeamDay)
+with period and enhanced, when no team or offence group is chosen too, and for an age band when
+the bands in force at the period's end are those the summary was written with. Anything else
+is read live (compliance.sources.LiveFigures).
 A caller reads it through compliance.sources.SummaryFigures, which it chooses explicitly.
 
 The service measures (needs assessments, referrals, surveys...) have their own tables, rebuilt in
@@ -28,6 +32,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections, models, router, transaction
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
@@ -41,7 +46,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Floor, TruncDate, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Floor, TruncDate, TruncMonth
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
@@ -57,7 +62,7 @@ from cases.models import (
 )
 from cases.permissions import visibility
 from counting import policy
-from counting.filters import NO_FILTERS, Filters
+from counting.filters import NO_FILTERS, NOT_RECORDED, Filters, age_band_of, filter_duties
 from counting.people import domestic_abuse_offences
 from entitlements import calendar
 from entitlements.models import Duty, DutyStatus
@@ -66,11 +71,14 @@ from surveys.models import SATISFIED, Invitation, InvitationStatus, QuestionKind
 from surveys.models import Answer as SurveyAnswer
 
 from .models import (
+    DutyFacetRuleDay,
+    DutyFacetTeamDay,
     DutyOutcomeDay,
     DutyOutcomeForceDay,
     DutyOutcomeForceRuleDay,
     DutyOutcomeTeamDay,
     DutyOutcomeTeamRuleDay,
+    FacetKind,
     HoursMeasure,
     ServiceDay,
     ServiceHoursDay,
@@ -93,6 +101,21 @@ NUDGED = F("due_at") + datetime.timedelta(microseconds=999_999)
 # --- refresh -------------------------------------------------------------------------------------
 
 
+def _tally(now: datetime.datetime) -> dict:
+    """The counts of a summary row (COUNT_COLUMNS, in order), as aggregates over duties."""
+    return {
+        "s_total": Count("id"),
+        "s_met": Count("id", filter=Q(status=S.MET)),
+        "s_met_late": Count("id", filter=Q(status=S.MET_LATE)),
+        "s_missed": Count("id", filter=Q(status=S.MISSED)),
+        "s_due": Count("id", filter=Q(status=S.DUE)),
+        "s_declined": Count("id", filter=Q(status=S.DECLINED)),
+        "s_waived": Count("id", filter=Q(status=S.WAIVED)),
+        "s_due_passed": Count("id", filter=Q(status=S.DUE, due_at__lt=now)),
+        "s_missed_passed": Count("id", filter=Q(status=S.MISSED, due_at__lt=now)),
+    }
+
+
 def _summary_rows(now: datetime.datetime) -> QuerySet:
     """One row per day x team x rule x enhanced x offence group x restricted. The day is the
     London date the deadline falls in, counted as the dashboard counts it: a deadline belongs to
@@ -109,23 +132,14 @@ def _summary_rows(now: datetime.datetime) -> QuerySet:
             s_restricted=F("case__restricted"),
         )
         .values("s_day", "s_team", "s_rule", "s_enhanced", "s_group", "s_restricted")
-        .annotate(
-            s_total=Count("id"),
-            s_met=Count("id", filter=Q(status=S.MET)),
-            s_met_late=Count("id", filter=Q(status=S.MET_LATE)),
-            s_missed=Count("id", filter=Q(status=S.MISSED)),
-            s_due=Count("id", filter=Q(status=S.DUE)),
-            s_declined=Count("id", filter=Q(status=S.DECLINED)),
-            s_waived=Count("id", filter=Q(status=S.WAIVED)),
-            s_due_passed=Count("id", filter=Q(status=S.DUE, due_at__lt=now)),
-            s_missed_passed=Count("id", filter=Q(status=S.MISSED, due_at__lt=now)),
-        )
+        .annotate(**_tally(now))
         .order_by()
     )
 
 
 COUNT_COLUMNS = "total, met, met_late, missed, due, declined, waived, due_passed, missed_passed"
 SUMS = ", ".join(f"SUM({c})" for c in COUNT_COLUMNS.split(", "))
+TALLY_COLUMNS = ", ".join(f"s_{c}" for c in COUNT_COLUMNS.split(", "))  # _tally's names
 # An update touching more than this is done as a whole rebuild: one scan beats thousands of
 # small ones (a rule edition re-timing every open duty, a team merged into another).
 MOST_DAYS = 120
@@ -153,6 +167,18 @@ class Scope:
                     f"{at}__gt": calendar.end_of_day(day - datetime.timedelta(days=1)),
                     f"{at}__lte": calendar.end_of_day(day),
                     f"{team}__in": sorted(teams),
+                }
+            )
+        return where
+
+    def days_q(self, at: str) -> Q:
+        """Records counted on one of the days, in any team."""
+        where = Q(pk__in=[])
+        for day in sorted(self.days):
+            where |= Q(
+                **{
+                    f"{at}__gt": calendar.end_of_day(day - datetime.timedelta(days=1)),
+                    f"{at}__lte": calendar.end_of_day(day),
                 }
             )
         return where
@@ -217,6 +243,7 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
         _begin(connection, cursor, outermost)
         began = time.monotonic()
         rows = _write_duties(cursor, using, now, None)
+        _write_facets(cursor, using, now, None, on=timezone.localtime(now).date())
         _refreshed(using, NAME, now, rows, began)
         began = time.monotonic()
         service_rows = _write_service(cursor, using, None, on=timezone.localtime(now).date())
@@ -245,9 +272,9 @@ def update(*, using: str | None = None, now: datetime.datetime) -> int:
             found.name: found.refreshed_at
             for found in SummaryRefresh.objects.using(using).filter(name__in=[NAME, SERVICE_NAME])
         }
-        if len(written) < 2 or policy.vulnerable_bases(
-            timezone.localtime(written[SERVICE_NAME]).date()
-        ) != policy.vulnerable_bases(timezone.localtime(now).date()):
+        if len(written) < 2 or _policy_changed(
+            timezone.localtime(written[NAME]).date(), timezone.localtime(now).date()
+        ):
             return refresh(using=using, now=now)
         began = time.monotonic()
         log = SummaryChange.objects.using(using)
@@ -270,6 +297,7 @@ def update(*, using: str | None = None, now: datetime.datetime) -> int:
             return refresh(using=using, now=now)
         if scope.days:
             _write_duties(cursor, using, now, scope)
+            _write_facets(cursor, using, now, scope, on=timezone.localtime(now).date())
             _write_service(cursor, using, scope, on=timezone.localtime(now).date())
         log.filter(id__lte=upto).delete()
         seconds = time.monotonic() - began
@@ -280,11 +308,81 @@ def update(*, using: str | None = None, now: datetime.datetime) -> int:
     return scope.size
 
 
+def _policy_changed(then: datetime.date, today: datetime.date) -> bool:
+    """Whether what the summary counts by (who is vulnerable; the age bands) differs between
+    the day it was written and today: every row is then written again, never a mix of two."""
+    return policy.vulnerable_bases(then) != policy.vulnerable_bases(today) or (
+        policy.age_bands(then) != policy.age_bands(today)
+    )
+
+
 def _refreshed(using: str, name: str, now: datetime.datetime, rows: int, began: float) -> None:
     SummaryRefresh.objects.using(using).update_or_create(
         name=name,
         defaults={"refreshed_at": now, "rows": rows, "seconds": time.monotonic() - began},
     )
+
+
+def _facet_values(on: datetime.date) -> dict[str, tuple[dict, models.Expression]]:
+    """Each facet's value for a duty (its aliases, then the expression), age bands as in force
+    on `on`."""
+    alias, band = age_band_of("party__person", "case__reported_at", policy.age_bands(on))
+    return {
+        FacetKind.OFFICER: (
+            {},
+            Coalesce(Cast("case__officer_id", CharField()), Value(""), output_field=CharField()),
+        ),
+        FacetKind.SEX: ({}, F("party__person__sex")),
+        FacetKind.ETHNICITY: ({}, F("party__person__ethnicity")),
+        FacetKind.AGE_BAND: (alias, band),
+    }
+
+
+def _write_facets(
+    cursor, using: str, now: datetime.datetime, scope: Scope | None, *, on: datetime.date
+) -> None:
+    """The facet tables' rows of the scope (everything when None), deleted and counted again
+    from the duties: by team, and force-wide by rule (whole days: every team's unrestricted
+    cases), for each facet kind."""
+    by_rule, by_team = DutyFacetRuleDay._meta.db_table, DutyFacetTeamDay._meta.db_table
+    rows_where, rows_params = scope.rows_sql() if scope else EVERYTHING
+    days_where, days_params = scope.days_sql() if scope else EVERYTHING
+    cursor.execute(f"DELETE FROM {by_team} WHERE {rows_where}", rows_params)  # noqa: S608  # nosec B608
+    cursor.execute(f"DELETE FROM {by_rule} WHERE {days_where}", days_params)  # noqa: S608  # nosec B608
+    counted = Duty.objects.using(using).filter(status__in=COUNTED)
+    day = TruncDate(NUDGED, tzinfo=calendar.LONDON)
+    for kind, (alias, value) in _facet_values(on).items():
+        duties = counted.alias(**alias)
+        teams = duties if scope is None else duties.filter(scope.q("due_at", "case__team_id"))
+        rules = duties.filter(case__restricted=False)
+        if scope is not None:
+            rules = rules.filter(scope.days_q("due_at"))
+        for table, queryset, dimensions in (
+            (
+                by_team,
+                teams,
+                {
+                    "team_id": F("case__team_id"),
+                    "enhanced": F("enhanced"),
+                    "restricted": F("case__restricted"),
+                },
+            ),
+            (by_rule, rules, {"rule_id": F("rule_id"), "enhanced": F("enhanced")}),
+        ):
+            names = {f"s_{name}": expression for name, expression in dimensions.items()}
+            sql, params = _sql(
+                queryset.annotate(s_day=day, s_value=value, **names)
+                .values("s_day", "s_value", *names)
+                .annotate(**_tally(now))
+                .order_by(),
+                using,
+            )
+            columns = ", ".join(dimensions)
+            cursor.execute(
+                f"INSERT INTO {table} (day, kind, value, {columns}, {COUNT_COLUMNS}) "  # noqa: S608  # nosec B608
+                f"SELECT s_day, %s, s_value, {', '.join(names)}, {TALLY_COLUMNS} FROM ({sql}) part",
+                (kind, *params),
+            )
 
 
 def _write_duties(cursor, using: str, now: datetime.datetime, scope: Scope | None) -> int:
@@ -357,17 +455,54 @@ def last_refreshed(using: str | None = None) -> datetime.datetime | None:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def serves(user: User, filters: Filters, *, memo: dict | None = None) -> bool:
-    """Whether the summary describes this user's figures under these filters: the caller then
-    reads them through compliance.sources.SummaryFigures (and the page says how fresh they
-    are). `memo`: a page's, shared with its reads."""
-    return can_serve(filters) and reader(user, {} if memo is None else memo)["sees_unrestricted"]
+def serves(
+    user: User, filters: Filters, *, on: datetime.date | None = None, memo: dict | None = None
+) -> bool:
+    """Whether the summary describes this user's figures under these filters, an age band read
+    in the bands in force on `on`: the caller then reads them through
+    compliance.sources.SummaryFigures (and the page says how fresh they are). `memo`: a
+    page's, shared with its reads."""
+    if not can_serve(filters):
+        return False
+    memo = reader(user, {} if memo is None else memo)
+    if filters.age_band and on is not None and memo["refreshed"] is not None:
+        written = timezone.localtime(memo["refreshed"]).date()
+        if policy.age_bands(written) != policy.age_bands(on):
+            return False
+    return memo["sees_unrestricted"]
+
+
+# Filters -> the facet it chooses.
+FACET_FILTERS = {
+    "officer": FacetKind.OFFICER,
+    "sex": FacetKind.SEX,
+    "ethnicity": FacetKind.ETHNICITY,
+    "age_band": FacetKind.AGE_BAND,
+}
+
+
+def facet_of(filters: Filters) -> tuple[str, str] | None:
+    """The facet these filters choose, as the facet tables store it (kind, value), if one."""
+    chosen = [(kind, getattr(filters, name)) for name, kind in FACET_FILTERS.items()]
+    chosen = [(kind, value) for kind, value in chosen if value]
+    if not chosen:
+        return None
+    if len(chosen) > 1:
+        raise ValueError("The summary holds one facet at a time.")
+    kind, value = chosen[0]
+    if kind in (FacetKind.SEX, FacetKind.ETHNICITY) and value == NOT_RECORDED:
+        value = ""  # stored as recorded: nothing
+    return kind, str(value)
 
 
 def can_serve(filters: Filters) -> bool:
     """Whether the summary holds what these counting.filters.Filters select: period, team,
-    offence group and enhanced yes; officer, age band, sex and ethnicity no (read live)."""
-    return not (filters.officer or filters.about_people)
+    offence group and enhanced; or one facet (officer, sex, ethnicity or age band) with period
+    and enhanced only. Anything else is read live."""
+    facets = [name for name in FACET_FILTERS if getattr(filters, name)]
+    if not facets:
+        return True
+    return len(facets) == 1 and not filters.team and not filters.offence_group
 
 
 def _supervised(user: User) -> list[int]:
@@ -410,6 +545,14 @@ def _summary_sources(supervised: list[int], group_by: tuple, filters) -> list[Qu
     team, and force-wide the roll-up without teams plus the restricted cases of the user's own
     teams."""
     mine = Q(restricted=False) | Q(team_id__in=supervised)
+    facet = facet_of(filters)
+    if facet is not None:
+        # By team from the team roll-up; else the force-wide roll-up, whose restricted cases
+        # (none in it) outcome_counts reads live.
+        kind, value = facet
+        if "team" in group_by:
+            return [DutyFacetTeamDay.objects.filter(mine, kind=kind, value=value)]
+        return [DutyFacetRuleDay.objects.filter(kind=kind, value=value)]
     teams = DutyOutcomeDay if filters.offence_group else DutyOutcomeTeamRuleDay
     if filters.team:
         return [teams.objects.filter(mine, team_id=filters.team)]
@@ -444,6 +587,7 @@ def outcome_counts(
     group_by: Sequence[str] = (),
     filters: Filters | None = None,
     now: datetime.datetime,
+    on: datetime.date | None = None,
     memo: dict | None = None,
 ) -> list[dict]:
     """compliance.outcomes.outcome_counts from the summary: the same rows (one per group of
@@ -453,13 +597,24 @@ def outcome_counts(
     last rebuild, with the duties whose deadline passed since then (read live, few) moved from
     open to overdue; restricted cases the user reaches other than as a team's supervisor are
     counted live and added in. Before the first rebuild, or for a user the summary does not
-    describe, everything is counted live."""
+    describe, everything is counted live. Under a facet (facet_of), the restricted cases are
+    all counted live, and by team and rule at once too; an age band is read in the bands in
+    force on `on` (by default the period's end)."""
     filters = filters or NO_FILTERS
     if not can_serve(filters):
         raise ValueError("The summary cannot serve officer or equality filters.")
     group_by = tuple(group_by)
     memo = reader(user, {} if memo is None else memo)  # one page asks several times
     refreshed = memo["refreshed"] if memo["sees_unrestricted"] else None
+    facet = facet_of(filters)
+    facet_filters = Filters(
+        officer=filters.officer,
+        sex=filters.sex,
+        ethnicity=filters.ethnicity,
+        age_band=filters.age_band,
+    )
+    if facet is not None and {"team", "rule"} <= set(_grain(group_by)):
+        refreshed = None  # no facet table holds team and rule together
     supervised = memo["supervised"]
     merged: dict[tuple, dict] = {}
 
@@ -488,6 +643,8 @@ def outcome_counts(
             duties = duties.filter(case__offence__offence_group=filters.offence_group)
         if filters.enhanced is not None:
             duties = duties.filter(enhanced=filters.enhanced)
+        if facet is not None:
+            duties = filter_duties(duties, facet_filters, on=on or period.end)
         return duties
 
     # The live parts filter on the joined case: they are few duties, and PostgreSQL then starts
@@ -525,9 +682,13 @@ def outcome_counts(
         # Deadlines that passed between the rebuild and now (or, asked about an earlier moment,
         # between then and the rebuild) of duties still open at the rebuild: overdue now.
         earlier, later = sorted((refreshed, now))
+        in_summary = Q(case__restricted=False) | Q(case__team_id__in=supervised)
+        everywhere = facet is not None and "team" not in grain
+        if everywhere:
+            in_summary = Q(case__restricted=False)
         passed = filtered(
             Duty.objects.filter(
-                Q(case__restricted=False) | Q(case__team_id__in=supervised),
+                in_summary,
                 status__in=[S.DUE, S.MISSED],
                 due_at__gte=earlier,
                 due_at__lt=later,
@@ -540,7 +701,10 @@ def outcome_counts(
         moved = live_rows("passed", passed, {"missed": Count("id"), "open": was_open})
         sign = 1 if now >= refreshed else -1
         add(({**row, "open": -row["open"]} for row in moved), sign)
-        if memo["elsewhere"]:
+        if everywhere:
+            # The force-wide facet rows hold no restricted case: every one the user sees.
+            add(live_rows("restricted", live.filter(case__restricted=True), counts))
+        elif memo["elsewhere"]:
             hidden = live.filter(case__restricted=True).exclude(case__team_id__in=supervised)
             add(live_rows("elsewhere", hidden, counts))
 

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, fields
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from cases.models import Party, PartyRole, Person
@@ -60,6 +60,21 @@ def _age_key(date_of_birth: str, reported_at: str):
     )
     born = stamp(ExtractYear(date_of_birth), ExtractMonth(date_of_birth), ExtractDay(date_of_birth))
     return reported - born
+
+
+def age_band_of(person: str, reported_at: str, bands) -> tuple[dict, Case]:
+    """The code of the band (one of `bands`) the person at `person` was in on the day the crime
+    was reported, NOT_RECORDED with no date of birth, "" in none: as an alias to add to the
+    queryset (the first value) and the expression over it (the second). The summary counts by
+    it (compliance.summary); `_person_filtered` selects by the same rule."""
+    alias = {"age_key": _age_key(f"{person}__date_of_birth", reported_at)}
+    whens = [When(**{f"{person}__date_of_birth__isnull": True}, then=Value(NOT_RECORDED))]
+    for band in bands:
+        within = {"age_key__gte": band.from_age * 10000}
+        if band.below_age is not None:
+            within["age_key__lt"] = band.below_age * 10000
+        whens.append(When(**within, then=Value(band.code)))
+    return alias, Case(*whens, default=Value(""), output_field=CharField())
 
 
 def _recorded(path: str, value: str) -> Q:

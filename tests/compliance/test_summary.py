@@ -16,7 +16,7 @@ from compliance.models import (
     SummaryRefresh,
 )
 from compliance.sources import LiveFigures, SummaryFigures, figures_for
-from counting.filters import NO_FILTERS, Filters, filter_duties
+from counting.filters import NO_FILTERS, NOT_RECORDED, Filters, filter_duties
 from counting.periods import Period
 from entitlements import calendar
 from entitlements.models import Duty
@@ -51,12 +51,21 @@ def force():
     grant_role(user=supervisor, role=Role.OFFICER)  # and the officer in one restricted case
     TeamMembership.objects.create(team=team_a, user=supervisor, is_supervisor=True)
     reported = at(2026, 4, 1, 9)
+    girl = {
+        "sex": "Female",
+        "ethnicity": "White British",
+        "date_of_birth": datetime.date(2010, 4, 2),
+    }
+    man = {"sex": "Male", "ethnicity": "Asian", "date_of_birth": datetime.date(1990, 1, 1)}
+    woman = {"sex": "Female", "date_of_birth": datetime.date(2008, 4, 1)}  # 18 on the day
     cases = [
-        case_with(reported_at=reported, team=team_a),
-        case_with(reported_at=reported, team=team_b, offence_code="abh_domestic"),
-        case_with(reported_at=reported, team=team_a, restricted=True),
-        case_with(reported_at=reported, team=team_b, restricted=True),  # hidden from them
-        case_with(reported_at=reported, team=team_b, restricted=True, officer=supervisor),
+        case_with(reported_at=reported, team=team_a, victim=girl),
+        case_with(reported_at=reported, team=team_b, offence_code="abh_domestic", victim=man),
+        case_with(reported_at=reported, team=team_a, restricted=True, victim=woman),
+        case_with(reported_at=reported, team=team_b, restricted=True, victim=girl),  # hidden
+        case_with(
+            reported_at=reported, team=team_b, restricted=True, officer=supervisor, victim=girl
+        ),
     ]
     yesterday_end = calendar.end_of_day(TODAY - datetime.timedelta(days=1))
     dues = [
@@ -78,7 +87,12 @@ def force():
                 status = statuses[count % len(statuses)]
                 duty(case, status, due_at=due_at, rule=rule, enhanced=count % 3 == 0)
                 count += 1
-    return {"user": supervisor, "team_a": team_a, "team_b": team_b}
+    return {
+        "user": supervisor,
+        "team_a": team_a,
+        "team_b": team_b,
+        "officer": cases[0].officer_id,
+    }
 
 
 PERIODS = [
@@ -111,12 +125,34 @@ def test_summary_gives_the_live_figures(force, period):
         Filters(enhanced=True),
         Filters(enhanced=False),
         Filters(offence_group="Violence against the person"),
+        Filters(officer=0),  # replaced by the officer of the first case
+        Filters(sex="Female"),
+        Filters(sex=NOT_RECORDED),
+        Filters(ethnicity="White British", enhanced=True),
+        Filters(age_band="under-18"),
+        Filters(age_band="18-24"),
+        Filters(age_band=NOT_RECORDED),
     ],
-    ids=["team", "enhanced", "standard", "offence group"],
+    ids=[
+        "team",
+        "enhanced",
+        "standard",
+        "offence group",
+        "officer",
+        "sex",
+        "sex not recorded",
+        "ethnicity and enhanced",
+        "under 18",
+        "18 to 24",
+        "age not recorded",
+    ],
 )
 def test_summary_gives_the_live_figures_under_the_filters_it_serves(force, filters):
     if filters.team == 0:
         filters = Filters(team=force["team_a"].pk)
+    if filters.officer == 0:
+        filters = Filters(officer=force["officer"])
+    assert summary.can_serve(filters)
     summary.refresh(now=NOW)
     for period in PERIODS:
         for group_by in (("rule", "enhanced"), ("month",), ("team",)):
@@ -143,7 +179,7 @@ def test_a_caller_that_narrows_the_duties_gets_figures_of_exactly_those(force):
     assert row["total"] < page.outcome_counts(period, now=NOW)[0]["total"]
     # Narrowed by a filter the summary does not hold, the page reads live, and the summary
     # refuses to pretend otherwise.
-    mine = Filters(officer=force["user"].pk)
+    mine = Filters(officer=force["user"].pk, team=force["team_b"].pk)
     assert isinstance(figures_for(force["user"], mine, on=period.end), LiveFigures)
     with pytest.raises(ValueError):
         SummaryFigures(force["user"], mine, on=period.end)
@@ -151,7 +187,10 @@ def test_a_caller_that_narrows_the_duties_gets_figures_of_exactly_those(force):
     assert (
         by_officer["total"]
         == outcomes.fell_due(
-            Duty.objects.visible_to(force["user"]).filter(case__officer=force["user"]), period
+            Duty.objects.visible_to(force["user"]).filter(
+                case__officer=force["user"], case__team=force["team_b"]
+            ),
+            period,
         ).count()
     )
 
@@ -211,13 +250,13 @@ def test_the_task_refreshes_the_summary(force):
     assert tasks.refresh_summary() == DutyOutcomeDay.objects.count() > 0
 
 
-def test_the_summary_refuses_officer_and_equality_filters(force):
+def test_the_summary_refuses_a_facet_with_a_team_offence_group_or_another_facet(force):
     assert summary.can_serve(Filters(team=1, enhanced=True, offence_group="Theft"))
     for filters in (
-        Filters(officer=1),
-        Filters(sex="Female"),
-        Filters(age_band="under-18"),
-        Filters(ethnicity="White"),
+        Filters(officer=1, team=1),
+        Filters(sex="Female", offence_group="Theft"),
+        Filters(age_band="under-18", sex="Female"),
+        Filters(ethnicity="White", officer=1),
     ):
         assert not summary.can_serve(filters)
         with pytest.raises(ValueError, match="cannot serve"):
@@ -280,7 +319,10 @@ def test_the_dashboard_says_when_the_duty_figures_were_counted(force, client):
     assert "Duty figures as at 15 July 2026, 12:45" in page
     officer_filter = client.get(reverse("compliance-dashboard"), {"officer": force["user"].pk})
     assert officer_filter.status_code == 200
-    assert "Duty figures as at" not in officer_filter.content.decode()  # counted live
+    assert "Duty figures as at" in officer_filter.content.decode()  # from the summary too
+    two = client.get(reverse("compliance-dashboard"), {"officer": force["user"].pk, "sex": "Male"})
+    assert two.status_code == 200
+    assert "Duty figures as at" not in two.content.decode()  # two facets: counted live
 
 
 def test_a_deadline_passed_and_marked_missed_since_the_rebuild_is_overdue_not_open(force):

@@ -6,9 +6,11 @@ import datetime
 
 import pytest
 
-from cases.models import Case, NeedsAssessment
+from cases.models import Case, NeedsAssessment, Person
 from compliance import summary, tasks
 from compliance.models import (
+    DutyFacetRuleDay,
+    DutyFacetTeamDay,
     DutyOutcomeDay,
     DutyOutcomeForceDay,
     DutyOutcomeForceRuleDay,
@@ -31,6 +33,8 @@ from tests.factories import TeamFactory
 pytestmark = pytest.mark.django_db
 
 TABLES = (
+    DutyFacetRuleDay,
+    DutyFacetTeamDay,
     DutyOutcomeDay,
     DutyOutcomeForceDay,
     DutyOutcomeForceRuleDay,
@@ -69,7 +73,7 @@ def world():
     records = Records()
     reported = at(2026, 7, 1, 9)
     cases = [
-        records.case(teams[0], reported, needs=[3.0]),
+        records.case(teams[0], reported, needs=[3.0], victim={"sex": "Female"}),
         records.case(teams[1], at(2026, 7, 14, 22, 30), offence_code="abh_domestic"),
         records.case(teams[1], reported, restricted=True),
     ]
@@ -106,6 +110,10 @@ def test_update_after_changes_leaves_what_a_whole_rebuild_would(world):
     records.invitation(cases[1], at(2026, 7, 15, 8), status=InvitationStatus.COMPLETED)
     NeedsAssessment.objects.filter(party=victim_of(cases[0])).delete()
     Case.objects.filter(pk=cases[2].pk).delete()
+    Person.objects.filter(pk=victim_of(cases[1]).person_id).update(
+        sex="Male", date_of_birth=datetime.date(2012, 1, 1)
+    )
+    Case.objects.filter(pk=new.pk).update(officer=cases[0].officer)
     assert SummaryChange.objects.exists()
 
     assert summary.update(now=T1) > 0
@@ -149,6 +157,21 @@ def test_too_many_days_changed_is_done_as_a_whole_rebuild(world, monkeypatch):
     duty(world[2][0], S.DUE, due_at=at(2026, 8, 1, 12))
     duty(world[2][0], S.DUE, due_at=at(2026, 8, 3, 12))
     assert summary.update(now=T1) == DutyOutcomeDay.objects.count()
+
+
+def test_a_persons_details_changed_count_again_under_their_facets(world):
+    cases = world[2]
+    summary.refresh(now=T0)
+    male = DutyFacetRuleDay.objects.filter(kind="sex", value="Male")
+    assert not male.exists()
+    Person.objects.filter(pk=victim_of(cases[0]).person_id).update(sex="Male")
+    summary.update(now=T1)
+    assert (
+        sum(male.values_list("total", flat=True))
+        == Duty.objects.filter(case=cases[0])
+        .exclude(status__in=[S.WITHDRAWN, S.NOT_APPLICABLE])
+        .count()
+    )
 
 
 def test_the_triggers_log_bulk_updates_and_deletions(world):
