@@ -84,13 +84,18 @@ def check_safe(
     refused = [channel_words(method)] if "method" in errors else []
     if "outcome" in errors:
         refused.append("a message left")
+    record_refusal(party=party, by=by, channels=refused, what=what)
+    raise ValidationError(errors)
+
+
+def record_refusal(*, party: Party, by: User | None, channels: list[str], what: str) -> None:
+    """The audit row of a refused attempt to use an unsafe channel: who and when (the trail's
+    own columns), which channel, and the person by id only, never their details."""
     audit.record(
         by,
         audit.AuditAction.UNSAFE_CHANNEL_REFUSED,
         obj=party,
         case=party.case_id,
         person_ids=[party.person_id],
-        # The channel and what was tried, never who: the person is linked by id above.
-        detail=f"Refused {what} by an unsafe channel: {', '.join(refused)}",
+        detail=f"Refused {what} by an unsafe channel: {', '.join(channels)}",
     )
-    raise ValidationError(errors)
