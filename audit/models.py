@@ -20,6 +20,8 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "Signed out"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     ACCESS_DENIED = "access_denied", "Access denied"
+    # A contact by a channel the person's safe-contact profile forbids, refused before it was made.
+    UNSAFE_CHANNEL_REFUSED = "unsafe_refused", "Unsafe channel refused"
 
 
 class AppendOnlyError(Exception):

@@ -98,6 +98,7 @@ ROUTES: dict[str, Route] = {
     "vps": PARTY_PAGE,
     "witness-care": PARTY_PAGE,
     "acknowledgement": PARTY_PAGE,
+    "person-contact": PARTY_PAGE,
     "your-rights": PARTY_PAGE,
     "acknowledgement-pdf": party_letter("written acknowledgement (PDF)"),
     "your-rights-pdf": party_letter("your rights summary (PDF)"),
@@ -161,6 +162,7 @@ NOT_RECORDS: dict[str, str] = {
     "audit-reason": "asks why before a restricted case is opened; the opening is recorded",
     "api-offence-detail": "reference data: an offence category",
     "api-outcome-detail": "reference data: a case outcome",
+    "api-contact-outcome-detail": "reference data: what can come of a contact",
     "api-event-kind-detail": "reference data: a kind of case event",
     "api-agency-detail": "reference data: a support agency's directory entry",
 }

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from .models import (
     CaseEditPolicy,
+    ContactOutcome,
     CrimeReferenceFormat,
     EnhancedRightsPolicy,
     OffenceCategory,
@@ -50,3 +51,18 @@ class RiskQuestionSetAdmin(admin.ModelAdmin):
 @admin.register(SpecialMeasure)
 class SpecialMeasureAdmin(admin.ModelAdmin):
     list_display = ["section", "name", "vulnerable", "intimidated"]
+
+
+@admin.register(ContactOutcome)
+class ContactOutcomeAdmin(admin.ModelAdmin):
+    list_display = [
+        "label",
+        "code",
+        "counts_as_contact",
+        "leaves_message",
+        "order",
+        "is_active",
+        "effective_from",
+    ]
+    list_filter = ["counts_as_contact", "is_active"]
+    ordering = ["order", "label"]

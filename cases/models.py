@@ -5,6 +5,8 @@ reference format, the enhanced-rights policy, the DASH question set, special mea
 with an effective date and a source, so a force changes them without a deploy.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -506,6 +508,44 @@ class ContactPurpose(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class ContactOutcomeQuerySet(models.QuerySet):
+    def offered(self, *, on: datetime.date):
+        """The outcomes an officer may choose for a contact on this day, in their order."""
+        return self.filter(is_active=True, effective_from__lte=on).order_by("order", "label")
+
+
+class ContactOutcome(models.Model):
+    """What came of a contact or an attempt at one: a row an administrator keeps.
+
+    Only an outcome that counts as contact meets a duty; the others are attempts, kept on the
+    duty as evidence of effort. One that leaves a message is refused where the person's
+    safe-contact profile says no messages."""
+
+    REACHED = "reached"  # what contacts recorded before outcomes existed are taken to have been
+
+    code = models.SlugField(max_length=40, unique=True)
+    label = models.CharField(max_length=120, help_text="What the officer reads and picks.")
+    counts_as_contact = models.BooleanField(
+        help_text="The person was reached: a contact with this outcome can meet a duty."
+    )
+    leaves_message = models.BooleanField(
+        default=False,
+        help_text="A message was left: refused where the person may not be left messages.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    effective_from = models.DateField()
+    source = models.CharField(max_length=300)
+
+    objects = ContactOutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Contact(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts")
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="contacts")
@@ -516,6 +556,7 @@ class Contact(models.Model):
         max_length=10, choices=ContactDirection.choices, default=ContactDirection.OUTGOING
     )
     purpose = models.CharField(max_length=20, choices=ContactPurpose.choices)
+    outcome = models.ForeignKey(ContactOutcome, on_delete=models.PROTECT, related_name="+")
     summary = models.TextField()
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = CaseHistory()

@@ -96,7 +96,9 @@ def _timeline_sources(case: Case) -> list[tuple[QuerySet, str, Callable[[Any], T
     """Each kind of record on the timeline: its rows in the case, their moment, their entry."""
 
     def contact(c: Contact) -> TimelineEntry:
-        title = f"{c.get_purpose_display()}: {c.get_method_display().lower()}"
+        outcome = c.outcome.label
+        title = f"{c.get_purpose_display()}: {c.get_method_display().lower()}, "
+        title += f"{outcome[:1].lower()}{outcome[1:]}"
         return TimelineEntry(c.occurred_at, "contact", title, c.party, c.by, c)
 
     def event(e: CaseEvent) -> TimelineEntry:
@@ -128,7 +130,7 @@ def _timeline_sources(case: Case) -> list[tuple[QuerySet, str, Callable[[Any], T
 
     return [
         (
-            Contact.objects.filter(case=case).select_related("by", "party__person"),
+            Contact.objects.filter(case=case).select_related("by", "party__person", "outcome"),
             "occurred_at",
             contact,
         ),

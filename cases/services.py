@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, TeamKind, TeamMembership, User
 from audit.history import record_update
 
-from . import dates, events, rules
+from . import dates, events, rules, safe_channels
 from .events import RecordKind
 from .models import (
     DERIVED_BASES,
@@ -26,6 +26,7 @@ from .models import (
     CaseOutcome,
     CaseStatus,
     Contact,
+    ContactOutcome,
     ContactPurpose,
     CrimeReferenceFormat,
     EligibilityBasis,
@@ -500,7 +501,6 @@ def record_basis(
 # --- contacts, events and updates --------------------------------------------------------------
 
 
-@transaction.atomic
 def record_contact(
     *,
     case: Case,
@@ -510,30 +510,46 @@ def record_contact(
     method: str,
     purpose: str,
     summary: str,
+    outcome: ContactOutcome | str = ContactOutcome.REACHED,
     direction: str = "outgoing",
     meets: Iterable = (),
     now: datetime.datetime | None = None,
 ) -> Contact:
-    """Log a contact; it can meet the person's open duties in the same step (`meets`)."""
+    """Log a contact, or an attempt at one: `outcome` says whether the person was reached. It
+    can meet the person's open duties in the same step (`meets`); an attempt that did not reach
+    them meets nothing and is kept on those duties as evidence of effort (entitlements).
+
+    The forms and the API always name the outcome; the default is for the records VictimCare
+    makes of what it delivered itself (the written acknowledgement)."""
     now = _now(now)
     if party.case_id != case.pk:
         raise ValidationError({"party": "This person is not part of this case."})
+    if isinstance(outcome, str):
+        outcome = ContactOutcome.objects.filter(code=outcome).first()
+    if outcome is None or not outcome.is_active:
+        raise ValidationError({"outcome": "Choose what came of the contact."})
     dates.check_past(now=now, occurred_at=occurred_at)
-    contact = Contact(
-        case=case,
-        party=party,
-        by=by,
-        occurred_at=occurred_at,
-        method=method,
-        purpose=purpose,
-        summary=summary,
-        direction=direction,
+    # Before the transaction: a refusal must leave its audit row behind.
+    safe_channels.check_safe(
+        party=party, by=by, method=method, outcome=outcome, direction=direction
     )
-    contact.full_clean()
-    contact.save()
-    if purpose == ContactPurpose.UPDATE:
-        _refresh_next_update(party)
-    events.publish(events.ContactRecorded(contact=contact, meets=tuple(meets)))
+    with transaction.atomic():
+        contact = Contact(
+            case=case,
+            party=party,
+            by=by,
+            occurred_at=occurred_at,
+            method=method,
+            purpose=purpose,
+            outcome=outcome,
+            summary=summary,
+            direction=direction,
+        )
+        contact.full_clean()
+        contact.save()
+        if purpose == ContactPurpose.UPDATE and outcome.counts_as_contact:
+            _refresh_next_update(party)
+        events.publish(events.ContactRecorded(contact=contact, meets=tuple(meets)))
     return contact
 
 
@@ -552,7 +568,10 @@ def _refresh_next_update(party: Party) -> None:
     agreement = party.update_agreements.filter(superseded_at__isnull=True).first()
     if agreement is None:
         return
-    last = party.contacts.filter(purpose=ContactPurpose.UPDATE).aggregate(m=Max("occurred_at"))["m"]
+    # Only an update that reached them: an unanswered call is not the update they agreed to.
+    last = party.contacts.filter(
+        purpose=ContactPurpose.UPDATE, outcome__counts_as_contact=True
+    ).aggregate(m=Max("occurred_at"))["m"]
     agreement.next_update_due_at = rules.next_update_due(
         agreed_at=agreement.agreed_at,
         frequency_days=agreement.frequency_days,

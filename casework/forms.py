@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django import forms
 from django.utils import timezone
 
+from cases import safe_channels
 from cases.forms import (
     DateTimeInput,
     LocalDateTimeField,
@@ -13,7 +14,14 @@ from cases.forms import (
     offer_people,
     person_label,
 )
-from cases.models import ContactDirection, ContactMethod, ContactPurpose, Party
+from cases.models import (
+    ContactDirection,
+    ContactMethod,
+    ContactOutcome,
+    ContactPurpose,
+    Party,
+    SafeContact,
+)
 from entitlements.models import Duty
 
 
@@ -29,19 +37,29 @@ class ContactForm(PastMomentsForm):
     method = forms.ChoiceField(choices=ContactMethod.choices)
     direction = forms.ChoiceField(choices=ContactDirection.choices)
     purpose = forms.ChoiceField(choices=ContactPurpose.choices, initial=ContactPurpose.UPDATE)
+    outcome = forms.ModelChoiceField(
+        queryset=None,
+        label="What came of it",
+        empty_label="Choose what came of it",
+        help_text="Only a contact that reached them meets a duty; an attempt is kept on it.",
+    )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     meets = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="This contact also meets",
-        help_text="Tick the duties this contact fulfilled for the same person.",
+        label="This contact was for",
+        help_text=(
+            "Tick the duties this contact was for, for the same person: met if they were "
+            "reached, otherwise the attempt is listed on each."
+        ),
     )
 
     def __init__(self, *args, case, people: Iterable[Party] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = Party.objects.filter(case=case).select_related("person")
         self.fields["party"].label_from_instance = person_label
+        self.fields["outcome"].queryset = ContactOutcome.objects.offered(on=timezone.localdate())
         self.fields["meets"].queryset = self._open_duties(case)
         self.fields["meets"].label_from_instance = _duty_label
         self.case = case
@@ -72,3 +90,52 @@ class ContactForm(PastMomentsForm):
                 key=lambda d: (d.due_at, d.pk),
             )
         self.fields["meets"].widget.choices = [(d.pk, _duty_label(d)) for d in offered]
+
+
+class ChoicesWithReasons(forms.RadioSelect):
+    """Radio buttons of which some are disabled, each with the reason beside its label: an unsafe
+    way of contacting a person is shown and explained, never offered."""
+
+    def __init__(self, *args, refused: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused = refused or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        reason = self.refused.get(str(value))
+        if reason:
+            option["attrs"]["disabled"] = True
+            option["label"] = f"{label} ({reason})"
+        return option
+
+
+class PersonContactForm(ContactForm):
+    """Contacting one person: the channels and outcomes their safe-contact profile forbids are
+    rendered disabled with the reason beside them (the service still refuses them)."""
+
+    def __init__(self, *args, case, party: Party, safe: SafeContact | None, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.party = party
+        # Reaching out to them: a contact they made is logged from the case page.
+        del self.fields["party"], self.fields["direction"]
+        self.fields["method"].widget = ChoicesWithReasons(
+            choices=ContactMethod.choices, refused=safe_channels.refused_methods(safe)
+        )
+        outcomes = list(self.fields["outcome"].queryset)
+        refused_outcomes = {}
+        if safe_channels.refuses_messages(safe):
+            refused_outcomes = {
+                str(o.pk): safe_channels.NO_MESSAGES for o in outcomes if o.leaves_message
+            }
+        self.fields["outcome"].widget = ChoicesWithReasons(refused=refused_outcomes)
+        self.fields["outcome"].widget.choices = [(o.pk, o.label) for o in outcomes]
+        self.fields["meets"].queryset = self.fields["meets"].queryset.filter(party=party)
+        self.fields["meets"].widget.choices = [
+            (d.pk, _duty_label(d)) for d in self.fields["meets"].queryset
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["party"] = self.party
+        cleaned["direction"] = ContactDirection.OUTGOING
+        return cleaned

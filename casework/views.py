@@ -16,8 +16,8 @@ from django.views import View
 from accounts.access import ActionRequiredMixin
 from accounts.permissions import can
 from audit import services as audit
+from cases import safe_channels, services
 from cases import selectors as case_selectors
-from cases import services
 from cases.forms import EventForm
 from cases.models import Case
 from cases.permissions import access_case, may_change_case
@@ -26,12 +26,13 @@ from entitlements.selectors import checklist_order
 from referrals import automatic as automatic_referrals
 
 from . import selectors
-from .forms import ContactForm
+from .forms import ContactForm, PersonContactForm
 
 TIMELINE_LATEST = 20
 
 # The links on each person's card: the template's name for it, and the URL's name.
 PERSON_LINKS = {
+    "contact": "person-contact",
     "person_edit": "person-edit",
     "safe_contact": "safe-contact",
     "eligibility": "basis-record",
@@ -185,6 +186,31 @@ class ContactCreateView(CaseFormView):
             "casework/_quick_add_response.html",
             {**context, "panel": self.panel, "message": message},
         )
+
+
+class PersonContactView(CaseFormView):
+    """Contact one person: the ways their safe-contact profile forbids are shown disabled, with
+    the reason beside each, and only their open duties are offered."""
+
+    form_class = PersonContactForm
+    party_scoped = True
+    title = "Log a contact or an attempt"
+    submit = "Log contact"
+    template_name = "casework/person_contact.html"
+
+    def get_form_kwargs(self):
+        if not hasattr(self, "safe"):
+            self.safe = safe_channels.profile(self.party)
+        return {"case": self.case, "party": self.party, "safe": self.safe}
+
+    def perform(self, form):
+        return services.record_contact(case=self.case, by=self.request.user, **form.cleaned_data)
+
+    def success_message(self):
+        return "Contact logged."
+
+    def render(self, form, **extra):
+        return super().render(form, safe=self.safe, **extra)
 
 
 class EventCreateView(ContactCreateView):

@@ -11,13 +11,13 @@ import datetime
 from collections.abc import Sequence
 from typing import Protocol
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from counting.periods import Period
 from entitlements import calendar
-from entitlements.models import Duty, DutyStatus
+from entitlements.models import Duty, DutyAttempt, DutyStatus
 
 S = DutyStatus
 LONDON = calendar.LONDON
@@ -35,6 +35,8 @@ class FiguresSource(Protocol):
 
     def service_measures(self, period: Period, *, now: datetime.datetime) -> dict: ...
 
+    def missed_counts(self, period: Period, *, now: datetime.datetime) -> dict[str, int]: ...
+
 
 def fell_due(duties: QuerySet[Duty], period: Period) -> QuerySet[Duty]:
     """Duties whose deadline fell in the period: after the end of the day before it starts, up
@@ -49,6 +51,30 @@ def past_deadline(now: datetime.datetime) -> Q:
     every few minutes) has yet to write so. The figures, the drill-down and its CSV all ask
     this, so a number and the rows behind it agree."""
     return Q(status__in=[S.DUE, S.MISSED], due_at__lt=now)
+
+
+def attempted_in_window() -> Exists:
+    """At least one attempt to reach the person was recorded for the duty between what started
+    its clock and its deadline: a missed duty with one is a victim who could not be reached, not
+    a duty nobody tried to deliver."""
+    return Exists(
+        DutyAttempt.objects.filter(
+            duty=OuterRef("pk"),
+            contact__occurred_at__gte=OuterRef("trigger_at"),
+            contact__occurred_at__lte=OuterRef("due_at"),
+        )
+    )
+
+
+def missed_counts(
+    duties: QuerySet[Duty], period: Period, *, now: datetime.datetime
+) -> dict[str, int]:
+    """Of these duties that fell due in the period: how many were missed, and how many of those
+    with at least one attempt recorded in their window. Counted live, in one query."""
+    return fell_due(duties, period).aggregate(
+        missed=Count("id", filter=past_deadline(now)),
+        missed_with_attempts=Count("id", filter=past_deadline(now) & Q(attempted_in_window())),
+    )
 
 
 def outcome_aggregates(now: datetime.datetime) -> dict:

@@ -54,6 +54,8 @@ class DashboardView(ActionRequiredMixin, View):
             figures = pack.compliance_figures(source, period, previous=period.previous(), now=now)
             trend = duty_figures.monthly_trend(source, period, now=now)
             teams = duty_figures.by_team(source, period, now=now)
+            # Live whatever the source: the summary tables hold no attempts.
+            missed = source.missed_counts(period, now=now)
             qa = assurance_services.dashboard_figures(source.cases, period)
             # Duty figures read from the summary are as of its last rebuild: say when.
             as_of = source.summary_as_of
@@ -68,6 +70,7 @@ class DashboardView(ActionRequiredMixin, View):
                 "teams": teams,
                 "team_chart": charts.team_chart(teams, query=form.query()),
                 "qa": qa,
+                "missed": missed,
                 "as_of": as_of,
                 "query": form.query(),
                 "links": True,

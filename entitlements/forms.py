@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from cases.forms import DateTimeInput, LocalDateTimeField, PastMomentsForm
 
@@ -28,10 +29,15 @@ class DutyResolveForm(PastMomentsForm):
 
     def __init__(self, *args, duty, may_waive: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = duty.party.contacts.order_by("-occurred_at")
+        # Only a contact that reached them can meet it: an attempt is listed on the duty.
+        self.fields["contact"].queryset = (
+            duty.party.contacts.filter(outcome__counts_as_contact=True)
+            .select_related("outcome")
+            .order_by("-occurred_at")
+        )
         self.fields["contact"].label_from_instance = lambda c: (
-            f"{c.occurred_at:%d %b %Y %H:%M}: {c.get_purpose_display()} by "
-            f"{c.get_method_display().lower()}"
+            f"{timezone.localtime(c.occurred_at):%d %b %Y %H:%M}: {c.get_purpose_display()} by "
+            f"{c.get_method_display().lower()}, {str(c.outcome).lower()}"
         )
         if not may_waive:
             self.fields["action"].choices = self.ACTIONS[:3]

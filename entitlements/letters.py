@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from cases import safe_channels
 from cases import services as case_services
 from cases.models import ContactMethod, ContactPurpose, Party, SafeContact
 
@@ -64,19 +65,34 @@ def acknowledgement_text(party: Party) -> str:
     )
 
 
-@transaction.atomic
+METHODS = {
+    Delivery.EMAIL: ContactMethod.EMAIL,
+    Delivery.LETTER: ContactMethod.LETTER,
+    Delivery.IN_PERSON: ContactMethod.FACE_TO_FACE,
+}
+
+
 def give_acknowledgement(
     *, party: Party, by: User, delivery: str, now: datetime.datetime | None = None
 ) -> None:
     now = now or timezone.now()
     refused = unsafe_deliveries(party)
     if delivery in refused:
+        if safe_channels.refused_methods(safe_channels.profile(party)).get(METHODS[delivery]):
+            # Outside the transaction below, so the audit row outlives the refusal.
+            safe_channels.record_refusal(
+                party=party,
+                by=by,
+                channels=[safe_channels.channel_words(METHODS[delivery])],
+                what="the written acknowledgement",
+            )
         raise ValidationError({"delivery": refused[delivery]})
-    method = {
-        Delivery.EMAIL: ContactMethod.EMAIL,
-        Delivery.LETTER: ContactMethod.LETTER,
-        Delivery.IN_PERSON: ContactMethod.FACE_TO_FACE,
-    }[delivery]
+    with transaction.atomic():
+        _give(party=party, by=by, delivery=delivery, now=now)
+
+
+def _give(*, party: Party, by: User, delivery: str, now: datetime.datetime) -> None:
+    method = METHODS[delivery]
     if delivery == Delivery.EMAIL:
         subject = f"Your crime reference {party.case.crime_reference}"
         body = acknowledgement_text(party)

@@ -250,3 +250,20 @@ class Duty(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class DutyAttempt(models.Model):
+    """A contact that tried to deliver a duty and did not reach the person: kept on the duty as
+    evidence of effort, never as met (the duty stays due)."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="attempts")
+    contact = models.ForeignKey("cases.Contact", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["duty", "contact__occurred_at", "contact_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["duty", "contact"], name="one_attempt_per_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.contact_id} on duty {self.duty_id}"

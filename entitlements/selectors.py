@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import TeamMembership, User
 
 from . import calendar
-from .models import Duty, Owner
+from .models import Duty, DutyAttempt, Owner
 
 
 def checklist_order(duties: list[Duty], *, now: datetime.datetime) -> list[Duty]:
@@ -97,3 +97,29 @@ def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | N
     groups["shown"] = len(shown)
     groups["next_day"] = timezone.localtime(next_working.due_at).date()
     return groups
+
+
+def attempts(duty: Duty) -> list[DutyAttempt]:
+    """The attempts kept on a duty, oldest first, with their contact and its outcome."""
+    return list(
+        DutyAttempt.objects.filter(duty=duty)
+        .select_related("contact__outcome", "contact__by")
+        .order_by("contact__occurred_at", "contact_id")
+    )
+
+
+def attempt_words(attempt: DutyAttempt) -> str:
+    """One attempt as the duty page says it: "Mon 7 Dec 10:02 no answer", London time (the day
+    too: a duty's window can run past a week)."""
+    contact = attempt.contact
+    at = timezone.localtime(contact.occurred_at, calendar.LONDON)
+    return f"{at:%a %-d %b %H:%M} {contact.outcome.label[:1].lower()}{contact.outcome.label[1:]}"
+
+
+def attempts_summary(found: list[DutyAttempt]) -> str:
+    """ "3 attempts: Mon 7 Dec 10:02 no answer, Mon 7 Dec 16:40 no answer, Tue 8 Dec 09:15
+    voicemail or message left", or empty when none was recorded."""
+    if not found:
+        return ""
+    count = f"{len(found)} attempt{'s' if len(found) != 1 else ''}"
+    return f"{count}: {', '.join(attempt_words(a) for a in found)}"

@@ -16,7 +16,16 @@ from cases import dates
 from cases.models import Case, CaseEvent, Contact, ContactPurpose, Party, UpdateAgreement
 
 from . import calendar
-from .models import OPEN_STATUSES, Duty, DutyRule, DutyStatus, MetBy, Owner, Trigger
+from .models import (
+    OPEN_STATUSES,
+    Duty,
+    DutyAttempt,
+    DutyRule,
+    DutyStatus,
+    MetBy,
+    Owner,
+    Trigger,
+)
 
 
 def _now(now: datetime.datetime | None) -> datetime.datetime:
@@ -347,7 +356,10 @@ def _schedule_next_update(party: Party, agreement: UpdateAgreement | None) -> Du
 
 
 def on_contact(contact: Contact, *, meets: Iterable[Duty] = ()) -> list[Duty]:
-    """A contact meets the duties the officer ticked; an update meets the agreed update."""
+    """A contact that reached the person meets the duties the officer ticked, and an update the
+    agreed update. An attempt that did not reach them meets nothing: it is kept on those duties
+    as evidence of effort, and they stay due."""
+    reached = contact.outcome.counts_as_contact
     met = []
     for chosen in meets:
         # Read afresh: the copy passed in may be stale (met meanwhile by someone else).
@@ -356,6 +368,9 @@ def on_contact(contact: Contact, *, meets: Iterable[Duty] = ()) -> list[Duty]:
             raise ValidationError(
                 {"meets": "Choose only open duties owed to the person you contacted."}
             )
+        if not reached:
+            DutyAttempt.objects.get_or_create(duty=duty, contact=contact)
+            continue
         if duty.rule.recurring and contact.purpose != ContactPurpose.UPDATE:
             # Met by any other contact, it would leave no next update scheduled.
             raise ValidationError(
@@ -366,6 +381,9 @@ def on_contact(contact: Contact, *, meets: Iterable[Duty] = ()) -> list[Duty]:
     if contact.purpose == ContactPurpose.UPDATE:
         party = contact.party
         recurring = party.duties.filter(status__in=OPEN_STATUSES, rule__recurring=True).first()
+        if recurring is not None and not reached:
+            DutyAttempt.objects.get_or_create(duty=recurring, contact=contact)
+            return met
         if recurring is not None:
             _meet(recurring, at=contact.occurred_at, by=contact.by, contact=contact)
             met.append(recurring)
@@ -410,6 +428,10 @@ def meet_duty(
         raise ValidationError({"at": "A duty cannot be met before what triggered it."})
     if contact is not None and contact.party_id != duty.party_id:
         raise ValidationError({"contact": "That contact was with someone else."})
+    if contact is not None and not contact.outcome.counts_as_contact:
+        raise ValidationError(
+            {"contact": f"That contact did not reach them ({contact.outcome}): it is an attempt."}
+        )
     if contact is None and not note.strip():
         raise ValidationError({"note": "Say how the duty was met, or choose the contact."})
     return _meet(duty, at=at, by=by, contact=contact, record=note.strip())

@@ -39,7 +39,9 @@ class DutyView(ActionRequiredMixin, View):
             return super().dispatch(request, pk, duty_pk)
         self.case = access_case(request.user, pk, self.action)
         self.duty = get_object_or_404(
-            Duty.objects.select_related("rule__right", "party__person", "met_by", "resolved_by"),
+            Duty.objects.select_related(
+                "rule__right", "party__person", "met_by", "resolved_by", "met_contact__outcome"
+            ),
             pk=duty_pk,
             case=self.case,
         )
@@ -78,6 +80,7 @@ class DutyView(ActionRequiredMixin, View):
             raise ValidationError({"action": str(refused)}) from None
 
     def _render(self, form):
+        attempts = selectors.attempts(self.duty)
         return render(
             self.request,
             "entitlements/duty.html",
@@ -87,6 +90,8 @@ class DutyView(ActionRequiredMixin, View):
                 "form": form,
                 "now_": timezone.now(),
                 "notes": duty_notes.for_duty(self.duty),
+                "attempts": attempts,
+                "attempts_summary": selectors.attempts_summary(attempts),
             },
         )
 

@@ -76,6 +76,7 @@ def _fast_password_hashing(settings):
 SEEDS = [
     ("cases.migrations.0002_reference_data", "seed"),
     ("cases.migrations.0008_case_edit_policy", "seed"),
+    ("cases.migrations.0010_seed_contact_outcomes", "seed"),
     ("entitlements.migrations.0002_code_catalogue", "seed"),
     ("entitlements.migrations.0003_mark_missed_schedule", "create"),
     ("notifications.migrations.0002_schedules", "create"),

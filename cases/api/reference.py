@@ -1,9 +1,11 @@
 """Reference data the cases API asks for by id or code: offence categories (a case's `offence`),
-case outcomes and event kinds (an event's `kind`). Read-only, for the roles that record cases
+what can come of a contact (a contact's `outcome`), case outcomes and event kinds (an event's
+`kind`). Read-only, for the roles that record cases
 (the `reference.view` action), each list paged by number like the other small lists.
 
-Offence categories are rows an administrator keeps; outcomes and event kinds are fixed choices,
-listed here with their labels so an integration shows the user's words, never a code."""
+Offence categories and contact outcomes are rows an administrator keeps; case outcomes and event
+kinds are fixed choices, listed here with their labels so an integration shows the user's words,
+never a code."""
 
 from dataclasses import dataclass
 
@@ -18,7 +20,14 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers
 
 from accounts.access import HasAction
-from cases.models import RECEIVED_EVENT_KINDS, CaseOutcome, EventKind, OffenceCategory, OffenceFlag
+from cases.models import (
+    RECEIVED_EVENT_KINDS,
+    CaseOutcome,
+    ContactOutcome,
+    EventKind,
+    OffenceCategory,
+    OffenceFlag,
+)
 
 from .views import FORBIDDEN, NOT_FOUND
 
@@ -101,6 +110,86 @@ class OffenceDetailView(ReferenceView, generics.RetrieveAPIView):
 
     def get_queryset(self):
         return offences()
+
+
+# --- what can come of a contact -----------------------------------------------------------------
+
+
+class ContactOutcomeSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(read_only=True, help_text="The value a contact's `outcome` takes.")
+    counts_as_contact = serializers.BooleanField(
+        read_only=True, help_text="The person was reached: a contact with it can meet a duty."
+    )
+    leaves_message = serializers.BooleanField(
+        read_only=True,
+        help_text="A message was left: refused where the person may not be left messages.",
+    )
+
+    class Meta:
+        model = ContactOutcome
+        fields = [
+            "code",
+            "label",
+            "counts_as_contact",
+            "leaves_message",
+            "order",
+            "is_active",
+            "effective_from",
+            "source",
+        ]
+        read_only_fields = fields
+
+
+class ContactOutcomeFilter(django_filters.FilterSet):
+    is_active = django_filters.BooleanFilter(
+        label="true: only outcomes a new contact may take; false: retired ones"
+    )
+
+    class Meta:
+        model = ContactOutcome
+        fields = ["is_active"]
+
+
+def contact_outcomes():
+    return ContactOutcome.objects.order_by("order", "label", "id")
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Contact outcomes: the codes a contact's `outcome` takes",
+        responses={200: ContactOutcomeSerializer(many=True), 403: FORBIDDEN},
+    )
+)
+class ContactOutcomeListView(ReferenceView, generics.ListAPIView):
+    """What can come of a contact or an attempt at one, in the order the form offers them,
+    retired ones included (older contacts carry them): `is_active=true` gives those a new contact
+    may take (from their `effective_from`)."""
+
+    serializer_class = ContactOutcomeSerializer
+    filterset_class = ContactOutcomeFilter
+
+    def get_queryset(self):
+        return contact_outcomes()
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="One contact outcome",
+        parameters=[
+            OpenApiParameter("code", str, OpenApiParameter.PATH, description="e.g. no_answer")
+        ],
+        responses={200: ContactOutcomeSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+)
+class ContactOutcomeDetailView(ReferenceView, generics.RetrieveAPIView):
+    """One contact outcome, by the code a contact's `outcome` takes."""
+
+    serializer_class = ContactOutcomeSerializer
+    lookup_field = "code"
+    lookup_url_kwarg = "code"
+
+    def get_queryset(self):
+        return contact_outcomes()
 
 
 # --- fixed choices: case outcomes and event kinds ----------------------------------------------

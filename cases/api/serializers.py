@@ -13,6 +13,7 @@ from cases.models import (
     CaseEvent,
     CaseOutcome,
     Contact,
+    ContactOutcome,
     NeedsAssessment,
     OffenceCategory,
     Party,
@@ -396,9 +397,36 @@ class CaseConflictSerializer(serializers.Serializer):
 # --- what happens on the case ------------------------------------------------------------------
 
 
+class ContactOutcomeField(serializers.SlugRelatedField):
+    """An outcome by its code, among those an officer may choose today."""
+
+    default_error_messages = {
+        "does_not_exist": "No outcome {slug_name}={value}: see /api/v1/contact-outcomes/.",
+        "invalid": "Give the code of what came of the contact.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self):
+        return ContactOutcome.objects.offered(on=timezone.localdate())
+
+
 class ContactSerializer(RecordSerializer):
     past_moments = ("occurred_at",)
     party = CasePartyField()
+    outcome = ContactOutcomeField(
+        help_text=(
+            "What came of it, by code (/api/v1/contact-outcomes/). Only an outcome that counts "
+            "as contact meets a duty."
+        )
+    )
+    outcome_label = serializers.CharField(source="outcome.label", read_only=True)
+    counts_as_contact = serializers.BooleanField(
+        source="outcome.counts_as_contact",
+        read_only=True,
+        help_text="The person was reached: false for an attempt.",
+    )
     person_name = serializers.CharField(source="party.person", read_only=True)
     by_name = serializers.CharField(source="by", read_only=True)
 
@@ -413,6 +441,9 @@ class ContactSerializer(RecordSerializer):
             "method",
             "direction",
             "purpose",
+            "outcome",
+            "outcome_label",
+            "counts_as_contact",
             "summary",
             "by",
             "by_name",

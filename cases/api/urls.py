@@ -46,6 +46,16 @@ urlpatterns = [
     # Reference data the writes above take by id or code.
     path("offences/", reference.OffenceListView.as_view(), name="api-offence-list"),
     path("offences/<id:pk>/", reference.OffenceDetailView.as_view(), name="api-offence-detail"),
+    path(
+        "contact-outcomes/",
+        reference.ContactOutcomeListView.as_view(),
+        name="api-contact-outcome-list",
+    ),
+    path(
+        "contact-outcomes/<slug:code>/",
+        reference.ContactOutcomeDetailView.as_view(),
+        name="api-contact-outcome-detail",
+    ),
     path("outcomes/", reference.OutcomeListView.as_view(), name="api-outcome-list"),
     path(
         "outcomes/<slug:outcome>/", reference.OutcomeDetailView.as_view(), name="api-outcome-detail"

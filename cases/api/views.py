@@ -389,7 +389,7 @@ class ContactListCreateView(CaseRecordsView):
     model = Contact
     serializer_class = s.ContactSerializer
     filterset_class = PartyRecordFilter
-    related = ("party__person", "by")
+    related = ("party__person", "by", "outcome")
     list_order = ("-occurred_at", "-id")
 
     def record(self, case, data):

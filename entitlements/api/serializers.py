@@ -4,11 +4,12 @@ applicable and waiving go through entitlements.services, which own every rule ab
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.api.serializers import RecordedAtField
 from cases.models import Case, Contact, Person
-from entitlements import duty_notes
+from entitlements import duty_notes, selectors
 from entitlements.calendar import LONDON
 from entitlements.models import OPEN_STATUSES, Duty, DutyStatus, Owner, Right, Trigger
 
@@ -164,20 +165,49 @@ class DutySerializer(serializers.ModelSerializer):
         return duty.status in OPEN_STATUSES and duty.due_at < timezone.now()
 
 
+class DutyAttemptSerializer(serializers.Serializer):
+    contact = serializers.IntegerField(source="contact_id", read_only=True)
+    at = LondonDateTimeField(source="contact.occurred_at", read_only=True)
+    method = serializers.CharField(source="contact.method", read_only=True)
+    outcome = serializers.CharField(source="contact.outcome.code", read_only=True)
+    outcome_label = serializers.CharField(source="contact.outcome.label", read_only=True)
+    by_name = serializers.CharField(source="contact.by", read_only=True)
+
+
 class DutyDetailSerializer(DutySerializer):
     """One duty, with what other apps say about it: for Right 4, the victim's choice about the
-    referral to victim services and why it has not been sent (the page shows the same lines)."""
+    referral to victim services and why it has not been sent (the page shows the same lines);
+    and the attempts to reach the person that did not, kept as evidence of effort."""
 
     notes = serializers.SerializerMethodField(
         help_text="Plain sentences about the duty, such as why the Right 4 referral waits."
     )
+    attempts = serializers.SerializerMethodField(
+        help_text="Contacts made for this duty that did not reach the person, oldest first."
+    )
+    attempts_summary = serializers.SerializerMethodField(
+        help_text='e.g. "2 attempts: Mon 7 Dec 10:02 no answer, Mon 7 Dec 16:40 no answer" '
+        "(London time); empty when none."
+    )
 
     class Meta(DutySerializer.Meta):
-        fields = [*DutySerializer.Meta.fields, "notes"]
+        fields = [*DutySerializer.Meta.fields, "notes", "attempts", "attempts_summary"]
         read_only_fields = fields
 
     def get_notes(self, duty: Duty) -> list[str]:
         return duty_notes.for_duty(duty)
+
+    def _attempts(self, duty: Duty) -> list:
+        if getattr(duty, "_attempts", None) is None:
+            duty._attempts = selectors.attempts(duty)
+        return duty._attempts
+
+    @extend_schema_field(DutyAttemptSerializer(many=True))
+    def get_attempts(self, duty: Duty) -> list[dict]:
+        return DutyAttemptSerializer(self._attempts(duty), many=True).data
+
+    def get_attempts_summary(self, duty: Duty) -> str:
+        return selectors.attempts_summary(self._attempts(duty))
 
 
 # --- resolving a duty --------------------------------------------------------------------------

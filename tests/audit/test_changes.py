@@ -7,7 +7,7 @@ from audit.models import AuditAction, AuditEvent
 from audit.selectors import with_changes
 from cases import services
 from cases.models import Person
-from tests.cases.factories import CaseFactory, victim_of
+from tests.cases.factories import CaseFactory, outcome, victim_of
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,7 @@ def test_a_contact_logged_on_the_case_page_is_recorded_with_its_case_and_person(
             "party": party.pk,
             "method": "phone",
             "direction": "outgoing",
+            "outcome": outcome().pk,
             "purpose": "update",
             "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "summary": "Told them about the arrest.",

@@ -33,6 +33,7 @@ def test_an_arrest_creates_a_duty_that_a_phone_call_meets(page, live_server, ass
     contact.get_by_label("Who").select_option(label="Amira Haddad (victim)")
     contact.get_by_label("Method").select_option(label="Phone")
     contact.get_by_label("Purpose").select_option(label="Update")
+    contact.get_by_label("What came of it").select_option(label="Reached the person")
     contact.get_by_label("Summary").fill("Rang Amira to say a man has been arrested.")
     contact.get_by_label("Amira Haddad: Tell them the suspect was arrested", exact=False).check()
     contact.get_by_role("button", name="Log contact").click()

@@ -9,13 +9,26 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cases import services
-from cases.models import Case, OffenceCategory, Party, PartyRole, Person, ThriveGrade
+from cases.models import (
+    Case,
+    ContactOutcome,
+    OffenceCategory,
+    Party,
+    PartyRole,
+    Person,
+    ThriveGrade,
+)
 from tests.factories import TeamFactory, make_user
 
 
 def offence(code: str = "theft_other") -> OffenceCategory:
     """An offence category seeded by the reference data migration, e.g. "abh_domestic"."""
     return OffenceCategory.objects.get(code=code)
+
+
+def outcome(code: str = ContactOutcome.REACHED) -> ContactOutcome:
+    """A contact outcome seeded by the data migration: "reached", "no_answer", "message_left"..."""
+    return ContactOutcome.objects.get(code=code)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -416,6 +416,7 @@ def test_officer_records_a_contact_with_the_victim(officer_api, officer):
         "occurred_at": _iso(_ago(hours=1)),
         "method": "phone",
         "purpose": "initial",
+        "outcome": "reached",
         "summary": "Explained the Victims' Code and agreed next steps.",
     }
 
@@ -434,6 +435,7 @@ def test_contact_in_the_future_is_refused_by_the_service(officer_api):
         "occurred_at": _iso(timezone.now() + datetime.timedelta(days=1)),
         "method": "phone",
         "purpose": "update",
+        "outcome": "reached",
         "summary": "Will call",
     }
 
@@ -453,6 +455,7 @@ def test_a_party_from_another_case_is_refused(officer_api):
         "occurred_at": _iso(_ago(hours=1)),
         "method": "phone",
         "purpose": "update",
+        "outcome": "reached",
         "summary": "Update given",
     }
 

@@ -22,7 +22,13 @@ pytestmark = pytest.mark.django_db
 # (a savepoint, the update and its release): 6 queries before the list's own count and page.
 LIST_QUERIES = 8
 DETAIL_QUERIES = 7
-LISTS = ["api-offence-list", "api-agency-list", "api-outcome-list", "api-event-kind-list"]
+LISTS = [
+    "api-offence-list",
+    "api-agency-list",
+    "api-outcome-list",
+    "api-event-kind-list",
+    "api-contact-outcome-list",
+]
 
 
 def _api(user) -> APIClient:
@@ -68,6 +74,7 @@ def test_other_roles_are_refused(role):
         reverse("api-offence-detail", args=[OffenceCategory.objects.first().pk]),
         reverse("api-event-kind-detail", args=["arrest"]),
         reverse("api-outcome-detail", args=["charged"]),
+        reverse("api-contact-outcome-detail", args=["reached"]),
     ]
     for url in urls:
         assert client.get(url).status_code == 403, url
@@ -229,6 +236,7 @@ def test_a_reference_record_is_one_query(as_officer, django_assert_max_num_queri
     for url in (
         reverse("api-agency-detail", args=[agency.pk]),
         reverse("api-offence-detail", args=[offence_id]),
+        reverse("api-contact-outcome-detail", args=["no_answer"]),
     ):
         with django_assert_max_num_queries(DETAIL_QUERIES):
             assert as_officer.get(url).status_code == 200

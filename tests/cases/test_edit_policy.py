@@ -198,6 +198,7 @@ def test_the_api_gives_an_officer_of_another_team_403_on_every_write(world):
                 "occurred_at": timezone.now().isoformat(),
                 "method": "phone",
                 "purpose": "update",
+                "outcome": "reached",
                 "summary": "Called",
             },
         ),

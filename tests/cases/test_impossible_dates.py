@@ -25,7 +25,7 @@ from cases.models import (
 from entitlements.models import Duty, DutyStatus
 from tests.factories import TeamFactory, make_user
 
-from .factories import CaseFactory, offence, victim_of
+from .factories import CaseFactory, offence, outcome, victim_of
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +180,7 @@ PAGE_CASES = [
             "party": party.pk,
             "method": "phone",
             "direction": "outgoing",
+            "outcome": outcome().pk,
             "purpose": "update",
             "summary": "Called",
         },
@@ -195,6 +196,7 @@ PAGE_CASES = [
             "party": party.pk,
             "method": "phone",
             "direction": "outgoing",
+            "outcome": outcome().pk,
             "purpose": "update",
             "summary": "Called",
         },
@@ -460,7 +462,10 @@ def test_the_api_refuses_a_victim_born_after_the_offence():
 
 
 API_RECORDS = [
-    ("api-case-contacts", {"method": "phone", "purpose": "update", "summary": "Called"}),
+    (
+        "api-case-contacts",
+        {"method": "phone", "purpose": "update", "outcome": "reached", "summary": "Called"},
+    ),
     ("api-case-events", {"kind": EventKind.ARREST}),
 ]
 

@@ -12,7 +12,7 @@ from cases import services
 from cases.models import Case, CaseEvent, CaseStatus, Contact, EventKind, PartyRole
 from tests.factories import TeamFactory, make_user
 
-from .factories import CaseFactory, PartyFactory, offence
+from .factories import CaseFactory, PartyFactory, offence, outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,8 @@ def test_case_page_takes_the_same_queries_for_2_or_20_records(client, django_ass
     # 23 for the page (two of them the referral policy in force and the exception to consent
     # its automatic Right 4 referrals rely on), and 3 for the audit trail: is it restricted and
     # who is in it (one query), the view event, and the people it names.
-    with django_assert_num_queries(26) as small:
+    # 26, and one for the contact outcomes the contact form offers.
+    with django_assert_num_queries(27) as small:
         assert client.get(url).status_code == 200
     _fill(case, 18)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -190,6 +191,7 @@ def test_logging_a_contact_from_the_case_page_refreshes_the_timeline(client):
             "occurred_at": _local(timezone.now()),
             "method": "phone",
             "direction": "outgoing",
+            "outcome": outcome().pk,
             "purpose": "update",
             "summary": "Told her about the arrest",
         },

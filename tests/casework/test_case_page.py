@@ -15,7 +15,7 @@ from cases import services
 from cases.models import Contact, PartyRole
 from cases.views import CaseTimelineView
 from entitlements.models import Duty
-from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory
+from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory, outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_the_case_page_takes_the_same_queries_for_3_or_60_victims(client, case):
     with CaptureQueriesContext(connection) as few:
         _page(client, case)
     # The page's reads, the header's and the audit trail's (tests/cases/test_views.py names them).
-    assert len(few) == 26
+    assert len(few) == 27  # 26, and the contact outcomes the form offers
 
     _victims(case, 4, 60)
     _contacts(case, 40, first=3)
@@ -120,6 +120,7 @@ def test_a_contact_logged_from_the_second_page_answers_with_that_page(client, ca
         "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "method": "phone",
         "direction": "outgoing",
+        "outcome": outcome().pk,
         "purpose": "update",
         "summary": "Told them about the hearing",
     }
@@ -148,6 +149,7 @@ def test_a_contact_for_someone_on_another_page_of_people_is_still_accepted(clien
             "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "method": "phone",
             "direction": "outgoing",
+            "outcome": outcome().pk,
             "purpose": "update",
             "summary": "Told them about the hearing",
         },

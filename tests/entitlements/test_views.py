@@ -14,7 +14,7 @@ from accounts.models import Role
 from cases import services
 from entitlements import calendar, selectors
 from entitlements.models import Duty, DutyStatus
-from tests.cases.factories import CaseFactory, PartyFactory, victim_of
+from tests.cases.factories import CaseFactory, PartyFactory, outcome, victim_of
 from tests.factories import TeamFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def test_logging_a_contact_can_meet_a_duty_in_one_step(client):
             "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "method": "phone",
             "direction": "outgoing",
+            "outcome": outcome().pk,
             "purpose": "update",
             "summary": "Told him about the arrest",
             "meets": [duty.pk],
@@ -73,6 +74,7 @@ def test_a_contact_cannot_meet_another_persons_duty(client):
             "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
             "method": "phone",
             "direction": "outgoing",
+            "outcome": outcome().pk,
             "purpose": "other",
             "summary": "Spoke to the witness",
             "meets": [duty.pk],

@@ -65,6 +65,7 @@ KWARGS = {
     "token": lambda w: "a-link-that-was-never-sent",
     "kind": lambda w: w.event.kind,  # api/v1/event-kinds/<kind>/
     "outcome": lambda w: "charged",  # api/v1/outcomes/<outcome>/
+    "code": lambda w: "reached",  # api/v1/contact-outcomes/<code>/
 }
 PK_BY_SEGMENT = {
     "cases": lambda w: w.case.pk,

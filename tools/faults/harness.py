@@ -232,8 +232,11 @@ class Load:
                 body = {
                     "party": party_id,
                     "occurred_at": datetime.datetime.now(datetime.UTC).isoformat(),
-                    "method": "phone",
+                    # Face to face: no safe-contact profile refuses it, so every answer is
+                    # about the outage, never about the person's instructions.
+                    "method": "face_to_face",
                     "purpose": "other",
+                    "outcome": "reached",
                     "summary": f"{MARK} {secrets.token_hex(6)}",
                 }
             asked = time.monotonic()

@@ -27,7 +27,16 @@ from django.utils import timezone
 
 from accounts.models import Role, TeamMembership, User
 from cases import services as cases
-from cases.models import Case, Contact, ContactMethod, ContactPurpose, Party, PartyRole, Person
+from cases.models import (
+    Case,
+    Contact,
+    ContactMethod,
+    ContactOutcome,
+    ContactPurpose,
+    Party,
+    PartyRole,
+    Person,
+)
 from compliance import summary
 from counting.filters import Filters
 from counting.periods import Period
@@ -549,6 +558,7 @@ def _add_victims(case: Case, n: int) -> None:
     """`n` more victims in `case`, as an officer would add them (their duties and proposed
     referrals follow), and a contact with each on the timeline."""
     officer = case.officer
+    reached = ContactOutcome.objects.get(code=ContactOutcome.REACHED)
     now = timezone.now()
     contacts = []
     for i in range(n):
@@ -566,6 +576,7 @@ def _add_victims(case: Case, n: int) -> None:
                 by=officer,
                 method=ContactMethod.PHONE,
                 purpose=ContactPurpose.UPDATE,
+                outcome=reached,
                 summary="Told them the case number and what happens next.",
             )
         )

@@ -735,10 +735,11 @@ class Generator:
         self.step(
             "cases_contact",
             "INSERT INTO cases_contact (case_id, party_id, occurred_at, by_id, method, "  # nosec B608
-            "direction, purpose, summary, recorded_at) SELECT case_id, party_id, at, by_id, "
-            "(ARRAY['phone', 'phone', 'phone', 'email', 'text', 'face_to_face', 'home_visit', "
-            "'letter'])[1 + floor(v * 8)::int], CASE WHEN v > 0.9 THEN 'incoming' ELSE "
-            "'outgoing' END, purpose, 'Generated contact.', at FROM (" + contact_rules + " UNION "
+            "direction, purpose, outcome_id, summary, recorded_at) SELECT case_id, party_id, at, "
+            "by_id, (ARRAY['phone', 'phone', 'phone', 'email', 'text', 'face_to_face', "
+            "'home_visit', 'letter'])[1 + floor(v * 8)::int], CASE WHEN v > 0.9 THEN 'incoming' "
+            "ELSE 'outgoing' END, purpose, (SELECT id FROM cases_contactoutcome WHERE code = "
+            "'reached'), 'Generated contact.', at FROM (" + contact_rules + " UNION "
             "ALL " + first + ") c ORDER BY at",
         )
 
