@@ -136,3 +136,11 @@ def by_team(source: FiguresSource, period: Period, *, now: datetime.datetime) ->
     )
     rows = [{**row, "label": names.get(row["team"], "")} for row in counts]
     return sorted(rows, key=lambda row: row["label"])
+
+
+def missed_counts(source: FiguresSource, period: Period, *, now: datetime.datetime) -> dict:
+    """Of the duties that fell due in the period: how many were missed, and how many of those
+    had an attempt to reach the person recorded in their window (a victim who could not be
+    reached, rather than a duty nobody tried)."""
+    [row] = source.outcome_counts(period, now=now)
+    return {"missed": row["missed"], "missed_with_attempts": row["missed_attempted"]}

@@ -47,6 +47,8 @@ class OutcomeCounts(models.Model):
     # over at the rebuild into overdue and still open, as the live figures do.
     due_passed = models.PositiveIntegerField(default=0)
     missed_passed = models.PositiveIntegerField(default=0)
+    # Of those, the ones with an attempt to reach the person recorded in their window.
+    missed_attempted = models.PositiveIntegerField(default=0)
 
     class Meta:
         abstract = True

@@ -21,7 +21,8 @@ from entitlements.models import Duty, DutyAttempt, DutyStatus
 
 S = DutyStatus
 LONDON = calendar.LONDON
-COUNTS = ("total", "met", "met_late", "missed", "declined", "waived", "open")
+# missed_attempted: of the missed, those with an attempt to reach the person in their window.
+COUNTS = ("total", "met", "met_late", "missed", "declined", "waived", "open", "missed_attempted")
 
 
 class FiguresSource(Protocol):
@@ -34,8 +35,6 @@ class FiguresSource(Protocol):
     ) -> list[dict]: ...
 
     def service_measures(self, period: Period, *, now: datetime.datetime) -> dict: ...
-
-    def missed_counts(self, period: Period, *, now: datetime.datetime) -> dict[str, int]: ...
 
 
 def fell_due(duties: QuerySet[Duty], period: Period) -> QuerySet[Duty]:
@@ -66,17 +65,6 @@ def attempted_in_window() -> Exists:
     )
 
 
-def missed_counts(
-    duties: QuerySet[Duty], period: Period, *, now: datetime.datetime
-) -> dict[str, int]:
-    """Of these duties that fell due in the period: how many were missed, and how many of those
-    with at least one attempt recorded in their window. Counted live, in one query."""
-    return fell_due(duties, period).aggregate(
-        missed=Count("id", filter=past_deadline(now)),
-        missed_with_attempts=Count("id", filter=past_deadline(now) & Q(attempted_in_window())),
-    )
-
-
 def outcome_aggregates(now: datetime.datetime) -> dict:
     """COUNTS as aggregates over duties, as of `now`."""
     return {
@@ -84,6 +72,7 @@ def outcome_aggregates(now: datetime.datetime) -> dict:
         "met": Count("id", filter=Q(status=S.MET)),
         "met_late": Count("id", filter=Q(status=S.MET_LATE)),
         "missed": Count("id", filter=past_deadline(now)),
+        "missed_attempted": Count("id", filter=past_deadline(now) & Q(attempted_in_window())),
         "declined": Count("id", filter=Q(status=S.DECLINED)),
         "waived": Count("id", filter=Q(status=S.WAIVED)),
         "open": Count("id", filter=Q(status=S.DUE, due_at__gte=now)),

@@ -68,10 +68,6 @@ class LiveFigures:
             )
         return outcomes.regroup(self._fine[key], tuple(group_by))
 
-    def missed_counts(self, period: Period, *, now: datetime.datetime) -> dict[str, int]:
-        """Missed, and missed with recorded attempts: live, as the summary does not hold it."""
-        return outcomes.missed_counts(self.duties, period, now=now)
-
     def service_measures(self, period: Period, *, now: datetime.datetime) -> dict:
         return service_figures.live_service_measures(
             self.cases, period, filters=self.filters, filters_on=self.filters_on
@@ -113,10 +109,6 @@ class SummaryFigures:
         if "refreshed" not in self.memo:
             self.memo["refreshed"] = summary.last_refreshed()
         return self.memo["refreshed"]
-
-    def missed_counts(self, period: Period, *, now: datetime.datetime) -> dict[str, int]:
-        """Counted live from the same duties: the summary tables hold no attempts (yet)."""
-        return self.live.missed_counts(period, now=now)
 
     def outcome_counts(self, period: Period, *, group_by=(), now: datetime.datetime) -> list[dict]:
         return summary.outcome_counts(

@@ -86,12 +86,12 @@ from .models import (
     SummaryChange,
     SummaryRefresh,
 )
-from .outcomes import on_time_percent, outcome_aggregates
+from .outcomes import COUNTS, attempted_in_window, on_time_percent, outcome_aggregates
 
 S = DutyStatus
 NAME = "duty_outcomes"
 COUNTED = [S.DUE, S.MET, S.MET_LATE, S.MISSED, S.DECLINED, S.WAIVED]  # not withdrawn or n/a
-FIGURES = ("total", "met", "met_late", "missed", "declined", "waived", "open")
+FIGURES = COUNTS  # compliance.outcomes: the same figures, counted live or summed
 # Rule dimensions, as compliance.duty_figures.by_rule groups them.
 RULE = ("rule__right__scheme", "rule__right__number", "rule__code", "rule__title")
 # A deadline belongs to London day D when it is after 23:59:59 on D-1 and at or before 23:59:59
@@ -113,6 +113,9 @@ def _tally(now: datetime.datetime) -> dict:
         "s_waived": Count("id", filter=Q(status=S.WAIVED)),
         "s_due_passed": Count("id", filter=Q(status=S.DUE, due_at__lt=now)),
         "s_missed_passed": Count("id", filter=Q(status=S.MISSED, due_at__lt=now)),
+        "s_missed_attempted": Count(
+            "id", filter=Q(status__in=[S.DUE, S.MISSED], due_at__lt=now) & Q(attempted_in_window())
+        ),
     }
 
 
@@ -137,7 +140,10 @@ def _summary_rows(now: datetime.datetime) -> QuerySet:
     )
 
 
-COUNT_COLUMNS = "total, met, met_late, missed, due, declined, waived, due_passed, missed_passed"
+COUNT_COLUMNS = (
+    "total, met, met_late, missed, due, declined, waived, due_passed, missed_passed, "
+    "missed_attempted"
+)
 SUMS = ", ".join(f"SUM({c})" for c in COUNT_COLUMNS.split(", "))
 TALLY_COLUMNS = ", ".join(f"s_{c}" for c in COUNT_COLUMNS.split(", "))  # _tally's names
 # An update touching more than this is done as a whole rebuild: one scan beats thousands of
@@ -660,6 +666,7 @@ def outcome_counts(
             "met": Sum("met"),
             "met_late": Sum("met_late"),
             "missed": Sum(F("missed_passed") + F("due_passed")),
+            "missed_attempted": Sum("missed_attempted"),
             "declined": Sum("declined"),
             "waived": Sum("waived"),
             "open": Sum(F("due") - F("due_passed")),
@@ -698,7 +705,15 @@ def outcome_counts(
         # deadline), whether or not it has been marked missed since. Back: only those still due
         # are open at the earlier moment.
         was_open = Count("id") if now >= refreshed else Count("id", filter=Q(status=S.DUE))
-        moved = live_rows("passed", passed, {"missed": Count("id"), "open": was_open})
+        moved = live_rows(
+            "passed",
+            passed,
+            {
+                "missed": Count("id"),
+                "missed_attempted": Count("id", filter=Q(attempted_in_window())),
+                "open": was_open,
+            },
+        )
         sign = 1 if now >= refreshed else -1
         add(({**row, "open": -row["open"]} for row in moved), sign)
         if everywhere:

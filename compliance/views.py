@@ -55,7 +55,7 @@ class DashboardView(ActionRequiredMixin, View):
             trend = duty_figures.monthly_trend(source, period, now=now)
             teams = duty_figures.by_team(source, period, now=now)
             # Live whatever the source: the summary tables hold no attempts.
-            missed = source.missed_counts(period, now=now)
+            missed = duty_figures.missed_counts(source, period, now=now)
             qa = assurance_services.dashboard_figures(source.cases, period)
             # Duty figures read from the summary are as of its last rebuild: say when.
             as_of = source.summary_as_of
