@@ -140,6 +140,7 @@ class FacetKind(models.TextChoices):
     SEX = "sex", "Sex"
     ETHNICITY = "ethnicity", "Ethnicity"
     AGE_BAND = "age_band", "Age band"
+    ENHANCED = "enhanced", "Enhanced rights (the service measures only)"
 
 
 class Facet(OutcomeCounts):
@@ -282,6 +283,93 @@ class ServiceSurveyStageDay(ServiceRow):
 
     def __str__(self) -> str:
         return f"{self.day} team {self.team_id} {self.stage}"
+
+
+class ServiceFacetRow(models.Model):
+    """Day x team x restricted x facet value, for the service measures under a facet: cases
+    (and their referrals and invitations) with at least one victim of that value, or the
+    officer's; people of that value in them. A row with no team adds up every team's
+    unrestricted cases. No offence group: a facet with an offence group is counted live."""
+
+    day = models.DateField()
+    team = models.ForeignKey(
+        "accounts.Team",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        null=True,
+        help_text="Empty: all teams, unrestricted cases only.",
+    )
+    restricted = models.BooleanField()
+    kind = models.CharField(max_length=12, choices=FacetKind.choices)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        abstract = True
+
+
+class ServiceFacetDay(ServiceFacetRow):
+    """ServiceDay's counts under a facet."""
+
+    cases = models.PositiveIntegerField(default=0)
+    mental_health = models.PositiveIntegerField(default=0)
+    victims = models.PositiveIntegerField(default=0)
+    victims_assessed = models.PositiveIntegerField(default=0)
+    victims_enhanced = models.PositiveIntegerField(default=0)
+    vulnerable = models.PositiveIntegerField(default=0)
+    vulnerable_considered = models.PositiveIntegerField(default=0)
+    da_victims = models.PositiveIntegerField(default=0)
+    da_risk_assessed = models.PositiveIntegerField(default=0)
+    marac_flagged = models.PositiveIntegerField(default=0)
+    referrals_sent = models.PositiveIntegerField(default=0)
+    referrals_marac = models.PositiveIntegerField(default=0)
+    referrals_answered = models.PositiveIntegerField(default=0)
+    referrals_accepted = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "value", "team", "day"]),
+            models.Index(fields=["team", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.kind} {self.value}"
+
+
+class ServiceFacetHoursDay(ServiceFacetRow):
+    """ServiceHoursDay under a facet."""
+
+    measure = models.CharField(max_length=10, choices=HoursMeasure.choices)
+    hours = models.IntegerField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "value", "team", "day"]),
+            models.Index(fields=["team", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.kind} {self.value} {self.hours} h"
+
+
+class ServiceFacetStageDay(ServiceFacetRow):
+    """ServiceSurveyStageDay under a facet."""
+
+    stage = models.CharField(max_length=20)
+    answers = models.PositiveIntegerField()
+    satisfied = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "value", "team", "day"]),
+            models.Index(fields=["team", "day"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.kind} {self.value} {self.stage}"
 
 
 class SummaryRefresh(models.Model):

@@ -79,7 +79,7 @@ class SummaryFigures:
     their last rebuild, with what they cannot hold read live and added in (see
     compliance.summary). Refuses filters the summary does not hold (summary.can_serve). The
     service measures come from the service summary where it holds the filters
-    (summary.can_serve_service: not the enhanced filter) and was counted by the period's rules
+    (summary.can_serve_service) and was counted by the period's rules
     (summary.counted_by_rules_of), else live from the same cases."""
 
     def __init__(
@@ -127,7 +127,13 @@ class SummaryFigures:
         ):
             return self.live.service_measures(period, now=now)
         tally = summary.service_tally(
-            self.user, period, cases=self.live.cases, filters=self.filters, now=now, memo=self.memo
+            self.user,
+            period,
+            cases=self.live.cases,
+            filters=self.filters,
+            now=now,
+            on=self.on,
+            memo=self.memo,
         )
         return service_figures.figures_from_tally(tally)
 

@@ -62,7 +62,14 @@ from cases.models import (
 )
 from cases.permissions import visibility
 from counting import policy
-from counting.filters import NO_FILTERS, NOT_RECORDED, Filters, age_band_of, filter_duties
+from counting.filters import (
+    NO_FILTERS,
+    NOT_RECORDED,
+    Filters,
+    age_band_of,
+    filter_duties,
+    filter_parties,
+)
 from counting.people import domestic_abuse_offences
 from entitlements import calendar
 from entitlements.models import Duty, DutyStatus
@@ -81,6 +88,9 @@ from .models import (
     FacetKind,
     HoursMeasure,
     ServiceDay,
+    ServiceFacetDay,
+    ServiceFacetHoursDay,
+    ServiceFacetStageDay,
     ServiceHoursDay,
     ServiceSurveyStageDay,
     SummaryChange,
@@ -217,6 +227,11 @@ def _tables() -> list[str]:
             ServiceDay,
             ServiceHoursDay,
             ServiceSurveyStageDay,
+            DutyFacetRuleDay,
+            DutyFacetTeamDay,
+            ServiceFacetDay,
+            ServiceFacetHoursDay,
+            ServiceFacetStageDay,
         )
     ]
 
@@ -253,6 +268,7 @@ def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -
         _refreshed(using, NAME, now, rows, began)
         began = time.monotonic()
         service_rows = _write_service(cursor, using, None, on=timezone.localtime(now).date())
+        _write_service_facets(cursor, using, None, on=timezone.localtime(now).date())
         _refreshed(using, SERVICE_NAME, now, service_rows, began)
         cursor.execute(f"DELETE FROM {SummaryChange._meta.db_table}")  # noqa: S608  # nosec B608
         if connection.vendor == "postgresql":
@@ -305,6 +321,7 @@ def update(*, using: str | None = None, now: datetime.datetime) -> int:
             _write_duties(cursor, using, now, scope)
             _write_facets(cursor, using, now, scope, on=timezone.localtime(now).date())
             _write_service(cursor, using, scope, on=timezone.localtime(now).date())
+            _write_service_facets(cursor, using, scope, on=timezone.localtime(now).date())
         log.filter(id__lte=upto).delete()
         seconds = time.monotonic() - began
         for name in (NAME, SERVICE_NAME):
@@ -840,8 +857,12 @@ def _domestic_abuse_offences() -> list[int]:
 # offence group and restriction; the live part adds them up. As service_measures counts them.
 
 
-def _case_counts() -> dict:
-    return {"cases": Count("id"), "mental_health": Count("id", filter=Q(mental_health_demand=True))}
+def _case_counts(distinct: bool = False) -> dict:
+    """`distinct`: rows joined to the case's victims (a facet), one case on several rows."""
+    return {
+        "cases": Count("id", distinct=distinct),
+        "mental_health": Count("id", filter=Q(mental_health_demand=True), distinct=distinct),
+    }
 
 
 def _party_counts(vulnerable_bases: list[str]) -> dict:
@@ -880,35 +901,37 @@ def _party_counts(vulnerable_bases: list[str]) -> dict:
     }
 
 
-def _referral_counts() -> dict:
+def _referral_counts(distinct: bool = False) -> dict:
     answered = Q(responded_at__isnull=False)
     return {
-        "referrals_sent": Count("id"),
-        "referrals_marac": Count("id", filter=Q(agency__kind=AgencyKind.MARAC)),
-        "referrals_answered": Count("id", filter=answered),
+        "referrals_sent": Count("id", distinct=distinct),
+        "referrals_marac": Count("id", filter=Q(agency__kind=AgencyKind.MARAC), distinct=distinct),
+        "referrals_answered": Count("id", filter=answered, distinct=distinct),
         "referrals_accepted": Count(
             "id",
             filter=answered & ~Q(status__in=[ReferralStatus.DECLINED, ReferralStatus.RETURNED]),
+            distinct=distinct,
         ),
     }
 
 
-def _invitation_counts() -> dict:
+def _invitation_counts(distinct: bool = False) -> dict:
     """As surveys.services.results: invited means it reached the person."""
     return {
         "invited": Count(
             "id",
             filter=Q(sent_at__isnull=False)
             | Q(status__in=[InvitationStatus.STARTED, InvitationStatus.COMPLETED]),
+            distinct=distinct,
         ),
-        "completed": Count("id", filter=Q(status=InvitationStatus.COMPLETED)),
+        "completed": Count("id", filter=Q(status=InvitationStatus.COMPLETED), distinct=distinct),
     }
 
 
-def _stage_counts() -> dict:
+def _stage_counts(distinct: bool = False) -> dict:
     return {
-        "answers": Count("id"),
-        "satisfied": Count("id", filter=Q(scale_value__in=SATISFIED)),
+        "answers": Count("id", distinct=distinct),
+        "satisfied": Count("id", filter=Q(scale_value__in=SATISFIED), distinct=distinct),
     }
 
 
@@ -1076,6 +1099,246 @@ def _write_service(cursor, using: str, scope: Scope | None, *, on: datetime.date
     return rows
 
 
+# --- service measures under a facet --------------------------------------------------------------
+#
+# As live_service_measures counts under counting.filters' person filters, officer and enhanced:
+# the cases with at least one victim of the value (or the officer's), their referrals and
+# invitations, and the people of the value in those cases. A case with victims of two values is
+# counted under each.
+
+SERVICE_FACETS = (
+    FacetKind.OFFICER,
+    FacetKind.SEX,
+    FacetKind.ETHNICITY,
+    FacetKind.AGE_BAND,
+    FacetKind.ENHANCED,
+)
+SERVICE_FACET_FILTERS = {**FACET_FILTERS, "enhanced": FacetKind.ENHANCED}
+
+
+def _party_value(kind: str, party: str, reported_at: str, bands) -> tuple[dict, models.Expression]:
+    """The facet value of the party at `party` ("" for a Party itself), as (aliases, value)."""
+    if kind == FacetKind.SEX:
+        return {}, F(f"{party}person__sex")
+    if kind == FacetKind.ETHNICITY:
+        return {}, F(f"{party}person__ethnicity")
+    if kind == FacetKind.ENHANCED:
+        return {}, models.Case(
+            When(**{f"{party}enhanced": True}, then=Value("true")),
+            default=Value("false"),
+            output_field=CharField(),
+        )
+    return age_band_of(f"{party}person", reported_at, bands)
+
+
+def _officer_value(case: str) -> models.Expression:
+    return Coalesce(Cast(f"{case}officer_id", CharField()), Value(""), output_field=CharField())
+
+
+def _by_case_value(queryset: QuerySet, kind: str, case: str, bands) -> QuerySet:
+    """Rows of `queryset` (records of a case at `case`) with `s_value`: the officer's id, or
+    the value of each of the case's victims (one row per victim: count distinct)."""
+    if kind == FacetKind.OFFICER:
+        return queryset.annotate(s_value=_officer_value(case))
+    alias, value = _party_value(kind, f"{case}parties__", f"{case}reported_at", bands)
+    return (
+        queryset.filter(**{f"{case}parties__role": PartyRole.VICTIM})
+        .alias(**alias)
+        .annotate(s_value=value)
+    )
+
+
+def _by_own_value(queryset: QuerySet, kind: str, party: str, bands) -> QuerySet:
+    """Rows of `queryset` (records of a party at `party`, "" for a Party) with `s_value`: the
+    party's own value, kept only where their case has a victim of that value (always so for a
+    victim), or the officer's id."""
+    case = f"{party}case__"
+    if kind == FacetKind.OFFICER:
+        return queryset.annotate(s_value=_officer_value(case))
+    alias, value = _party_value(kind, party, f"{case}reported_at", bands)
+    queryset = queryset.alias(**alias).annotate(s_value=value)
+    inner_alias, inner_value = _party_value(kind, "", "case__reported_at", bands)
+    victim_of_value = (
+        Party.objects.filter(case=OuterRef(f"{party}case"), role=PartyRole.VICTIM)
+        .alias(**inner_alias)
+        .annotate(v=inner_value)
+        .filter(v=OuterRef("s_value"))
+    )
+    return queryset.filter(Exists(victim_of_value))
+
+
+def _facet_dimensions(case: str, at: str) -> dict:
+    return {
+        "s_day": _day(at),
+        "s_team": F(f"{case}team_id"),
+        "s_restricted": F(f"{case}restricted"),
+    }
+
+
+def _write_service_facets(cursor, using: str, scope: Scope | None, *, on: datetime.date) -> None:
+    """The service facet tables' rows of the scope (everything when None), deleted and counted
+    again for each facet kind, then their force-wide roll-ups (no team)."""
+    day, hours, stages = (
+        m._meta.db_table for m in (ServiceFacetDay, ServiceFacetHoursDay, ServiceFacetStageDay)
+    )
+    rows_where, rows_params = scope.rows_sql() if scope else EVERYTHING
+    days_where, days_params = scope.days_sql() if scope else EVERYTHING
+    for table in (day, hours, stages):
+        cursor.execute(
+            f"DELETE FROM {table} WHERE (team_id IS NOT NULL AND {rows_where}) "  # noqa: S608  # nosec B608
+            f"OR (team_id IS NULL AND {days_where})",
+            [*rows_params, *days_params],
+        )
+
+    def scoped(queryset: QuerySet, at: str, team: str) -> QuerySet:
+        return queryset if scope is None else queryset.filter(scope.q(at, team))
+
+    bands = policy.age_bands(on)
+    keys = "s_day, s_team, s_restricted, s_value"
+    for kind in SERVICE_FACETS:
+        sources = [
+            (
+                _by_case_value(
+                    scoped(Case.objects.all(), "reported_at", "team_id"), kind, "", bands
+                ),
+                _facet_dimensions("", "reported_at"),
+                _case_counts(distinct=True),
+            ),
+            (
+                _by_own_value(
+                    scoped(Party.objects.all(), "case__reported_at", "case__team_id"),
+                    kind,
+                    "",
+                    bands,
+                ),
+                _facet_dimensions("case__", "case__reported_at"),
+                _party_counts(policy.vulnerable_bases(on)),
+            ),
+            (
+                _by_case_value(
+                    scoped(
+                        Referral.objects.filter(sent_at__isnull=False), "sent_at", "case__team_id"
+                    ),
+                    kind,
+                    "case__",
+                    bands,
+                ),
+                _facet_dimensions("case__", "sent_at"),
+                _referral_counts(distinct=True),
+            ),
+            (
+                _by_case_value(
+                    scoped(Invitation.objects.all(), "created_at", "case__team_id"),
+                    kind,
+                    "case__",
+                    bands,
+                ),
+                _facet_dimensions("case__", "created_at"),
+                _invitation_counts(distinct=True),
+            ),
+        ]
+        selects, params = [], []
+        for queryset, dims, counts in sources:
+            sql, part_params = _sql(
+                queryset.annotate(**dims)
+                .values(*dims, "s_value")
+                .annotate(**{f"n_{name}": count for name, count in counts.items()})
+                .order_by(),
+                using,
+            )
+            columns = ", ".join(
+                f"n_{name}" if name in counts else f"0 AS n_{name}" for name in SERVICE_COUNTS
+            )
+            selects.append(f"SELECT {keys}, {columns} FROM ({sql}) part")  # noqa: S608  # nosec B608
+            params += part_params
+        counted = ", ".join(SERVICE_COUNTS)
+        sums = ", ".join(f"SUM(n_{name})" for name in SERVICE_COUNTS)
+        cursor.execute(
+            f"INSERT INTO {day} (day, team_id, restricted, value, kind, {counted}) "  # noqa: S608  # nosec B608
+            f"SELECT {keys}, %s, {sums} FROM ({' UNION ALL '.join(selects)}) parts "
+            f"GROUP BY {keys}",
+            [kind, *params],
+        )
+        histograms = [
+            (
+                HoursMeasure.NEEDS,
+                _by_own_value(
+                    scoped(
+                        _first_assessments(), "party__case__reported_at", "party__case__team_id"
+                    ),
+                    kind,
+                    "party__",
+                    bands,
+                ).annotate(s_hours=_needs_hours()),
+                _facet_dimensions("party__case__", "party__case__reported_at"),
+                Count("id"),
+            ),
+            (
+                HoursMeasure.AGENCY,
+                _by_case_value(
+                    scoped(
+                        Referral.objects.filter(sent_at__isnull=False, responded_at__isnull=False),
+                        "sent_at",
+                        "case__team_id",
+                    ),
+                    kind,
+                    "case__",
+                    bands,
+                ).annotate(s_hours=_agency_hours()),
+                _facet_dimensions("case__", "sent_at"),
+                Count("id", distinct=True),
+            ),
+        ]
+        for measure, queryset, dims, count in histograms:
+            sql, part_params = _sql(
+                queryset.annotate(**dims)
+                .values("s_hours", *dims, "s_value")
+                .annotate(n=count)
+                .order_by(),
+                using,
+            )
+            cursor.execute(
+                f"INSERT INTO {hours} (day, team_id, restricted, value, kind, measure, hours, "  # noqa: S608  # nosec B608
+                f"count) SELECT {keys}, %s, %s, s_hours, n FROM ({sql}) part",
+                (kind, measure.value, *part_params),
+            )
+        answers = _by_case_value(
+            scoped(_scale_answers(), "invitation__created_at", "invitation__case__team_id"),
+            kind,
+            "invitation__case__",
+            bands,
+        ).annotate(
+            **_facet_dimensions("invitation__case__", "invitation__created_at"),
+            s_stage=F("question__stage"),
+        )
+        sql, part_params = _sql(
+            answers.values("s_day", "s_team", "s_restricted", "s_value", "s_stage")
+            .annotate(**{f"n_{k}": v for k, v in _stage_counts(distinct=True).items()})
+            .order_by(),
+            using,
+        )
+        cursor.execute(
+            f"INSERT INTO {stages} (day, team_id, restricted, value, kind, stage, answers, "  # noqa: S608  # nosec B608
+            f"satisfied) SELECT {keys}, %s, s_stage, n_answers, n_satisfied FROM ({sql}) part",
+            (kind, *part_params),
+        )
+    # The force-wide roll-ups: every team's unrestricted cases, per kind and value.
+    for table, extra, counts in (
+        (day, [], SERVICE_COUNTS),
+        (hours, ["measure", "hours"], ["count"]),
+        (stages, ["stage"], ["answers", "satisfied"]),
+    ):
+        targets = ", ".join(counts)
+        summed = ", ".join(f"SUM({column})" for column in counts)
+        grouped = ", ".join(["day", "kind", "value", *extra])
+        cursor.execute(
+            f"INSERT INTO {table} (team_id, restricted, {grouped}, {targets}) "  # noqa: S608  # nosec B608
+            f"SELECT NULL, %s, {grouped}, {summed} FROM {table} "
+            f"WHERE team_id IS NOT NULL AND NOT restricted AND {days_where} GROUP BY {grouped}",
+            (False, *days_params),
+        )
+
+
 @dataclass
 class ServiceTally:
     """What the service measures are worked out from: counts (SERVICE_COUNTS), the two
@@ -1092,10 +1355,23 @@ class ServiceTally:
         entry[1] += satisfied or 0
 
 
+def service_facet_of(filters: Filters) -> tuple[str, str] | None:
+    """The facet of the service measures these filters choose (kind, value as stored)."""
+    if filters.enhanced is not None:
+        if facet_of(filters) is not None:
+            raise ValueError("The summary holds one facet at a time.")
+        return FacetKind.ENHANCED, "true" if filters.enhanced else "false"
+    return facet_of(filters)
+
+
 def can_serve_service(filters: Filters) -> bool:
     """Whether the service summary holds what these Filters select: period, team and offence
-    group yes; officer, enhanced, age band, sex and ethnicity no (read live)."""
-    return not (filters.officer or filters.about_people or filters.enhanced is not None)
+    group; or one facet (officer, enhanced, sex, ethnicity or age band) with period and team.
+    Anything else is read live."""
+    chosen = [name for name in SERVICE_FACET_FILTERS if getattr(filters, name) not in (None, "")]
+    if not chosen:
+        return True
+    return len(chosen) == 1 and not filters.offence_group
 
 
 def reader(user: User, memo: dict) -> dict:
@@ -1132,14 +1408,19 @@ def service_tally(
     cases: QuerySet[Case],
     filters: Filters,
     now: datetime.datetime,
+    on: datetime.date | None = None,
     memo: dict | None = None,
 ) -> ServiceTally:
     """The service measures' counts for the period, for what `user` may see under `filters`
     (which can_serve_service): whole past days from the summary, the rest live from `cases`
     (the user's visible cases under those filters, counting.filters.filter_cases)."""
     if not can_serve_service(filters):
-        raise ValueError("The service summary cannot serve officer, enhanced or equality filters.")
+        raise ValueError("The service summary cannot serve these filters together.")
     memo = reader(user, {} if memo is None else memo)
+
+    def people(parties: QuerySet[Party]) -> QuerySet[Party]:
+        return filter_parties(parties, filters, on=on or period.end)
+
     today = timezone.localtime(now).date()
     refreshed = memo["service_refreshed"]
     vulnerable = policy.vulnerable_bases(period.end)
@@ -1149,19 +1430,37 @@ def service_tally(
     summary_end = _summary_end(period, refreshed, today, memo["sees_unrestricted"])
     supervised = memo["supervised"]
     tally = ServiceTally()
+    facet = service_facet_of(filters)
+    tables = (
+        (ServiceFacetDay, ServiceFacetHoursDay, ServiceFacetStageDay)
+        if facet
+        else (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)
+    )
     if period.start <= summary_end:
         where = Q(day__gte=period.start, day__lte=summary_end)
-        group = (
-            Q(offence_group=filters.offence_group)
-            if filters.offence_group
-            else Q(offence_group__isnull=False)
-        )
-        if filters.team:
-            mine = Q(restricted=False) | Q(team_id__in=supervised)
+        mine = Q(restricted=False) | Q(team_id__in=supervised)
+        if facet is not None:
+            kind, value = facet
+            where &= Q(kind=kind, value=value)
+            if filters.team:
+                where &= Q(team_id=filters.team) & mine
+            else:
+                where &= Q(team__isnull=True) | Q(restricted=True, team_id__in=supervised)
+        elif filters.team:
+            group = (
+                Q(offence_group=filters.offence_group)
+                if filters.offence_group
+                else Q(offence_group__isnull=False)
+            )
             where &= Q(team_id=filters.team) & mine & group
         else:
             # The roll-up (of every group, or of the one chosen), and the restricted cases of
             # the teams the user supervises.
+            group = (
+                Q(offence_group=filters.offence_group)
+                if filters.offence_group
+                else Q(offence_group__isnull=False)
+            )
             rolled_up = (
                 Q(offence_group=filters.offence_group)
                 if filters.offence_group
@@ -1169,19 +1468,23 @@ def service_tally(
             )
             supervised_restricted = Q(restricted=True, team_id__in=supervised) & group
             where &= (Q(team__isnull=True) & rolled_up) | supervised_restricted
-        found = ServiceDay.objects.filter(where).aggregate(
-            **{name: Sum(name) for name in SERVICE_COUNTS}
+        found = (
+            tables[0]
+            .objects.filter(where)
+            .aggregate(**{name: Sum(name) for name in SERVICE_COUNTS})
         )
         tally.counts.update({name: value or 0 for name, value in found.items()})
         for measure, hours, count in (
-            ServiceHoursDay.objects.filter(where)
+            tables[1]
+            .objects.filter(where)
             .values_list("measure", "hours")
             .annotate(n=Sum("count"))
             .order_by()
         ):
             tally.hours[measure][hours] += count
         for stage, answers, satisfied in (
-            ServiceSurveyStageDay.objects.filter(where)
+            tables[2]
+            .objects.filter(where)
             .values_list("stage")
             .annotate(a=Sum("answers"), s=Sum("satisfied"))
             .order_by()
@@ -1189,10 +1492,12 @@ def service_tally(
             tally.add_stage(stage, answers, satisfied)
     live_from = max(period.start, summary_end + datetime.timedelta(days=1))
     if live_from <= period.end:
-        _add_live(tally, cases, live_from, period.end, vulnerable_bases=vulnerable)
+        _add_live(tally, cases, live_from, period.end, vulnerable_bases=vulnerable, people=people)
     if period.start <= summary_end and memo["elsewhere"]:
         hidden = cases.filter(restricted=True).exclude(team_id__in=supervised)
-        _add_live(tally, hidden, period.start, summary_end, vulnerable_bases=vulnerable)
+        _add_live(
+            tally, hidden, period.start, summary_end, vulnerable_bases=vulnerable, people=people
+        )
     return tally
 
 
@@ -1216,19 +1521,27 @@ def _add_live(
     end: datetime.date,
     *,
     vulnerable_bases: list[str],
+    people=lambda parties: parties,
 ) -> None:
-    """Add the counts of `cases` for London days start to end, read from the records."""
+    """Add the counts of `cases` for London days start to end, read from the records; the
+    people in them narrowed by `people` (the filters' counting.filters.filter_parties)."""
     after, until = calendar.end_of_day(start - datetime.timedelta(days=1)), calendar.end_of_day(end)
     reported = cases.filter(reported_at__gt=after, reported_at__lte=until)
     sent = Referral.objects.filter(case__in=cases, sent_at__gt=after, sent_at__lte=until)
     made = Invitation.objects.filter(case__in=cases, created_at__gt=after, created_at__lte=until)
     for counts in (
         reported.aggregate(**_case_counts()),
-        Party.objects.filter(case__in=reported).aggregate(**_party_counts(vulnerable_bases)),
+        people(Party.objects.filter(case__in=reported)).aggregate(
+            **_party_counts(vulnerable_bases)
+        ),
         made.aggregate(**_invitation_counts()),
     ):
         tally.counts.update({name: value or 0 for name, value in counts.items()})
-    needs = _first_assessments().filter(party__case__in=reported).annotate(s_hours=_needs_hours())
+    needs = (
+        _first_assessments()
+        .filter(party__in=people(Party.objects.filter(case__in=reported)))
+        .annotate(s_hours=_needs_hours())
+    )
     for hours, count in needs.values_list("s_hours").annotate(n=Count("id")).order_by():
         tally.hours[HoursMeasure.NEEDS][hours] += count
     # The referrals' counts and their histogram in one pass: by how long an answer took (no
