@@ -211,10 +211,8 @@ class ServiceRow(models.Model):
         abstract = True
 
 
-class ServiceDay(ServiceRow):
-    """What the service measures count. The case and people columns are for cases reported on
-    the day; referrals are those sent on the day, invitations those made on the day, whenever
-    their case was reported (as compliance.service_figures.live_service_measures counts them)."""
+class ServiceCounts(models.Model):
+    """What the service measures count, per row."""
 
     cases = models.PositiveIntegerField(default=0)
     mental_health = models.PositiveIntegerField(default=0)
@@ -242,6 +240,15 @@ class ServiceDay(ServiceRow):
         default=0, help_text="Invitations that reached the person (sent, started or completed)."
     )
     completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ServiceDay(ServiceRow, ServiceCounts):
+    """What the service measures count. The case and people columns are for cases reported on
+    the day; referrals are those sent on the day, invitations those made on the day, whenever
+    their case was reported (as compliance.service_figures.live_service_measures counts them)."""
 
     class Meta:
         indexes = [models.Index(fields=["team", "restricted", "offence_group", "day"])]
@@ -308,25 +315,8 @@ class ServiceFacetRow(models.Model):
         abstract = True
 
 
-class ServiceFacetDay(ServiceFacetRow):
+class ServiceFacetDay(ServiceFacetRow, ServiceCounts):
     """ServiceDay's counts under a facet."""
-
-    cases = models.PositiveIntegerField(default=0)
-    mental_health = models.PositiveIntegerField(default=0)
-    victims = models.PositiveIntegerField(default=0)
-    victims_assessed = models.PositiveIntegerField(default=0)
-    victims_enhanced = models.PositiveIntegerField(default=0)
-    vulnerable = models.PositiveIntegerField(default=0)
-    vulnerable_considered = models.PositiveIntegerField(default=0)
-    da_victims = models.PositiveIntegerField(default=0)
-    da_risk_assessed = models.PositiveIntegerField(default=0)
-    marac_flagged = models.PositiveIntegerField(default=0)
-    referrals_sent = models.PositiveIntegerField(default=0)
-    referrals_marac = models.PositiveIntegerField(default=0)
-    referrals_answered = models.PositiveIntegerField(default=0)
-    referrals_accepted = models.PositiveIntegerField(default=0)
-    invited = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
