@@ -690,18 +690,20 @@ def outcome_counts(
         }
         key = ("summary", grain, period.start, period.end)
         if key not in memo:
-            memo[key] = []
+            parts = []
             for rows in _summary_sources(supervised, grain, filters):
                 rows = rows.filter(day__gte=period.start, day__lte=period.end)
                 if filters.offence_group:
                     rows = rows.filter(offence_group=filters.offence_group)
                 if filters.enhanced is not None:
                     rows = rows.filter(enhanced=filters.enhanced)
-                memo[key] += list(
+                parts.append(
                     rows.values(**{f"by_{g}": SUMMARY_DIMENSIONS[g][0] for g in grain})
                     .annotate(**sums)
                     .order_by()
                 )
+            # One round trip for the roll-up and the restricted cases of the user's teams.
+            memo[key] = list(parts[0].union(*parts[1:], all=True))
         add(memo[key])
         # Deadlines that passed between the rebuild and now (or, asked about an earlier moment,
         # between then and the rebuild) of duties still open at the rebuild: overdue now.
@@ -1379,11 +1381,14 @@ def reader(user: User, memo: dict) -> dict:
     if "supervised" not in memo:
         memo["supervised"] = _supervised(user)
         memo["elsewhere"] = _reaches_restricted_elsewhere(user, memo["supervised"])
-    if "refreshed" not in memo:
-        memo["refreshed"] = last_refreshed()
-    if "service_refreshed" not in memo:
-        found = SummaryRefresh.objects.filter(name=SERVICE_NAME).first()
-        memo["service_refreshed"] = found.refreshed_at if found else None
+    if "refreshed" not in memo or "service_refreshed" not in memo:
+        found = dict(
+            SummaryRefresh.objects.filter(name__in=[NAME, SERVICE_NAME]).values_list(
+                "name", "refreshed_at"
+            )
+        )
+        memo.setdefault("refreshed", found.get(NAME))
+        memo.setdefault("service_refreshed", found.get(SERVICE_NAME))
     if "sees_unrestricted" not in memo:
         # The summary's rows assume the reader sees every unrestricted case, as officers and
         # supervisors do (cases.permissions.visibility); anyone else is counted live.

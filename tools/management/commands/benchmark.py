@@ -455,7 +455,7 @@ class Command(BaseCommand):
         ) or [0]
         refreshed = summary.last_refreshed() or period.start_at
         columns = "rule_id, enhanced, total, met, met_late, missed, due, declined, waived, " + (
-            "due_passed, missed_passed"
+            "due_passed, missed_passed, missed_attempted"
         )
         mine = "(NOT restricted OR team_id = ANY(%(supervised)s))"
         if team:
@@ -477,16 +477,19 @@ class Command(BaseCommand):
         # duties whose deadline passed since the rebuild moved from open to overdue.
         sql = (
             f"WITH s AS ({rows}), "  # noqa: S608  # nosec B608
-            "late AS (SELECT d.rule_id, d.enhanced, count(*) AS n FROM entitlements_duty d "
+            "late AS (SELECT d.rule_id, d.enhanced, count(*) AS n, count(*) FILTER (WHERE "
+            "EXISTS (SELECT 1 FROM entitlements_dutyattempt a JOIN cases_contact t "
+            "ON t.id = a.contact_id WHERE a.duty_id = d.id AND t.occurred_at >= d.trigger_at "
+            "AND t.occurred_at <= d.due_at)) AS tried FROM entitlements_duty d "
             "JOIN cases_case c ON c.id = d.case_id WHERE d.status IN ('due', 'missed') "
             "AND d.due_at >= %(refreshed)s AND d.due_at < %(now)s "
             "AND d.due_at > %(start_at)s AND d.due_at <= %(end_at)s "
             f"AND {scope} GROUP BY 1, 2) "
             "SELECT r.code, x.enhanced, sum(x.total), sum(x.met), sum(x.met_late), "
-            "sum(x.overdue), sum(x.open), sum(x.declined), sum(x.waived) FROM ("
+            "sum(x.overdue), sum(x.open), sum(x.declined), sum(x.waived), sum(x.tried) FROM ("
             "SELECT rule_id, enhanced, total, met, met_late, missed_passed + due_passed AS "
-            "overdue, due - due_passed AS open, declined, waived FROM s UNION ALL "
-            "SELECT rule_id, enhanced, 0, 0, 0, n, -n, 0, 0 FROM late"
+            "overdue, due - due_passed AS open, declined, waived, missed_attempted AS tried "
+            "FROM s UNION ALL SELECT rule_id, enhanced, 0, 0, 0, n, -n, 0, 0, tried FROM late"
             ") x JOIN entitlements_dutyrule r ON r.id = x.rule_id GROUP BY r.code, x.enhanced"
         )
         params = {
