@@ -96,7 +96,13 @@ from .models import (
     SummaryChange,
     SummaryRefresh,
 )
-from .outcomes import COUNTS, attempted_in_window, on_time_percent, outcome_aggregates
+from .outcomes import (
+    COUNTS,
+    attempted_in_window,
+    attempted_in_window_ids,
+    on_time_percent,
+    outcome_aggregates,
+)
 
 S = DutyStatus
 NAME = "duty_outcomes"
@@ -124,7 +130,9 @@ def _tally(now: datetime.datetime) -> dict:
         "s_due_passed": Count("id", filter=Q(status=S.DUE, due_at__lt=now)),
         "s_missed_passed": Count("id", filter=Q(status=S.MISSED, due_at__lt=now)),
         "s_missed_attempted": Count(
-            "id", filter=Q(status__in=[S.DUE, S.MISSED], due_at__lt=now) & Q(attempted_in_window())
+            "id",
+            filter=Q(status__in=[S.DUE, S.MISSED], due_at__lt=now)
+            & Q(pk__in=attempted_in_window_ids()),
         ),
     }
 
@@ -247,6 +255,8 @@ def _begin(connection, cursor, outermost: bool) -> None:
     if outermost:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
     cursor.execute(f"LOCK TABLE {', '.join(_tables())} IN EXCLUSIVE MODE")
+    # Sorts and hashes of millions of rows in memory rather than on disk (a rebuild).
+    cursor.execute("SET LOCAL work_mem = '256MB'")
 
 
 def refresh(*, using: str | None = None, now: datetime.datetime | None = None) -> int:
