@@ -6,9 +6,11 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import TeamMembership, User
+from cases import safe_channels
+from cases.models import ContactMethod, SafeContact
 
 from . import calendar
-from .models import Duty, DutyAttempt, Owner
+from .models import OPEN_STATUSES, Duty, DutyAttempt, Owner
 
 
 def checklist_order(duties: list[Duty], *, now: datetime.datetime) -> list[Duty]:
@@ -96,6 +98,9 @@ def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | N
     groups["total"] = sum(counts.values())
     groups["shown"] = len(shown)
     groups["next_day"] = timezone.localtime(next_working.due_at).date()
+    flagged = not_reachable_of(user)
+    groups["not_reachable"] = flagged[:NOT_REACHABLE_ROWS]
+    groups["not_reachable_more"] = len(flagged) > NOT_REACHABLE_ROWS
     return groups
 
 
@@ -123,3 +128,59 @@ def attempts_summary(found: list[DutyAttempt]) -> str:
         return ""
     count = f"{len(found)} attempt{'s' if len(found) != 1 else ''}"
     return f"{count}: {', '.join(attempt_words(a) for a in found)}"
+
+
+# --- people who cannot be reached --------------------------------------------------------------
+
+# The officer's home names this many of their duties flagged "not reachable"; the rest are a
+# count with a link.
+NOT_REACHABLE_ROWS = 5
+
+
+def not_reachable_of(user: User, *, limit: int = NOT_REACHABLE_ROWS) -> list[Duty]:
+    """The user's open duties flagged "not reachable", longest flagged first: one more than
+    `limit` is read, so the page knows whether there are more without counting them."""
+    return list(
+        my_duties(user)
+        .filter(not_reachable_at__isnull=False)
+        .order_by("not_reachable_at", "id")[: limit + 1]
+    )
+
+
+def cannot_reach(user: User) -> QuerySet[Duty]:
+    """A supervisor's "cannot reach" list: the open duties flagged "not reachable" on the cases of
+    the teams they supervise (and may see)."""
+    supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
+    return Duty.objects.visible_to(user).filter(
+        status__in=OPEN_STATUSES,
+        not_reachable_at__isnull=False,
+        case__team_id__in=supervised,
+    )
+
+
+def cannot_reach_rows(user: User) -> QuerySet[Duty]:
+    """The list's rows: longest flagged first, with what the page shows and the attempts."""
+    return (
+        cannot_reach(user)
+        .select_related("case__officer", "party__person", "rule__right")
+        .annotate(attempt_count=Count("attempts"))
+        .order_by("not_reachable_at", "id")
+    )
+
+
+def reach_prompt(duty: Duty, *, found: list[DutyAttempt], safe: SafeContact | None) -> dict | None:
+    """What to try next for a duty flagged "not reachable": the next safe way not tried yet (never
+    one the profile forbids) and the alternative contact the profile names. None when the duty is
+    not flagged or no longer open."""
+    if duty.not_reachable_at is None or not duty.is_open:
+        return None
+    tried = {attempt.contact.method for attempt in found}
+    method = safe_channels.suggested_method(safe, tried=tried)
+    return {
+        "since": duty.not_reachable_at,
+        "reason": duty.not_reachable_reason,
+        "method": method,
+        "method_label": ContactMethod(method).label.lower() if method else "",
+        "untried": method is not None and method not in tried,
+        "alternative": safe.alternative_contact if safe is not None else "",
+    }
