@@ -23,7 +23,7 @@ from cases.models import Case
 from cases.permissions import access_case, may_change_case
 from cases.views import CaseFormView, apply_service
 from entitlements.models import Duty, DutyAttempt
-from entitlements.selectors import checklist_order
+from entitlements.selectors import checklist_order, set_timing
 from referrals import automatic as automatic_referrals
 
 from . import selectors
@@ -100,6 +100,9 @@ def _case_context(request, case, *, people=None, contact_form=None, event_form=N
     page = selectors.people_page(case, people)
     parties = page.object_list
     referral_policy = automatic_referrals.policy_in_force(now)
+    for duty in (d for party in parties for d in party.all_duties):
+        duty.case = case  # the page's case: set_timing reads it, and it is the same row
+    set_timing([d for party in parties for d in party.all_duties], now=now)
     for party in parties:
         party.checklist = checklist_order(party.all_duties, now=now)
         # The victim's choice about the Right 4 referral, and why it is not sent if it is not.

@@ -2,15 +2,79 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import TeamMembership, User
 from cases import safe_channels
-from cases.models import ContactMethod, SafeContact
+from cases.models import Case, ContactMethod, SafeContact
 
 from . import calendar
-from .models import OPEN_STATUSES, Duty, DutyAttempt, Owner
+from .models import OPEN_STATUSES, Duty, DutyAttempt, DutyRule, MetBy, Owner
+
+# --- "due now" or "overdue" ---------------------------------------------------------------------
+
+
+def recording_limit(on: datetime.date) -> datetime.timedelta | None:
+    """How long the force has to record a crime after its report: the clock of the rule in
+    force that recording the case meets (R1, the Crime Recording Rules' 24 hours)."""
+    hours = (
+        DutyRule.objects.in_force(on)
+        .filter(met_by=MetBy.CASE_RECORDED, calendar_hours__isnull=False)
+        .values_list("calendar_hours", flat=True)
+        .first()
+    )
+    return datetime.timedelta(hours=hours) if hours is not None else None
+
+
+def _recorded_late(case, limit: datetime.timedelta | None) -> bool:
+    recorded = case.recorded_at or case.created_at
+    return limit is not None and recorded > case.reported_at + limit
+
+
+def born_due_now(limit: datetime.timedelta | None) -> Q:
+    """Open duties whose deadline had already passed when they were made, on a case recorded in
+    time (within `limit` of the report): "due now", not "overdue" (set_timing's twin in SQL, for
+    counts)."""
+    late = Q(pk__in=[])
+    if limit is not None:
+        late = Q(recorded__gt=F("reported_at") + limit)
+    return Q(due_at__lt=F("created_at")) & ~Q(
+        case__in=Case.objects.alias(recorded=Coalesce("recorded_at", "created_at"))
+        .filter(late)
+        .values("pk")
+    )
+
+
+_ASK = object()
+
+
+def set_timing(duties: list[Duty], *, now: datetime.datetime, limit=_ASK) -> list[Duty]:
+    """Each open duty's word for its timing, on `duty.timing`: "overdue" once its deadline has
+    passed; but "due now" for a duty whose deadline had passed before it was made (the risk
+    assessment due on the day of report, for a case recorded the next morning), unless the case
+    was recorded late, when it is overdue and `duty.late_note` says why. Reads the duties' case
+    (select it with them). `limit`: recording_limit, if already read."""
+    if limit is _ASK:
+        limit = recording_limit(timezone.localtime(now).date()) if duties else None
+    for duty in duties:
+        duty.timing, duty.late_note = "", ""
+        if not duty.is_open:
+            continue
+        if duty.due_at >= now:
+            duty.timing = "due"
+        elif duty.due_at < duty.created_at and not _recorded_late(duty.case, limit):
+            duty.timing = "due_now"
+        else:
+            duty.timing = "overdue"
+            if duty.due_at < duty.created_at:
+                recorded = timezone.localtime(duty.case.recorded_at or duty.case.created_at)
+                duty.late_note = (
+                    f"The case was recorded on {recorded:%A %-d %B %Y at %H:%M}, after the time "
+                    "allowed to record a crime: this deadline had passed by then."
+                )
+    return duties
 
 
 def checklist_order(duties: list[Duty], *, now: datetime.datetime) -> list[Duty]:
@@ -80,16 +144,19 @@ def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | N
     end_today = calendar.end_of_day(timezone.localtime(now).date())
     next_working = calendar.working_days_after(now, 1)
     duties = my_duties(user).filter(due_at__lte=next_working.due_at)
+    recording = recording_limit(timezone.localtime(now).date())
+    due_now = born_due_now(recording)
     counts = duties.aggregate(
-        overdue=Count("id", filter=Q(due_at__lt=now)),
+        due_now=Count("id", filter=Q(due_at__lt=now) & due_now),
+        overdue=Count("id", filter=Q(due_at__lt=now) & ~due_now),
         today=Count("id", filter=Q(due_at__gte=now, due_at__lte=end_today)),
         next=Count("id", filter=Q(due_at__gt=end_today)),
     )
-    groups = {"overdue": [], "today": [], "next": []}
-    shown = list(duties[:limit])
+    groups = {"overdue": [], "due_now": [], "today": [], "next": []}
+    shown = set_timing(list(duties[:limit]), now=now, limit=recording)
     for duty in shown:
-        if duty.due_at < now:
-            groups["overdue"].append(duty)
+        if duty.timing in ("overdue", "due_now"):
+            groups[duty.timing].append(duty)
         elif duty.due_at <= end_today:
             groups["today"].append(duty)
         else:

@@ -26,9 +26,11 @@ class MyDutiesView(ActionRequiredMixin, View):
     action = "duties.view"
 
     def get(self, request):
+        now = timezone.now()
         page = Paginator(selectors.my_duties(request.user), 50).get_page(request.GET.get("page"))
+        page.object_list = selectors.set_timing(list(page.object_list), now=now)
         links = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        context = {"page": page, "links": links, "now_": timezone.now()}
+        context = {"page": page, "links": links, "now_": now}
         return render(request, "entitlements/my_duties.html", context)
 
 
@@ -95,6 +97,8 @@ class DutyView(ActionRequiredMixin, View):
 
     def _render(self, form):
         attempts = selectors.attempts(self.duty)
+        self.duty.case = self.case
+        selectors.set_timing([self.duty], now=timezone.now())
         safe = safe_channels.profile(self.duty.party) if self.duty.is_open else None
         prompt = selectors.reach_prompt(self.duty, found=attempts, safe=safe)
         return render(

@@ -80,7 +80,7 @@ def test_the_officers_home_lists_who_they_could_not_reach(client, django_assert_
     # One query more than before, whatever the number flagged: the flagged rows (and one more).
     for _ in range(6):
         _flagged_duty(officer=duty.case.officer)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         page = client.get(reverse("home-officer")).content.decode()
     assert "And more:" in page
 
