@@ -74,10 +74,10 @@ def deadline(
 def _explain(rule: DutyRule, *, party: Party, clock_at, what: str, sum_: str) -> str:
     right = rule.right
     return (
-        f"{rule.code} ({right}): {rule.title}. Triggered by: {what}. "
+        f"{right}: {rule.title}. Triggered by: {what}. "
         f"{party.person} is {party.get_role_display().lower()}"
         f"{' with enhanced rights' if party.enhanced else ''}. {sum_} "
-        f"Rule from {rule.edition}, in force from {rule.effective_from:%-d %B %Y}. "
+        f"Rule {rule.code} of {rule.edition}, in force from {rule.effective_from:%-d %B %Y}. "
         f"Source: {rule.source}"
     )
 
@@ -329,7 +329,7 @@ def _schedule_next_update(party: Party, agreement: UpdateAgreement | None) -> Du
     if rule is None or party.role not in rule.roles:
         return open_duty
     explanation = (
-        f"{rule.code} ({rule.right}): {rule.title}. {party.person} agreed updates every "
+        f"{rule.right}: {rule.title}. {party.person} agreed updates every "
         f"{agreement.frequency_days} day{'s' if agreement.frequency_days != 1 else ''} by "
         f"{agreement.get_method_display().lower()} on {_local(agreement.agreed_at)}; the next is "
         f"due {agreement.frequency_days} days after the agreement or the last update, whichever "

@@ -101,7 +101,7 @@ def _duty_text(duty: Duty, kind: str) -> tuple[str, str]:
     due = timezone.localtime(duty.due_at).strftime("%a %-d %b, %H:%M")
     prefix = DUTY_PREFIXES.get(kind, "Due soon")
     title = f"{prefix}: {duty.rule.title} ({duty.case.crime_reference})"
-    body = f"{duty.rule.code}, {duty.rule.right}. Due by {due}."
+    body = f"{duty.rule.right}: {duty.rule.title}. Due by {due}."
     return title, body
 
 

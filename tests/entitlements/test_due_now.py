@@ -58,3 +58,13 @@ def test_a_case_recorded_late_shows_the_lateness_honestly(client):
         assert ">Overdue<" in page and "Due now" not in page
         assert "after the time allowed to record a crime" in page
     assert "Overdue (" in home and "Due now (" not in home
+
+
+def test_a_rule_code_never_stands_next_to_a_different_right_number(client):
+    case = _case_recorded_at(REPORTED + datetime.timedelta(hours=1))
+    dash = Duty.objects.get(party=victim_of(case), rule__code="R29")
+    assert dash.explanation.startswith(f"{dash.rule.right}: {dash.rule.title}.")
+    assert "R29 (" not in dash.explanation
+    client.force_login(case.officer)
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert "(R29, Right" not in page and f"({dash.rule.right})" in page
