@@ -24,6 +24,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "duties.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "duties.resolve": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "duties.waive": frozenset({Role.SUPERVISOR}),
+    # The duties on the supervised teams' cases whose person could not be reached.
+    "duties.cannot_reach": frozenset({Role.SUPERVISOR}),
     "guidance.view": STAFF,
     # Reference data the API takes by id or code (offences, agencies, outcomes, event kinds).
     "reference.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),

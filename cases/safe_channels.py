@@ -22,6 +22,15 @@ METHOD_FLAGS = {
     ContactMethod.LETTER: ("letter_safe", "letter"),
     ContactMethod.HOME_VISIT: ("visit_safe", "home visit"),
 }
+# The order a safe way is suggested in, first to last: the quickest way to reach someone first,
+# a letter (slow, and read by whoever opens the post) last.
+SUGGESTED_ORDER = [
+    ContactMethod.PHONE,
+    ContactMethod.TEXT,
+    ContactMethod.EMAIL,
+    ContactMethod.HOME_VISIT,
+    ContactMethod.LETTER,
+]
 NO_MESSAGES = "Not safe: their safe-contact instructions say no messages may be left."
 
 
@@ -38,6 +47,16 @@ def refused_methods(safe: SafeContact | None) -> dict[str, str]:
         for method, (flag, words) in METHOD_FLAGS.items()
         if not getattr(safe, flag)
     }
+
+
+def suggested_method(safe: SafeContact | None, *, tried: set[str] = frozenset()) -> str | None:
+    """The way to try next: the first in SUGGESTED_ORDER the profile allows and not yet tried,
+    or, once every safe way was tried, the first safe one. Never one the profile forbids; None
+    when it forbids them all."""
+    refused = refused_methods(safe)
+    allowed = [m for m in SUGGESTED_ORDER if m not in refused]
+    untried = [m for m in allowed if m not in tried]
+    return (untried or allowed or [None])[0]
 
 
 def refuses_messages(safe: SafeContact | None) -> bool:

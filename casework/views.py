@@ -22,7 +22,8 @@ from cases.forms import EventForm
 from cases.models import Case
 from cases.permissions import access_case, may_change_case
 from cases.views import CaseFormView, apply_service
-from entitlements.selectors import checklist_order
+from entitlements.models import Duty, DutyAttempt
+from entitlements.selectors import checklist_order, set_timing
 from referrals import automatic as automatic_referrals
 
 from . import selectors
@@ -99,6 +100,9 @@ def _case_context(request, case, *, people=None, contact_form=None, event_form=N
     page = selectors.people_page(case, people)
     parties = page.object_list
     referral_policy = automatic_referrals.policy_in_force(now)
+    for duty in (d for party in parties for d in party.all_duties):
+        duty.case = case  # the page's case: set_timing reads it, and it is the same row
+    set_timing([d for party in parties for d in party.all_duties], now=now)
     for party in parties:
         party.checklist = checklist_order(party.all_duties, now=now)
         # The victim's choice about the Right 4 referral, and why it is not sent if it is not.
@@ -190,7 +194,11 @@ class ContactCreateView(CaseFormView):
 
 class PersonContactView(CaseFormView):
     """Contact one person: the ways their safe-contact profile forbids are shown disabled, with
-    the reason beside each, and only their open duties are offered."""
+    the reason beside each, and only their open duties are offered.
+
+    Opened for one duty (`?duty=<id>`, from the officer's home or the duty's page), that duty is
+    ticked and the way to try already chosen: the first safe way not yet tried for it (from the
+    safe-contact profile, never a forbidden one); what came of it is left for the officer."""
 
     form_class = PersonContactForm
     party_scoped = True
@@ -203,11 +211,45 @@ class PersonContactView(CaseFormView):
             self.safe = safe_channels.profile(self.party)
         return {"case": self.case, "party": self.party, "safe": self.safe}
 
+    def _duty(self) -> Duty | None:
+        """The open duty of this person the page was opened for, if any (an id: not personal)."""
+        wanted = self.request.GET.get("duty", "")
+        if not wanted.isdigit():
+            return None
+        return (
+            Duty.objects.open()
+            .filter(pk=int(wanted), party=self.party, rule__recurring=False)
+            .only("pk")
+            .first()
+        )
+
+    def get_initial(self):
+        duty = self._duty()
+        tried = set()
+        if duty is not None:
+            tried = set(
+                DutyAttempt.objects.filter(duty=duty).values_list("contact__method", flat=True)
+            )
+        initial = {"method": safe_channels.suggested_method(self.safe, tried=tried)}
+        if duty is not None:
+            initial["meets"] = [duty.pk]
+        return initial
+
+    def get(self, request, pk, **kwargs):
+        self.get_form_kwargs()  # reads the safe-contact profile the initial values need
+        return super().get(request, pk, **kwargs)
+
     def perform(self, form):
         return services.record_contact(case=self.case, by=self.request.user, **form.cleaned_data)
 
     def success_message(self):
         return "Contact logged."
+
+    def success_url(self) -> str:
+        # Opened from a duty: back to where the officer's day is, their home.
+        if "duty" in self.request.GET:
+            return reverse("home")
+        return super().success_url()
 
     def render(self, form, **extra):
         return super().render(form, safe=self.safe, **extra)

@@ -3,7 +3,7 @@ place: set its effective_to and add the new version, so past cases keep the rule
 
 from django.contrib import admin
 
-from .models import DutyRule, Right
+from .models import DutyRule, ReachPolicy, Right
 
 
 @admin.register(Right)
@@ -26,3 +26,9 @@ class DutyRuleAdmin(admin.ModelAdmin):
     ]
     list_filter = ["trigger", "owner", "edition", "right"]
     search_fields = ["code", "title", "source"]
+
+
+@admin.register(ReachPolicy)
+class ReachPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "failed_attempts", "working_days", "effective_from", "effective_to"]
+    search_fields = ["source"]

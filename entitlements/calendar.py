@@ -82,3 +82,17 @@ def working_days_before(now: datetime.datetime, n: int) -> datetime.datetime:
         if is_working_day(day):
             counted += 1
     return end_of_day(day)
+
+
+def started_at_least_working_days_ago(now: datetime.datetime, n: int) -> datetime.datetime:
+    """The latest moment a clock may have started for its N working days (working_days_after)
+    to be over by `now`: a clock that started at or before it has run out. One instant to
+    compare a stored column with, so a sweep can select by it in one query."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    day = now.astimezone(LONDON).date()
+    # Walk back from today to the last day whose window had ended: at most n working days and
+    # the weekends and holidays between them.
+    while working_days_after(end_of_day(day), n).due_at >= now:
+        day -= datetime.timedelta(days=1)
+    return end_of_day(day)

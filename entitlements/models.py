@@ -210,6 +210,13 @@ class Duty(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # Flagged by the reach sweep (services.flag_not_reachable) under the ReachPolicy in force:
+    # the person could not be reached, so the officer is prompted to try another safe way and
+    # the team's supervisors see it on their "cannot reach" list. Kept once set, as history.
+    # Nullable with no default, both: SQLite can then add them with ALTER TABLE ADD COLUMN, where
+    # a default would rebuild the table, which the summary's triggers on it do not survive.
+    not_reachable_at = models.DateTimeField(null=True, blank=True)
+    not_reachable_reason = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = CaseHistory()
@@ -242,6 +249,13 @@ class Duty(models.Model):
             ),
             # The obligations API pages through every duty the user can see in deadline order.
             models.Index(fields=["due_at", "id"], name="duty_due_idx"),
+            # Open duties whose person could not be reached (a handful): the "cannot reach"
+            # lists, and the rows one run of the sweep flagged.
+            models.Index(
+                fields=["not_reachable_at", "id"],
+                condition=Q(status__in=OPEN_STATUSES, not_reachable_at__isnull=False),
+                name="duty_open_not_reachable",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,3 +281,42 @@ class DutyAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"Attempt {self.contact_id} on duty {self.duty_id}"
+
+
+class ReachPolicy(models.Model):
+    """When a duty's person counts as not reachable: after `failed_attempts` attempts that did
+    not reach them, or when `working_days` working days have passed since the duty fell due (its
+    clock started) with attempts recorded and nobody reached. Force policy, versioned like the
+    rules: close a row (effective_to) and add the next, never edit one in force."""
+
+    failed_attempts = models.PositiveSmallIntegerField(
+        help_text="Flag a duty after this many attempts that did not reach the person."
+    )
+    working_days = models.PositiveSmallIntegerField(
+        help_text=(
+            "Or flag it when the person has not been reached this many working days after the "
+            "duty fell due, with at least one attempt recorded."
+        )
+    )
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=400)
+
+    objects = RuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "reach policies"
+        constraints = [
+            models.UniqueConstraint(fields=["effective_from"], name="one_reach_policy_a_day"),
+            models.CheckConstraint(
+                condition=Q(failed_attempts__gte=1, working_days__gte=1),
+                name="reach_policy_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Not reachable after {self.failed_attempts} attempts or {self.working_days} working "
+            f"days (from {self.effective_from:%-d %B %Y})"
+        )

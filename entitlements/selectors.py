@@ -2,13 +2,79 @@
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import TeamMembership, User
+from cases import safe_channels
+from cases.models import Case, ContactMethod, SafeContact
 
 from . import calendar
-from .models import Duty, DutyAttempt, Owner
+from .models import OPEN_STATUSES, Duty, DutyAttempt, DutyRule, MetBy, Owner
+
+# --- "due now" or "overdue" ---------------------------------------------------------------------
+
+
+def recording_limit(on: datetime.date) -> datetime.timedelta | None:
+    """How long the force has to record a crime after its report: the clock of the rule in
+    force that recording the case meets (R1, the Crime Recording Rules' 24 hours)."""
+    hours = (
+        DutyRule.objects.in_force(on)
+        .filter(met_by=MetBy.CASE_RECORDED, calendar_hours__isnull=False)
+        .values_list("calendar_hours", flat=True)
+        .first()
+    )
+    return datetime.timedelta(hours=hours) if hours is not None else None
+
+
+def _recorded_late(case, limit: datetime.timedelta | None) -> bool:
+    recorded = case.recorded_at or case.created_at
+    return limit is not None and recorded > case.reported_at + limit
+
+
+def born_due_now(limit: datetime.timedelta | None) -> Q:
+    """Open duties whose deadline had already passed when they were made, on a case recorded in
+    time (within `limit` of the report): "due now", not "overdue" (set_timing's twin in SQL, for
+    counts)."""
+    late = Q(pk__in=[])
+    if limit is not None:
+        late = Q(recorded__gt=F("reported_at") + limit)
+    return Q(due_at__lt=F("created_at")) & ~Q(
+        case__in=Case.objects.alias(recorded=Coalesce("recorded_at", "created_at"))
+        .filter(late)
+        .values("pk")
+    )
+
+
+_ASK = object()
+
+
+def set_timing(duties: list[Duty], *, now: datetime.datetime, limit=_ASK) -> list[Duty]:
+    """Each open duty's word for its timing, on `duty.timing`: "overdue" once its deadline has
+    passed; but "due now" for a duty whose deadline had passed before it was made (the risk
+    assessment due on the day of report, for a case recorded the next morning), unless the case
+    was recorded late, when it is overdue and `duty.late_note` says why. Reads the duties' case
+    (select it with them). `limit`: recording_limit, if already read."""
+    if limit is _ASK:
+        limit = recording_limit(timezone.localtime(now).date()) if duties else None
+    for duty in duties:
+        duty.timing, duty.late_note = "", ""
+        if not duty.is_open:
+            continue
+        if duty.due_at >= now:
+            duty.timing = "due"
+        elif duty.due_at < duty.created_at and not _recorded_late(duty.case, limit):
+            duty.timing = "due_now"
+        else:
+            duty.timing = "overdue"
+            if duty.due_at < duty.created_at:
+                recorded = timezone.localtime(duty.case.recorded_at or duty.case.created_at)
+                duty.late_note = (
+                    f"The case was recorded on {recorded:%A %-d %B %Y at %H:%M}, after the time "
+                    "allowed to record a crime: this deadline had passed by then."
+                )
+    return duties
 
 
 def checklist_order(duties: list[Duty], *, now: datetime.datetime) -> list[Duty]:
@@ -78,16 +144,19 @@ def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | N
     end_today = calendar.end_of_day(timezone.localtime(now).date())
     next_working = calendar.working_days_after(now, 1)
     duties = my_duties(user).filter(due_at__lte=next_working.due_at)
+    recording = recording_limit(timezone.localtime(now).date())
+    due_now = born_due_now(recording)
     counts = duties.aggregate(
-        overdue=Count("id", filter=Q(due_at__lt=now)),
+        due_now=Count("id", filter=Q(due_at__lt=now) & due_now),
+        overdue=Count("id", filter=Q(due_at__lt=now) & ~due_now),
         today=Count("id", filter=Q(due_at__gte=now, due_at__lte=end_today)),
         next=Count("id", filter=Q(due_at__gt=end_today)),
     )
-    groups = {"overdue": [], "today": [], "next": []}
-    shown = list(duties[:limit])
+    groups = {"overdue": [], "due_now": [], "today": [], "next": []}
+    shown = set_timing(list(duties[:limit]), now=now, limit=recording)
     for duty in shown:
-        if duty.due_at < now:
-            groups["overdue"].append(duty)
+        if duty.timing in ("overdue", "due_now"):
+            groups[duty.timing].append(duty)
         elif duty.due_at <= end_today:
             groups["today"].append(duty)
         else:
@@ -96,6 +165,9 @@ def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | N
     groups["total"] = sum(counts.values())
     groups["shown"] = len(shown)
     groups["next_day"] = timezone.localtime(next_working.due_at).date()
+    flagged = not_reachable_of(user)
+    groups["not_reachable"] = flagged[:NOT_REACHABLE_ROWS]
+    groups["not_reachable_more"] = len(flagged) > NOT_REACHABLE_ROWS
     return groups
 
 
@@ -123,3 +195,59 @@ def attempts_summary(found: list[DutyAttempt]) -> str:
         return ""
     count = f"{len(found)} attempt{'s' if len(found) != 1 else ''}"
     return f"{count}: {', '.join(attempt_words(a) for a in found)}"
+
+
+# --- people who cannot be reached --------------------------------------------------------------
+
+# The officer's home names this many of their duties flagged "not reachable"; the rest are a
+# count with a link.
+NOT_REACHABLE_ROWS = 5
+
+
+def not_reachable_of(user: User, *, limit: int = NOT_REACHABLE_ROWS) -> list[Duty]:
+    """The user's open duties flagged "not reachable", longest flagged first: one more than
+    `limit` is read, so the page knows whether there are more without counting them."""
+    return list(
+        my_duties(user)
+        .filter(not_reachable_at__isnull=False)
+        .order_by("not_reachable_at", "id")[: limit + 1]
+    )
+
+
+def cannot_reach(user: User) -> QuerySet[Duty]:
+    """A supervisor's "cannot reach" list: the open duties flagged "not reachable" on the cases of
+    the teams they supervise (and may see)."""
+    supervised = TeamMembership.objects.filter(user=user, is_supervisor=True).values("team_id")
+    return Duty.objects.visible_to(user).filter(
+        status__in=OPEN_STATUSES,
+        not_reachable_at__isnull=False,
+        case__team_id__in=supervised,
+    )
+
+
+def cannot_reach_rows(user: User) -> QuerySet[Duty]:
+    """The list's rows: longest flagged first, with what the page shows and the attempts."""
+    return (
+        cannot_reach(user)
+        .select_related("case__officer", "party__person", "rule__right")
+        .annotate(attempt_count=Count("attempts"))
+        .order_by("not_reachable_at", "id")
+    )
+
+
+def reach_prompt(duty: Duty, *, found: list[DutyAttempt], safe: SafeContact | None) -> dict | None:
+    """What to try next for a duty flagged "not reachable": the next safe way not tried yet (never
+    one the profile forbids) and the alternative contact the profile names. None when the duty is
+    not flagged or no longer open."""
+    if duty.not_reachable_at is None or not duty.is_open:
+        return None
+    tried = {attempt.contact.method for attempt in found}
+    method = safe_channels.suggested_method(safe, tried=tried)
+    return {
+        "since": duty.not_reachable_at,
+        "reason": duty.not_reachable_reason,
+        "method": method,
+        "method_label": ContactMethod(method).label.lower() if method else "",
+        "untried": method is not None and method not in tried,
+        "alternative": safe.alternative_contact if safe is not None else "",
+    }

@@ -9,13 +9,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Role, TeamMembership, User
 from cases import dates
 from cases.models import Case, CaseEvent, Contact, ContactPurpose, Party, UpdateAgreement
 
-from . import calendar
+from . import calendar, events
 from .models import (
     OPEN_STATUSES,
     Duty,
@@ -24,6 +25,7 @@ from .models import (
     DutyStatus,
     MetBy,
     Owner,
+    ReachPolicy,
     Trigger,
 )
 
@@ -72,10 +74,10 @@ def deadline(
 def _explain(rule: DutyRule, *, party: Party, clock_at, what: str, sum_: str) -> str:
     right = rule.right
     return (
-        f"{rule.code} ({right}): {rule.title}. Triggered by: {what}. "
+        f"{right}: {rule.title}. Triggered by: {what}. "
         f"{party.person} is {party.get_role_display().lower()}"
         f"{' with enhanced rights' if party.enhanced else ''}. {sum_} "
-        f"Rule from {rule.edition}, in force from {rule.effective_from:%-d %B %Y}. "
+        f"Rule {rule.code} of {rule.edition}, in force from {rule.effective_from:%-d %B %Y}. "
         f"Source: {rule.source}"
     )
 
@@ -327,7 +329,7 @@ def _schedule_next_update(party: Party, agreement: UpdateAgreement | None) -> Du
     if rule is None or party.role not in rule.roles:
         return open_duty
     explanation = (
-        f"{rule.code} ({rule.right}): {rule.title}. {party.person} agreed updates every "
+        f"{rule.right}: {rule.title}. {party.person} agreed updates every "
         f"{agreement.frequency_days} day{'s' if agreement.frequency_days != 1 else ''} by "
         f"{agreement.get_method_display().lower()} on {_local(agreement.agreed_at)}; the next is "
         f"due {agreement.frequency_days} days after the agreement or the last update, whichever "
@@ -478,6 +480,67 @@ def mark_missed(*, now: datetime.datetime | None = None) -> int:
     return Duty.objects.filter(status=DutyStatus.DUE, due_at__lt=now).update(
         status=DutyStatus.MISSED, updated_at=now
     )
+
+
+# --- people who cannot be reached --------------------------------------------------------------
+
+
+def reach_policy(on: datetime.date) -> ReachPolicy | None:
+    """The reach policy in force on a day (the latest to take effect), or None."""
+    return ReachPolicy.objects.in_force(on).order_by("-effective_from").first()
+
+
+@transaction.atomic
+def flag_not_reachable(*, now: datetime.datetime | None = None) -> list[int]:
+    """Flag "not reachable" every open duty whose person the policy in force says could not be
+    reached: N attempts that did not reach them, or M working days since the duty fell due (its
+    clock started) with attempts and no contact. Two UPDATEs, no loop over duties. A duty
+    already flagged is not selected again, so a second run flags nothing and tells nobody twice
+    (and notifications' unique rows back that up). Returns the ids flagged by this run."""
+    now = _now(now)
+    policy = reach_policy(timezone.localtime(now).date())
+    if policy is None:
+        return []
+    candidates = Duty.objects.filter(status__in=OPEN_STATUSES, not_reachable_at__isnull=True)
+    tried_enough = (
+        DutyAttempt.objects.filter(
+            duty__status__in=OPEN_STATUSES, duty__not_reachable_at__isnull=True
+        )
+        .values("duty")
+        .annotate(n=Count("id"))
+        .filter(n__gte=policy.failed_attempts)
+        .values("duty")
+    )
+    plural = "s" if policy.failed_attempts != 1 else ""
+    candidates.filter(pk__in=tried_enough).update(
+        not_reachable_at=now,
+        not_reachable_reason=(
+            f"{policy.failed_attempts} or more attempt{plural} did not reach them"
+        ),
+        updated_at=now,
+    )
+    started_by = calendar.started_at_least_working_days_ago(now, policy.working_days)
+    days = "day" if policy.working_days == 1 else "days"
+    candidates.filter(
+        Exists(DutyAttempt.objects.filter(duty=OuterRef("pk"))), trigger_at__lte=started_by
+    ).update(
+        not_reachable_at=now,
+        not_reachable_reason=(
+            f"not reached within {policy.working_days} working {days} of the duty falling due, "
+            "despite attempts"
+        ),
+        updated_at=now,
+    )
+    # This run's rows are those stamped with its moment (the partial index holds only flagged
+    # open duties, so this reads a handful).
+    flagged = list(
+        Duty.objects.filter(status__in=OPEN_STATUSES, not_reachable_at=now)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    if flagged:
+        events.publish(events.DutiesNotReachable(duty_ids=tuple(flagged), at=now))
+    return flagged
 
 
 OWNER_LABELS = dict(Owner.choices)

@@ -7,3 +7,9 @@ from . import services
 def mark_missed() -> int:
     """Idempotent: a duty already marked missed is not selected again."""
     return services.mark_missed()
+
+
+@shared_task(name="entitlements.flag_not_reachable")
+def flag_not_reachable() -> int:
+    """Idempotent: a duty already flagged is not selected again."""
+    return len(services.flag_not_reachable())

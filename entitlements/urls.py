@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("duties/", views.MyDutiesView.as_view(), name="my-duties"),
+    path("duties/cannot-reach/", views.CannotReachView.as_view(), name="cannot-reach"),
     path("cases/<id:pk>/duties/<id:duty_pk>/", views.DutyView.as_view(), name="duty"),
     path(
         "cases/<id:pk>/people/<id:party_pk>/acknowledgement/",

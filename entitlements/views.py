@@ -11,7 +11,8 @@ from django.views import View
 from accounts.access import ActionRequiredMixin
 from accounts.permissions import can
 from audit.pdf import pdf_response
-from cases.permissions import access_case
+from cases import safe_channels
+from cases.permissions import access_case, may_change_case
 from cases.views import apply_service
 
 from . import calendar, duty_notes, letters, selectors, services
@@ -25,10 +26,25 @@ class MyDutiesView(ActionRequiredMixin, View):
     action = "duties.view"
 
     def get(self, request):
+        now = timezone.now()
         page = Paginator(selectors.my_duties(request.user), 50).get_page(request.GET.get("page"))
+        page.object_list = selectors.set_timing(list(page.object_list), now=now)
         links = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        context = {"page": page, "links": links, "now_": timezone.now()}
+        context = {"page": page, "links": links, "now_": now}
         return render(request, "entitlements/my_duties.html", context)
+
+
+class CannotReachView(ActionRequiredMixin, View):
+    """The supervisor's "cannot reach" list: their teams' open duties whose person could not be
+    reached, 50 a page, longest flagged first."""
+
+    action = "duties.cannot_reach"
+
+    def get(self, request):
+        rows = selectors.cannot_reach_rows(request.user)
+        page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        links = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+        return render(request, "entitlements/cannot_reach.html", {"page": page, "links": links})
 
 
 class DutyView(ActionRequiredMixin, View):
@@ -81,6 +97,10 @@ class DutyView(ActionRequiredMixin, View):
 
     def _render(self, form):
         attempts = selectors.attempts(self.duty)
+        self.duty.case = self.case
+        selectors.set_timing([self.duty], now=timezone.now())
+        safe = safe_channels.profile(self.duty.party) if self.duty.is_open else None
+        prompt = selectors.reach_prompt(self.duty, found=attempts, safe=safe)
         return render(
             self.request,
             "entitlements/duty.html",
@@ -92,6 +112,9 @@ class DutyView(ActionRequiredMixin, View):
                 "notes": duty_notes.for_duty(self.duty),
                 "attempts": attempts,
                 "attempts_summary": selectors.attempts_summary(attempts),
+                "reach": prompt,
+                "may_log": can(self.request.user, "cases.record")
+                and may_change_case(self.request.user, self.case),
             },
         )
 

@@ -9,7 +9,7 @@ from accounts import selectors
 from accounts.access import ActionRequiredMixin
 from accounts.models import Team
 from accounts.permissions import home_url_name
-from entitlements.selectors import worklist
+from entitlements.selectors import cannot_reach, worklist
 from referrals.models import SupportAgency
 from referrals.selectors import agency_worklist, shared_without_consent
 
@@ -44,6 +44,7 @@ class SupervisorHomeView(ActionRequiredMixin, TemplateView):
             worklist=worklist(self.request.user),
             # The newest few; the review page has them all.
             without_consent=shared_without_consent(self.request.user)[:5],
+            cannot_reach_count=cannot_reach(self.request.user).count(),
             **kwargs,
         )
 

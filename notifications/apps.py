@@ -1,7 +1,9 @@
 from django.apps import AppConfig
 
-# Referrals sit below notifications: they publish events, notifications listens. (events.py
-# imports no models, so it is safe to import before the apps are ready.)
+# Referrals and entitlements sit below notifications: they publish events, notifications
+# listens. (Their events.py imports no models, so it is safe to import before the apps are
+# ready.)
+from entitlements import events as entitlement_events
 from referrals import events as referral_events
 
 
@@ -16,3 +18,6 @@ class NotificationsConfig(AppConfig):
             referral_events.ReferralSentAutomatically, services.notify_agency_of_new_referral
         )
         referral_events.subscribe(referral_events.ReferralWithdrawn, services.on_referral_withdrawn)
+        entitlement_events.subscribe(
+            entitlement_events.DutiesNotReachable, services.notify_not_reachable
+        )

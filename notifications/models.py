@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     DUE_SOON = "due_soon", "Due by the end of the next working day"
     OVERDUE = "overdue", "Overdue"
     ESCALATION = "escalation", "Still overdue: list for supervisors"
+    NOT_REACHABLE = "not_reachable", "Could not reach the person: try another safe way"
     DIGEST = "digest", "Daily summary"
     REFERRAL_NEW = "referral_new", "New referral sent by VictimCare"
     REFERRAL_DUE = "referral_due", "Referral waiting for an answer"

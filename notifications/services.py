@@ -93,12 +93,15 @@ def team_supervisors(duties: QuerySet[Duty]) -> dict[int, set[int]]:
 # --- making reminders --------------------------------------------------------------------------
 
 
+DUTY_PREFIXES = {Kind.OVERDUE: "Overdue", Kind.NOT_REACHABLE: "Could not reach them"}
+
+
 def _duty_text(duty: Duty, kind: str) -> tuple[str, str]:
     """Short and free of personal data: an email may be read outside the force's systems."""
     due = timezone.localtime(duty.due_at).strftime("%a %-d %b, %H:%M")
-    prefix = "Overdue" if kind == Kind.OVERDUE else "Due soon"
+    prefix = DUTY_PREFIXES.get(kind, "Due soon")
     title = f"{prefix}: {duty.rule.title} ({duty.case.crime_reference})"
-    body = f"{duty.rule.code}, {duty.rule.right}. Due by {due}."
+    body = f"{duty.rule.right}: {duty.rule.title}. Due by {due}."
     return title, body
 
 
@@ -203,6 +206,17 @@ def sweep_overdue(*, now: datetime.datetime | None = None, lookback_days: int = 
     for duty_id, users in team_supervisors(duties).items():
         recipients[duty_id] = recipients.get(duty_id, set()) | users
     return _queue(_notify_duties(duties, recipients, kind=Kind.OVERDUE, now=now))
+
+
+def notify_not_reachable(event) -> list[int]:
+    """entitlements flagged duties "not reachable": prompt their owners to try another safe way
+    and tell the team's supervisors (their "cannot reach" list). One row per duty and recipient,
+    unique, so a duty flagged once is told once, whatever runs twice."""
+    duties = Duty.objects.filter(pk__in=event.duty_ids)
+    recipients = owners(duties)
+    for duty_id, users in team_supervisors(duties).items():
+        recipients[duty_id] = recipients.get(duty_id, set()) | users
+    return _queue(_notify_duties(duties, recipients, kind=Kind.NOT_REACHABLE, now=event.at))
 
 
 def _escalation_cutoff(now: datetime.datetime, working_days: int) -> datetime.datetime:

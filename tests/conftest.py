@@ -79,6 +79,7 @@ SEEDS = [
     ("cases.migrations.0010_seed_contact_outcomes", "seed"),
     ("entitlements.migrations.0002_code_catalogue", "seed"),
     ("entitlements.migrations.0003_mark_missed_schedule", "create"),
+    ("entitlements.migrations.0009_reach_policy_seed", "both"),
     ("notifications.migrations.0002_schedules", "create"),
     ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
     ("referrals.migrations.0003_referral_policy", "seed"),

@@ -354,6 +354,7 @@ _SWEEPS = (
     "compliance.refresh_summary",
     "compliance.update_summary",
     "entitlements.mark_missed",
+    "entitlements.flag_not_reachable",
     "notifications.sweep_due_soon",
     "notifications.sweep_overdue",
     "notifications.sweep_escalations",

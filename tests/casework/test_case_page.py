@@ -61,7 +61,7 @@ def test_the_case_page_takes_the_same_queries_for_3_or_60_victims(client, case):
     with CaptureQueriesContext(connection) as few:
         _page(client, case)
     # The page's reads, the header's and the audit trail's (tests/cases/test_views.py names them).
-    assert len(few) == 27  # 26, and the contact outcomes the form offers
+    assert len(few) == 28  # 26, the contact outcomes the form offers, the recording rule
 
     _victims(case, 4, 60)
     _contacts(case, 40, first=3)
