@@ -93,6 +93,7 @@ SEEDS = [
     ("retention.migrations.0003_schedule", "create"),
     ("assurance.migrations.0002_checklist", "seed"),
     ("compliance.migrations.0002_refresh_schedule", "create"),
+    ("compliance.migrations.0009_update_every_minute", "schedule"),
     ("counting.migrations.0002_seed", "seed"),
 ]
 
