@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -102,7 +102,10 @@ def owned_by(user: User) -> Q:
 
 
 # A home page lists this many duties, soonest deadline first; the rest are on "all your duties".
-WORKLIST_ROWS = 30
+# What is due now, today and the next working day is listed in full up to this (a safety
+# bound, far above a real day's work); overdue duties are counted for this many cases.
+WORKLIST_ROWS = 100
+OVERDUE_CASES = 10
 
 
 def _owned_open_ids(user: User) -> QuerySet:
@@ -136,9 +139,11 @@ def my_duties(user: User) -> QuerySet[Duty]:
 
 
 def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | None = None) -> dict:
-    """What the user must do: overdue, due today, and due by the end of the next working day.
-    Each group is counted whole, but only the `limit` soonest duties are read, so the busiest
-    officer's home costs what anyone's does."""
+    """What the user must do: due now, today, and by the end of the next working day, listed in
+    full (up to `limit`, a safety bound); and what is overdue as a count per case, the cases
+    with the oldest deadlines first (OVERDUE_CASES of them), with the paged list of every open
+    duty a link away. An officer with thousands of missed duties gets the same short page, read
+    in the same queries, as anyone."""
     now = now or timezone.now()
     limit = limit or WORKLIST_ROWS
     end_today = calendar.end_of_day(timezone.localtime(now).date())
@@ -146,24 +151,33 @@ def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | N
     duties = my_duties(user).filter(due_at__lte=next_working.due_at)
     recording = recording_limit(timezone.localtime(now).date())
     due_now = born_due_now(recording)
+    overdue = Q(due_at__lt=now) & ~due_now
     counts = duties.aggregate(
         due_now=Count("id", filter=Q(due_at__lt=now) & due_now),
-        overdue=Count("id", filter=Q(due_at__lt=now) & ~due_now),
+        overdue=Count("id", filter=overdue),
+        overdue_cases=Count("case_id", filter=overdue, distinct=True),
         today=Count("id", filter=Q(due_at__gte=now, due_at__lte=end_today)),
         next=Count("id", filter=Q(due_at__gt=end_today)),
     )
-    groups = {"overdue": [], "due_now": [], "today": [], "next": []}
-    shown = set_timing(list(duties[:limit]), now=now, limit=recording)
+    groups = {"due_now": [], "today": [], "next": []}
+    shown = set_timing(list(duties.exclude(overdue)[:limit]), now=now, limit=recording)
     for duty in shown:
-        if duty.timing in ("overdue", "due_now"):
-            groups[duty.timing].append(duty)
+        if duty.timing == "due_now":
+            groups["due_now"].append(duty)
         elif duty.due_at <= end_today:
             groups["today"].append(duty)
         else:
             groups["next"].append(duty)
+    groups["overdue_by_case"] = list(
+        duties.filter(overdue)
+        .values("case_id", "case__crime_reference")
+        .annotate(duties=Count("id"), oldest=Min("due_at"))
+        .order_by("oldest", "case_id")[:OVERDUE_CASES]
+    )
     groups["counts"] = counts
-    groups["total"] = sum(counts.values())
-    groups["shown"] = len(shown)
+    groups["total"] = counts["due_now"] + counts["overdue"] + counts["today"] + counts["next"]
+    groups["listed"] = len(shown)
+    groups["to_list"] = counts["due_now"] + counts["today"] + counts["next"]
     groups["next_day"] = timezone.localtime(next_working.due_at).date()
     flagged = not_reachable_of(user)
     groups["not_reachable"] = flagged[:NOT_REACHABLE_ROWS]

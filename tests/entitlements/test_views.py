@@ -122,9 +122,10 @@ def test_the_officer_home_shows_overdue_and_due_duties(client, django_assert_num
     client.force_login(officer)
     content = client.get(reverse("home-officer")).content.decode()
     assert "Overdue" in content and old.crime_reference in content
-    # 13: the 11 of before, the duties flagged "not reachable" (none here) and the time allowed
-    # to record a crime (what is "due now" rather than "overdue").
-    with django_assert_num_queries(13) as few:
+    # 14: the 11 of before, the duties flagged "not reachable" (none here), the time allowed
+    # to record a crime (what is "due now" rather than "overdue") and the overdue duties counted
+    # per case.
+    with django_assert_num_queries(14) as few:
         client.get(reverse("home-officer"))
     for _ in range(5):
         CaseFactory(officer=officer, team=team)
@@ -132,7 +133,7 @@ def test_the_officer_home_shows_overdue_and_due_duties(client, django_assert_num
         client.get(reverse("home-officer"))
 
 
-def test_the_busiest_officers_home_lists_the_soonest_duties_and_counts_them_all(
+def test_the_busiest_officers_home_counts_overdue_duties_per_case_and_lists_today_in_full(
     client, monkeypatch
 ):
     officer = make_user(Role.OFFICER)
@@ -143,23 +144,28 @@ def test_the_busiest_officers_home_lists_the_soonest_duties_and_counts_them_all(
     open_duties = Duty.objects.filter(case__in=cases, status=DutyStatus.DUE).order_by("id")
     total = open_duties.count()
     assert total > 6
-    # Every one overdue, a minute apart: the soonest deadline is the oldest.
+    # Every one overdue, a minute apart: the first case's deadlines are the oldest.
     for i, duty in enumerate(open_duties):
         Duty.objects.filter(pk=duty.pk).update(due_at=now - datetime.timedelta(minutes=100 - i))
     soonest = list(open_duties.order_by("due_at", "id"))
     client.force_login(officer)
-    monkeypatch.setattr(selectors, "WORKLIST_ROWS", 6)
+    monkeypatch.setattr(selectors, "OVERDUE_CASES", 2)
     content = client.get(reverse("home-officer")).content.decode()
     assert f"Overdue ({total})" in content
-    assert f"Showing the 6 soonest of {total}." in content
-    assert content.count(reverse("duty", args=[soonest[0].case_id, soonest[0].pk])) == 1
-    assert reverse("duty", args=[soonest[6].case_id, soonest[6].pk]) not in content
-    # A duty due later still counts under its own heading when no row of it fits.
+    assert f"{total} duties past their deadline in 4 cases; the 2 waiting longest:" in content
+    oldest_first = list(dict.fromkeys(d.case for d in soonest))
+    for case in oldest_first[:2]:
+        assert reverse("case-detail", args=[case.pk]) in content
+    assert oldest_first[3].crime_reference not in content
+    # Overdue duties are counted, not listed: the page stays short.
+    assert reverse("duty", args=[soonest[0].case_id, soonest[0].pk]) not in content
+    # What is due today is listed in full, each with its own link.
     later = soonest[-1]
     end_of_today = calendar.end_of_day(timezone.localdate())
     Duty.objects.filter(pk=later.pk).update(due_at=end_of_today)
     content = client.get(reverse("home-officer")).content.decode()
     assert f"Overdue ({total - 1})" in content and "Due today (1)" in content
+    assert reverse("duty", args=[later.case_id, later.pk]) in content
     Duty.objects.filter(pk=later.pk).update(due_at=soonest[-1].due_at)
     listed = client.get(reverse("my-duties")).content.decode()
     assert reverse("duty", args=[soonest[6].case_id, soonest[6].pk]) in listed
