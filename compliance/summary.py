@@ -1529,6 +1529,9 @@ def counted_by_rules_of(period, *, memo: dict) -> bool:
     return memo[key] == policy.vulnerable_bases(period.end)
 
 
+SHORT_LIVE_WINDOW = datetime.timedelta(days=2)
+
+
 def _add_live(
     tally: ServiceTally,
     cases: QuerySet[Case],
@@ -1542,6 +1545,11 @@ def _add_live(
     people in them narrowed by `people` (the filters' counting.filters.filter_parties)."""
     after, until = calendar.end_of_day(start - datetime.timedelta(days=1)), calendar.end_of_day(end)
     reported = cases.filter(reported_at__gt=after, reported_at__lte=until)
+    if end - start <= SHORT_LIVE_WINDOW:
+        # A day or two of reports (today, since the last update): their ids read once, so each
+        # count below starts from a few thousand cases by their key; as a subquery under a
+        # person filter, PostgreSQL planned some of them over every record of the force.
+        reported = Case.objects.filter(pk__in=list(reported.values_list("pk", flat=True)))
     sent = Referral.objects.filter(case__in=cases, sent_at__gt=after, sent_at__lte=until)
     made = Invitation.objects.filter(case__in=cases, created_at__gt=after, created_at__lte=until)
     for counts in (
@@ -1552,8 +1560,11 @@ def _add_live(
         made.aggregate(**_invitation_counts()),
     ):
         tally.counts.update({name: value or 0 for name, value in counts.items()})
+    # By the report first (few cases), then the people the filters choose among them: asked
+    # the other way round, PostgreSQL first read every needs assessment of the force.
     needs = (
         _first_assessments()
+        .filter(party__case__in=reported)
         .filter(party__in=people(Party.objects.filter(case__in=reported)))
         .annotate(s_hours=_needs_hours())
     )
