@@ -132,6 +132,7 @@ class CaseCreateView(ActionRequiredMixin, View):
                     crime_reference=form.cleaned_data["crime_reference"],
                     victim=victim.cleaned_data,
                     victim_role=form.cleaned_data["victim_role"],
+                    victim_bases=form.victim_bases(),
                     **{k: form.cleaned_data[k] for k in services.CASE_FIELDS},
                 ),
                 victim,
@@ -142,6 +143,9 @@ class CaseCreateView(ActionRequiredMixin, View):
         return self._render(request, form, victim)
 
     def _render(self, request, form, victim):
+        victim.fields[
+            "date_of_birth"
+        ].help_text = "Their age on the day of the offence decides whether under-18 rights apply."
         return render(request, "cases/case_new.html", {"form": form, "victim": victim})
 
 
