@@ -85,7 +85,7 @@ def _explain(rule: DutyRule, *, party: Party, clock_at, what: str, sum_: str) ->
 def _applies(rule: DutyRule, party: Party, case: Case, event: CaseEvent | None) -> bool:
     if party.role not in rule.roles:
         return False
-    if rule.offence_flags and not set(rule.offence_flags) & set(case.offence.flags):
+    if rule.offence_flags and not set(rule.offence_flags) & set(case.offence_flags):
         return False
     if rule.min_custody_months is not None:
         months = event.custody_months if event is not None else None

@@ -220,3 +220,23 @@ def test_the_api_refuses_an_answer_it_does_not_ask_on_its_field(
     assert response.status_code == 400
     assert field in response.json()
     assert not Case.objects.exists()
+
+
+def test_a_common_assault_recorded_as_domestic_abuse_gets_the_domestic_abuse_duties(
+    client, officer_in_team
+):
+    officer, team = officer_in_team
+    plain = {**_post(team, officer, offence=offence("common_assault").pk)}
+    client.post(reverse("case-create"), {**plain, "crime_reference": "NS/000001/26"})
+    client.post(
+        reverse("case-create"),
+        {**plain, "crime_reference": "NS/000002/26", "added_flags": ["domestic_abuse"]},
+    )
+    rules = {
+        ref: set(
+            Duty.objects.filter(case__crime_reference=ref).values_list("rule__code", flat=True)
+        )
+        for ref in ("NS/000001/26", "NS/000002/26")
+    }
+    # Rules for domestic abuse only (the DASH risk assessment) follow what the officer recorded.
+    assert rules["NS/000002/26"] > rules["NS/000001/26"]
