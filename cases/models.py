@@ -378,6 +378,9 @@ class SafeContact(models.Model):
     alternative_contact = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When an officer recorded the person's own answer. Until then the flags above are only the
+    # defaults a new profile starts with, not the person's word, and pages say "not asked yet".
+    answered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -397,6 +400,11 @@ class SafeContact(models.Model):
 
     def has_warnings(self) -> bool:
         return bool(self.unsafe_channels() or self.safe_times or not self.may_leave_message)
+
+    @property
+    def asked(self) -> bool:
+        """Whether the person has been asked how they may safely be contacted."""
+        return self.answered_at is not None
 
 
 class PartyRole(models.TextChoices):

@@ -331,12 +331,24 @@ SAFE_CONTACT_FIELDS = {
 }
 
 
-def save_safe_contact(*, person: Person, by: User, expected_version: int, **fields) -> SafeContact:
+def save_safe_contact(
+    *,
+    person: Person,
+    by: User,
+    expected_version: int,
+    now: datetime.datetime | None = None,
+    **fields,
+) -> SafeContact:
+    """Record the person's answer on how they may safely be contacted."""
     unknown = set(fields) - SAFE_CONTACT_FIELDS
     if unknown:
         raise TypeError(f"unexpected safe contact fields: {sorted(unknown)}")
     safe, _ = SafeContact.objects.get_or_create(person=person)
-    _save_versioned(safe, expected_version=expected_version, fields={**fields, "updated_by": by})
+    _save_versioned(
+        safe,
+        expected_version=expected_version,
+        fields={**fields, "updated_by": by, "answered_at": _now(now)},
+    )
     return safe
 
 

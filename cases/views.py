@@ -352,6 +352,14 @@ class SafeContactView(CaseFormView):
             person=self.party.person, by=self.request.user, expected_version=version, **data
         )
 
+    def render(self, form, **extra):
+        if not self._current().asked:
+            extra["intro"] = (
+                "Not asked yet: ask them how we may safely contact them and record their answer. "
+                "Until then the choices below are only where a new record starts, not their word."
+            )
+        return super().render(form, **extra)
+
     def after_refusal(self, form):
         _refresh_version(form, SafeContact.objects.get(person=self.party.person).version)
 
