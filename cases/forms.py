@@ -11,12 +11,14 @@ from accounts.models import Role, Team, TeamKind, User
 
 from . import dates
 from .models import (
+    ASKED_FLAGS,
     Basis,
     Case,
     CaseOutcome,
     EventKind,
     NeedsAssessment,
     OffenceCategory,
+    OffenceFlag,
     Party,
     PartyRole,
     RiskAnswer,
@@ -100,9 +102,53 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def offence_label(offence: OffenceCategory) -> str:
+    """An offence as the list shows it: its name, and what it is flagged as where the name does
+    not say, since the flags decide enhanced rights."""
+    flags = [OffenceFlag(f).label.lower() for f in offence.flags if f in OffenceFlag.values]
+    unsaid = [flag for flag in flags if flag not in offence.name.lower()]
+    return f"{offence.name} ({', '.join(unsaid)})" if unsaid else offence.name
+
+
+def group_offences(field: forms.ModelChoiceField) -> list[tuple[str, str]]:
+    """Put the offences in `field` into groups by offence group (an <optgroup> each), read with
+    one query; returns (name, group) of each for the search list."""
+    offences = list(field.queryset.order_by("offence_group", "name"))
+    groups: dict[str, list] = {}
+    for offence in offences:
+        groups.setdefault(offence.offence_group, []).append((offence.pk, offence_label(offence)))
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    field.widget.choices = [*empty, *groups.items()]
+    return [(offence_label(o), o.offence_group) for o in offences]
+
+
+class OffenceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return offence_label(obj)
+
+
 class CaseFields(forms.Form):
     crime_reference = forms.CharField(max_length=50, help_text="For example NS/012345/26.")
-    offence = forms.ModelChoiceField(queryset=OffenceCategory.objects.filter(is_active=True))
+    offence_search = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Find the offence",
+        help_text="Type part of its name and pick it, or choose it from the list below.",
+        widget=forms.TextInput(attrs={"list": "offence-names", "autocomplete": "off"}),
+    )
+    offence = OffenceChoiceField(
+        queryset=OffenceCategory.objects.filter(is_active=True),
+        required=False,
+        help_text="Grouped as in the crime reports.",
+    )
+    added_flags = forms.MultipleChoiceField(
+        choices=[(flag.value, flag.label) for flag in ASKED_FLAGS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Was it also any of these?",
+        help_text="Tick what applies even when the offence's name does not say it: each decides "
+        "enhanced rights.",
+    )
     offence_summary = forms.CharField(max_length=300, required=False, label="Short summary")
     occurred_at = LocalDateTimeField(label="When did it happen?", widget=DateTimeInput())
     reported_at = LocalDateTimeField(label="When was it reported?", widget=DateTimeInput())
@@ -127,9 +173,11 @@ class CaseFields(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = User.objects.holding(Role.OFFICER).filter(is_active=True)
         self.fields["team"].queryset = Team.objects.exclude(kind=TeamKind.WITNESS_CARE_UNIT)
+        self.offence_names = group_offences(self.fields["offence"])
 
     def clean(self):
         cleaned = super().clean()
+        self._clean_offence(cleaned)
         errors = dates.case_date_errors(
             occurred_at=cleaned.get("occurred_at"),
             reported_at=cleaned.get("reported_at"),
@@ -139,6 +187,25 @@ class CaseFields(forms.Form):
         for name, message in errors.items():
             self.add_error(name, message)
         return cleaned
+
+    def _clean_offence(self, cleaned: dict) -> None:
+        """The offence chosen from the list, or else the one whose name was typed (the search
+        works without script: the browser suggests names, the server finds the one typed)."""
+        if cleaned.get("offence") is not None or "offence" in self.errors:
+            return
+        typed = (cleaned.get("offence_search") or "").strip().lower()
+        if not typed:
+            self.add_error("offence", "Choose the offence.")
+            return
+        found = [
+            offence
+            for offence in self.fields["offence"].queryset
+            if typed in {offence.name.lower(), offence_label(offence).lower()}
+        ]
+        if len(found) == 1:
+            cleaned["offence"] = found[0]
+        else:
+            self.add_error("offence_search", "No offence has this name: choose it from the list.")
 
 
 class PersonFields(forms.Form):
@@ -176,10 +243,59 @@ class NewCaseForm(CaseFields):
         ],
         label="The first person's role",
     )
+    vulnerable = forms.ChoiceField(
+        choices=[
+            ("yes", "Yes"),
+            ("no", "No"),
+            ("not_asked", "Not asked yet"),
+        ],
+        widget=forms.RadioSelect,
+        label="Does the victim have a disability or mental health condition, or feel intimidated?",
+        help_text="Ask now: the answer decides enhanced rights and how soon each duty is due.",
+    )
+    vulnerable_bases = forms.MultipleChoiceField(
+        choices=[
+            (Basis.MENTAL_DISORDER, "A mental health condition"),
+            (Basis.IMPAIRMENT, "A learning disability or impaired social functioning"),
+            (Basis.PHYSICAL, "A physical disability or disorder"),
+            (Basis.INTIMIDATED, "Feels intimidated (fear or distress about giving evidence)"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="If yes, which?",
+    )
+
+    field_order = [
+        "crime_reference",
+        "offence_search",
+        "offence",
+        "added_flags",
+        "victim_role",
+        "vulnerable",
+        "vulnerable_bases",
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        answer, bases = cleaned.get("vulnerable"), cleaned.get("vulnerable_bases") or []
+        if answer == "yes" and not bases:
+            self.add_error("vulnerable_bases", "Tick what the victim told you of.")
+        elif answer in {"no", "not_asked"} and bases:
+            self.add_error("vulnerable_bases", "Tick these only when the answer is yes.")
+        return cleaned
+
+    def victim_bases(self) -> list[str]:
+        """The bases the victim's answer gives, for services.create_case."""
+        return (
+            list(self.cleaned_data["vulnerable_bases"])
+            if self.cleaned_data["vulnerable"] == "yes"
+            else []
+        )
 
 
 class EditCaseForm(CaseFields, VersionedForm):
     crime_reference = None
+    offence_search = None
 
 
 class PersonForm(PersonFields, VersionedForm):

@@ -33,6 +33,11 @@ class OffenceFlag(models.TextChoices):
     KNIFE_FIREARM = "knife_firearm", "Knife or firearm offence"
 
 
+# The flags the new case form asks about, because they decide enhanced rights and the offence
+# list does not always say (issue 19).
+ASKED_FLAGS = (OffenceFlag.DOMESTIC_ABUSE, OffenceFlag.HATE_CRIME, OffenceFlag.SEXUAL_OFFENCE)
+
+
 class OffenceCategory(models.Model):
     code = models.CharField(max_length=30, unique=True)
     name = models.CharField(max_length=200)
@@ -276,6 +281,16 @@ class Case(models.Model):
     thrive_grade = models.CharField(
         max_length=20, choices=ThriveGrade.choices, verbose_name="THRIVE grading at first contact"
     )
+    # The offence list cannot say everything: a common assault may be domestic abuse, any offence
+    # a hate crime. What the officer records here counts as the offence's own flags do.
+    # Nullable with no default: SQLite then adds it with ALTER TABLE ADD COLUMN, where a default
+    # would rebuild the table, which the summary's triggers on it do not survive.
+    added_flags = models.JSONField(
+        null=True,
+        blank=True,
+        verbose_name="Also recorded as",
+        help_text="Codes from OffenceFlag the officer recorded beyond the offence category's.",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -315,6 +330,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.crime_reference
+
+    @property
+    def offence_flags(self) -> list[str]:
+        """The offence category's flags and those the officer added, each once."""
+        return sorted(set(self.offence.flags) | set(self.added_flags or ()))
 
 
 class Person(models.Model):
@@ -358,6 +378,9 @@ class SafeContact(models.Model):
     alternative_contact = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # When an officer recorded the person's own answer. Until then the flags above are only the
+    # defaults a new profile starts with, not the person's word, and pages say "not asked yet".
+    answered_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -377,6 +400,11 @@ class SafeContact(models.Model):
 
     def has_warnings(self) -> bool:
         return bool(self.unsafe_channels() or self.safe_times or not self.may_leave_message)
+
+    @property
+    def asked(self) -> bool:
+        """Whether the person has been asked how they may safely be contacted."""
+        return self.answered_at is not None
 
 
 class PartyRole(models.TextChoices):

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from .models import RISK_ORDER, Basis, PartyRole, RiskAnswer, RiskGrade
+from .models import RISK_ORDER, Basis, OffenceFlag, PartyRole, RiskAnswer, RiskGrade
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -15,6 +15,14 @@ def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
+
+
+def _flag_words(flags: Iterable[str]) -> str:
+    """Offence flags as a person reads them (the evidence is shown on pages), never codes."""
+    return ", ".join(
+        OffenceFlag(flag).label.lower() if flag in OffenceFlag.values else flag
+        for flag in sorted(flags)
+    )
 
 
 def derived_bases(
@@ -35,7 +43,7 @@ def derived_bases(
     found: dict[str, str] = {}
     serious = flags & set(most_serious_flags)
     if serious and role not in {PartyRole.WITNESS, PartyRole.BUSINESS_CONTACT}:
-        found[Basis.MOST_SERIOUS] = "Offence flagged: " + ", ".join(sorted(serious))
+        found[Basis.MOST_SERIOUS] = "Offence flagged: " + _flag_words(serious)
     if role == PartyRole.BEREAVED:
         found[Basis.BEREAVED] = "Recorded as a bereaved close relative"
     if date_of_birth is not None and age_on(date_of_birth, offence_date) < under_age:
@@ -43,7 +51,7 @@ def derived_bases(
         found[Basis.UNDER_18] = f"Aged {age} on the date of the offence ({offence_date:%d %B %Y})"
     auto = sorted(flag for flag in flags if role in automatic_intimidated.get(flag, ()))
     if auto:
-        found[Basis.INTIMIDATED] = "Automatic for this offence: " + ", ".join(auto)
+        found[Basis.INTIMIDATED] = "Automatic for this offence: " + _flag_words(auto)
     return found
 
 

@@ -3,7 +3,7 @@ by the caller (or read once here) so tests and the benchmark can set the clock."
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +16,7 @@ from audit.history import record_update
 from . import dates, events, rules, safe_channels
 from .events import RecordKind
 from .models import (
+    ASKED_FLAGS,
     DERIVED_BASES,
     RECEIVED_EVENT_KINDS,
     RISK_ORDER,
@@ -105,6 +106,11 @@ def _policy(on: datetime.date) -> EnhancedRightsPolicy:
     return policy
 
 
+ASSESSED_BASES = frozenset(Basis.values) - DERIVED_BASES
+
+# The evidence recorded for a basis the victim told of on the new case form.
+ANSWERED_AT_RECORDING = "The victim's answer when the case was recorded"
+
 # --- cases and people --------------------------------------------------------------------------
 
 CASE_FIELDS = {
@@ -118,6 +124,7 @@ CASE_FIELDS = {
     "restricted",
     "mental_health_demand",
     "thrive_grade",
+    "added_flags",
 }
 
 
@@ -133,6 +140,8 @@ def _check_case_fields(fields: dict) -> None:
     offence = fields.get("offence")
     if offence is not None and not offence.is_active:
         errors["offence"] = "This offence category is no longer in use."
+    if set(fields.get("added_flags") or ()) - set(ASKED_FLAGS):
+        errors["added_flags"] = "Choose domestic abuse, hate crime or sexual offence."
     if errors:
         raise ValidationError(errors)
 
@@ -175,10 +184,15 @@ def create_case(
     crime_reference: str,
     victim: Person | dict,
     victim_role: str = PartyRole.VICTIM,
+    victim_bases: Iterable[str] = (),
     now: datetime.datetime | None = None,
     **fields,
 ) -> Case:
-    """Open a case with its first victim (an existing person or the details of a new one)."""
+    """Open a case with its first victim (an existing person or the details of a new one).
+
+    `victim_bases` are the vulnerable or intimidated bases the victim told the officer of when
+    the case was recorded: recorded before the duties are made, so they are timed on enhanced
+    days from the first minute rather than re-timed a moment later."""
     now = _now(now)
     unknown = set(fields) - CASE_FIELDS
     if unknown:
@@ -192,7 +206,15 @@ def create_case(
     case.full_clean()
     case.save()
     person = victim if isinstance(victim, Person) else create_person(by=by, **victim)
-    add_party(case=case, person=person, role=victim_role, by=by, now=now, clock_at=case.reported_at)
+    add_party(
+        case=case,
+        person=person,
+        role=victim_role,
+        by=by,
+        now=now,
+        clock_at=case.reported_at,
+        assessed={basis: ANSWERED_AT_RECORDING for basis in victim_bases},
+    )
     events.publish(events.CaseCreated(case=case, at=now))
     return case
 
@@ -225,7 +247,7 @@ def update_case(
     facts_changed = any(
         getattr(case, name) != value
         for name, value in fields.items()
-        if name in {"offence", "occurred_at"}
+        if name in {"offence", "occurred_at", "added_flags"}
     )
     _save_versioned(case, expected_version=expected_version, fields=fields)
     if facts_changed:
@@ -309,12 +331,24 @@ SAFE_CONTACT_FIELDS = {
 }
 
 
-def save_safe_contact(*, person: Person, by: User, expected_version: int, **fields) -> SafeContact:
+def save_safe_contact(
+    *,
+    person: Person,
+    by: User,
+    expected_version: int,
+    now: datetime.datetime | None = None,
+    **fields,
+) -> SafeContact:
+    """Record the person's answer on how they may safely be contacted."""
     unknown = set(fields) - SAFE_CONTACT_FIELDS
     if unknown:
         raise TypeError(f"unexpected safe contact fields: {sorted(unknown)}")
     safe, _ = SafeContact.objects.get_or_create(person=person)
-    _save_versioned(safe, expected_version=expected_version, fields={**fields, "updated_by": by})
+    _save_versioned(
+        safe,
+        expected_version=expected_version,
+        fields={**fields, "updated_by": by, "answered_at": _now(now)},
+    )
     return safe
 
 
@@ -327,9 +361,11 @@ def add_party(
     by: User,
     now: datetime.datetime | None = None,
     clock_at: datetime.datetime | None = None,
+    assessed: Mapping[str, str] | None = None,
 ) -> Party:
     """Add a person to the case. What is owed to them runs from `clock_at` (the report, for the
-    first victim) or from now."""
+    first victim) or from now. `assessed` maps bases the officer found to apply to what they are
+    based on; they are recorded before the duties are made."""
     if Party.objects.filter(case=case, person=person, role=role).exists():
         raise ValidationError({"role": "This person already has that role in the case."})
     if role in dates.BORN_BY_OFFENCE:
@@ -337,6 +373,19 @@ def add_party(
     party = Party(case=case, person=person, role=role)
     party.full_clean()
     party.save()
+    assessed = dict(assessed or {})
+    if set(assessed) - ASSESSED_BASES:
+        raise ValidationError({"basis": "This basis is worked out from the record itself."})
+    for basis, evidence in assessed.items():
+        _upsert_basis(
+            party,
+            basis,
+            applies=True,
+            source=BasisSource.OFFICER,
+            evidence=evidence,
+            by=by,
+            now=_now(now),
+        )
     recompute_enhanced(party=party, by=by, reason="Added to the case", now=now)
     now = _now(now)
     events.publish(
@@ -362,7 +411,7 @@ def recompute_enhanced(
     policy = _policy(offence_date)
     derived = rules.derived_bases(
         role=party.role,
-        offence_flags=case.offence.flags,
+        offence_flags=case.offence_flags,
         date_of_birth=party.person.date_of_birth,
         offence_date=offence_date,
         most_serious_flags=policy.most_serious_flags,
@@ -458,9 +507,6 @@ def _upsert_basis(
         },
     )
     return row
-
-
-ASSESSED_BASES = frozenset(Basis.values) - DERIVED_BASES
 
 
 @transaction.atomic

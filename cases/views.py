@@ -132,6 +132,7 @@ class CaseCreateView(ActionRequiredMixin, View):
                     crime_reference=form.cleaned_data["crime_reference"],
                     victim=victim.cleaned_data,
                     victim_role=form.cleaned_data["victim_role"],
+                    victim_bases=form.victim_bases(),
                     **{k: form.cleaned_data[k] for k in services.CASE_FIELDS},
                 ),
                 victim,
@@ -142,6 +143,9 @@ class CaseCreateView(ActionRequiredMixin, View):
         return self._render(request, form, victim)
 
     def _render(self, request, form, victim):
+        victim.fields[
+            "date_of_birth"
+        ].help_text = "Their age on the day of the offence decides whether under-18 rights apply."
         return render(request, "cases/case_new.html", {"form": form, "victim": victim})
 
 
@@ -347,6 +351,14 @@ class SafeContactView(CaseFormView):
         return services.save_safe_contact(
             person=self.party.person, by=self.request.user, expected_version=version, **data
         )
+
+    def render(self, form, **extra):
+        if not self._current().asked:
+            extra["intro"] = (
+                "Not asked yet: ask them how we may safely contact them and record their answer. "
+                "Until then the choices below are only where a new record starts, not their word."
+            )
+        return super().render(form, **extra)
 
     def after_refusal(self, form):
         _refresh_version(form, SafeContact.objects.get(person=self.party.person).version)

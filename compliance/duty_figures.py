@@ -9,7 +9,7 @@ from counting import policy
 from counting.periods import Period, add_months
 from entitlements.models import DutyRule
 
-from .labels import change
+from .labels import change, right_label
 from .outcomes import COUNTS, FiguresSource, on_time_percent
 
 TREND_MONTHS = 12
@@ -42,6 +42,10 @@ def by_rule(source: FiguresSource, period: Period, *, now: datetime.datetime) ->
                 "title": label.get("title", ""),
                 "right": label.get("right__number"),
                 "scheme": label.get("right__scheme", ""),
+                "label": right_label(
+                    label.get("right__scheme", ""), label.get("right__number"), label.get("title")
+                )
+                or row["rule"],
                 "standard": None,
                 "enhanced": None,
             },

@@ -20,7 +20,7 @@ from counting.periods import Period
 from entitlements import calendar
 from entitlements.models import Duty, DutyStatus
 
-from .labels import status_label
+from .labels import right_label, status_label
 from .outcomes import fell_due, past_deadline
 
 S = DutyStatus
@@ -112,12 +112,11 @@ def export_duties(duties: QuerySet[Duty], *, limit: int) -> DutyExport:
     rows = []
     for duty in fetched[:limit]:
         right = duty.rule.right
-        scheme = "Right" if right.scheme == right.Scheme.VICTIMS_CODE else "Standard"
         rows.append(
             [
                 timezone.localtime(duty.due_at, LONDON).strftime("%Y-%m-%d %H:%M"),
-                duty.rule.title,
-                f"{duty.rule.code} ({scheme} {right.number})",
+                right_label(right.scheme, right.number, duty.rule.title),
+                duty.rule.code,
                 "enhanced" if duty.enhanced else "standard",
                 status_label(duty.effective_status),
                 duty.case.crime_reference,

@@ -3,7 +3,7 @@ colour alone), a figure with its unit, a status, and whose cases a list covers."
 
 from collections.abc import Sequence
 
-from entitlements.models import DutyStatus
+from entitlements.models import DutyStatus, Right
 
 S = DutyStatus
 
@@ -58,3 +58,13 @@ def status_label(code: str) -> str:
         return S(code).label
     except ValueError:
         return code
+
+
+def right_label(scheme: str, number: int | None, title: str | None) -> str:
+    """A duty as a person names it: the Right first, then the duty ("Right 6: Tell them the
+    suspect was arrested"); the rule's code goes after it, for supervisors, where shown at all.
+    Empty when the rule is not known."""
+    if number is None or not title:
+        return ""
+    prefix = "Right" if scheme == Right.Scheme.VICTIMS_CODE else "Standard"
+    return f"{prefix} {number}: {title}"

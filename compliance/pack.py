@@ -61,7 +61,7 @@ def pack_table(figures: dict) -> list[list]:
 
     table = []
     for row in figures["rows"]:
-        item = f"{row['code']} {row['title']}"
+        item = f"{row['label']} (rule {row['code']})"
         for side in ("standard", "enhanced"):
             now_figures = row[side] or {}
             then_figures = (row.get("previous") or {}).get(side) or {}

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import TeamMembership, User
 from cases import safe_channels
-from cases.models import Case, ContactMethod, SafeContact
+from cases.models import BasisSource, Case, ContactMethod, EligibilityBasis, SafeContact
 
 from . import calendar
 from .models import OPEN_STATUSES, Duty, DutyAttempt, DutyRule, MetBy, Owner
@@ -265,3 +265,24 @@ def reach_prompt(duty: Duty, *, found: list[DutyAttempt], safe: SafeContact | No
         "untried": method is not None and method not in tried,
         "alternative": safe.alternative_contact if safe is not None else "",
     }
+
+
+def enhanced_because(duty: Duty) -> list[str]:
+    """Why the duty's person has enhanced rights: each basis that applies, what it rests on and
+    who recorded it (or that the record itself shows it). None for a person without. One query.
+    """
+    if not duty.party.enhanced:
+        return []
+    rows = (
+        EligibilityBasis.objects.filter(party_id=duty.party_id, applies=True)
+        .select_related("assessed_by")
+        .order_by("basis")
+    )
+    lines = []
+    for row in rows:
+        if row.assessed_by is not None:
+            by = f"recorded by {row.assessed_by} on {timezone.localtime(row.assessed_at):%-d %B %Y}"
+        else:
+            by = BasisSource(row.source).label.lower()
+        lines.append(f"{row.get_basis_display()}: {row.evidence} ({by}).")
+    return lines

@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from accounts.models import Role, TeamMembership, User
 from cases import dates
-from cases.models import Case, CaseEvent, Contact, ContactPurpose, Party, UpdateAgreement
+from cases.models import (
+    Case,
+    CaseEvent,
+    Contact,
+    ContactPurpose,
+    EnhancedStatusChange,
+    Party,
+    UpdateAgreement,
+)
 
 from . import calendar, events
 from .models import (
@@ -82,10 +90,19 @@ def _explain(rule: DutyRule, *, party: Party, clock_at, what: str, sum_: str) ->
     )
 
 
+def _why_changed(change: EnhancedStatusChange | None, *, enhanced: bool) -> str:
+    """What changed the person's enhanced status, in words, for a re-timed duty."""
+    status = "They gained enhanced rights" if enhanced else "Their enhanced rights ended"
+    if change is None:
+        return f"{status}."
+    who = f" by {change.changed_by}" if change.changed_by else ""
+    return f"{status}: {change.reason.lower()}{who}."
+
+
 def _applies(rule: DutyRule, party: Party, case: Case, event: CaseEvent | None) -> bool:
     if party.role not in rule.roles:
         return False
-    if rule.offence_flags and not set(rule.offence_flags) & set(case.offence.flags):
+    if rule.offence_flags and not set(rule.offence_flags) & set(case.offence_flags):
         return False
     if rule.min_custody_months is not None:
         months = event.custody_months if event is not None else None
@@ -221,18 +238,25 @@ def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -
     """Re-time the party's open duties for its new status (recurring updates keep their date)."""
     now = _now(now)
     retimed = 0
+    change = party.enhanced_history.select_related("changed_by").order_by("-changed_at", "-id")
+    why = _why_changed(change.first(), enhanced=party.enhanced)
     for duty in party.duties.filter(status__in=OPEN_STATUSES, rule__recurring=False).select_related(
         "rule__right"
     ):
         due_at, sum_ = deadline(duty.rule, enhanced=party.enhanced, clock_at=duty.trigger_at)
         moved = due_at != duty.due_at
+        was_due = duty.due_at
         duty.enhanced = party.enhanced
         duty.due_at = due_at
         duty.explanation = _explain(
             duty.rule, party=party, clock_at=duty.trigger_at, what=duty.trigger_label, sum_=sum_
         )
         if moved:
-            duty.explanation += f" Re-timed on {_local(now)} when enhanced status changed."
+            # Kept in the explanation itself: the old deadline and what moved it are what an
+            # officer asks when a duty is suddenly due sooner (or later) than they planned.
+            duty.explanation += (
+                f" Re-timed on {_local(now)}: it was due by {_local(was_due)}. {why}"
+            )
         duty.status = DutyStatus.MISSED if due_at < now else DutyStatus.DUE
         duty.save(update_fields=["enhanced", "due_at", "explanation", "status", "updated_at"])
         retimed += 1

@@ -110,6 +110,7 @@ class DutyView(ActionRequiredMixin, View):
                 "form": form,
                 "now_": timezone.now(),
                 "notes": duty_notes.for_duty(self.duty),
+                "enhanced_because": selectors.enhanced_because(self.duty),
                 "attempts": attempts,
                 "attempts_summary": selectors.attempts_summary(attempts),
                 "reach": prompt,

@@ -100,7 +100,7 @@ def referral_rules(on: datetime.date):
 
 def consent_needed_because(*, case: Case, party: Party, policy: ReferralPolicy) -> str:
     """Why this person must opt in under the policy, in plain words; blank if they need not."""
-    flags = set(case.offence.flags)
+    flags = set(case.offence_flags)
     for flag in policy.opt_in_flags:
         if flag in flags:
             label = OffenceFlag(flag).label if flag in OffenceFlag.values else flag

@@ -71,7 +71,7 @@ def needs_opt_in(party: Party, *, on: datetime.date | None = None) -> bool:
     """Whether this person must opt in (explicit consent) rather than be referred unless they
     opt out, under the policy in force."""
     rules = policy(on or timezone.localdate())
-    flags = set(party.case.offence.flags)
+    flags = set(party.case.offence_flags)
     return bool(flags & set(rules.opt_in_flags)) or party.role in rules.opt_in_roles
 
 
@@ -80,7 +80,7 @@ def needs_opt_in(party: Party, *, on: datetime.date | None = None) -> bool:
 
 def _agency_for(kind: str, party: Party, *, risk: str = "") -> SupportAgency | None:
     """The first active agency of that kind whose criteria the person meets."""
-    flags = set(party.case.offence.flags)
+    flags = set(party.case.offence_flags)
     dob = party.person.date_of_birth
     age = age_on(dob, timezone.localdate(party.case.occurred_at)) if dob else None
     for agency in SupportAgency.objects.filter(kind=kind, is_active=True).order_by("name"):
@@ -152,7 +152,7 @@ def propose_for_party(party: Party, *, now: datetime.datetime | None = None) -> 
         )
     )
     case = party.case
-    if "sexual_offence" in case.offence.flags:
+    if "sexual_offence" in case.offence_flags:
         made.append(_propose(party, AgencyKind.ISVA, "Sexual offence: ISVA support", now=now))
         days = rules.sarc_recent_days
         if now - case.occurred_at <= datetime.timedelta(days=days):

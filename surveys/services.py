@@ -122,7 +122,7 @@ def invite_due(*, now: datetime.datetime | None = None) -> list[int]:
         for party in parties:
             if party.case_id in seen_cases:
                 continue  # One invitation per case: the first person in the role order.
-            always = set(rule.always_flags) & set(party.case.offence.flags)
+            always = set(rule.always_flags) & set(party.case.offence_flags)
             if not always and not sampled(party.case_id, rule.pk, rule.sampling_rate):
                 continue
             channel = channel_for(party, safe.get(party.person_id))

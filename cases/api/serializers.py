@@ -9,6 +9,8 @@ from rest_framework import serializers
 from accounts.models import Team, User
 from cases import dates
 from cases.models import (
+    ASKED_FLAGS,
+    Basis,
     Case,
     CaseEvent,
     CaseOutcome,
@@ -320,12 +322,38 @@ class CaseCreateSerializer(RecordSerializer):
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
     officer = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
     victim = FirstPartySerializer()
+    added_flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(f.value, f.label) for f in ASKED_FLAGS]),
+        required=False,
+        default=list,
+        help_text="What the offence also was, when its category does not say: domestic abuse, "
+        "hate crime or sexual offence. Each decides enhanced rights.",
+    )
+    victim_bases = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=[
+                (b.value, b.label)
+                for b in (
+                    Basis.MENTAL_DISORDER,
+                    Basis.IMPAIRMENT,
+                    Basis.PHYSICAL,
+                    Basis.INTIMIDATED,
+                )
+            ]
+        ),
+        required=False,
+        default=list,
+        help_text="The victim's answer to 'do you have a disability or mental health condition, "
+        "or feel intimidated?': the bases it gives. Recorded before the duties are made.",
+    )
 
     class Meta:
         model = Case
         fields = [
             "crime_reference",
             "offence",
+            "added_flags",
+            "victim_bases",
             "offence_summary",
             "occurred_at",
             "reported_at",

@@ -47,10 +47,11 @@ def test_officer_creates_a_case_logs_a_contact_and_records_an_arrest(
 
     now = timezone.now()
     page.get_by_label("Crime reference").fill("NS/077001/26")
-    page.get_by_label("Offence*").select_option(label="Burglary (residential)")
+    page.get_by_label("Offence", exact=True).select_option(label="Burglary (residential)")
     page.get_by_label("When did it happen?").fill(_local(now - datetime.timedelta(hours=6)))
     page.get_by_label("When was it reported?").fill(_local(now - datetime.timedelta(hours=5)))
     page.get_by_label("THRIVE grading").select_option(label="Grade 3: scheduled")
+    page.get_by_label("No", exact=True).check()
     page.get_by_label("First name").fill("Amira")
     page.get_by_label("Last name").fill("Haddad")
     page.get_by_role("button", name="Create case").click()

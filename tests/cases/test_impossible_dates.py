@@ -97,6 +97,7 @@ def _new_case(team, officer, **overrides) -> dict:
         "officer": officer.pk,
         "thrive_grade": "scheduled",
         "victim_role": PartyRole.VICTIM,
+        "vulnerable": "no",
         "victim-first_name": "Amira",
         "victim-last_name": "Haddad",
         "victim-preferred_language": "English",

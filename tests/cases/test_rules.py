@@ -83,7 +83,7 @@ def test_unknown_date_of_birth_derives_no_age_basis():
 
 def test_victim_of_a_flagged_offence_is_a_victim_of_the_most_serious_crime():
     found = bases(offence_flags=["hate_crime"])
-    assert found[Basis.MOST_SERIOUS] == "Offence flagged: hate_crime"
+    assert found[Basis.MOST_SERIOUS] == "Offence flagged: hate crime"
 
 
 def test_offence_without_a_most_serious_flag_derives_nothing():
@@ -113,7 +113,7 @@ def test_witness_in_domestic_abuse_or_sexual_offence_is_not_automatically_intimi
 
 def test_witness_in_a_knife_offence_is_automatically_intimidated():
     found = bases(role=PartyRole.WITNESS, offence_flags=["gbh_with_intent", "knife_firearm"])
-    assert found[Basis.INTIMIDATED] == "Automatic for this offence: knife_firearm"
+    assert found[Basis.INTIMIDATED] == "Automatic for this offence: knife or firearm offence"
     assert Basis.MOST_SERIOUS not in found
 
 

@@ -41,6 +41,7 @@ def _new_case_post(team, officer, **overrides):
         "officer": officer.pk,
         "thrive_grade": "scheduled",
         "victim_role": PartyRole.VICTIM,
+        "vulnerable": "no",
         "victim-first_name": "Amira",
         "victim-last_name": "Haddad",
         "victim-date_of_birth": "1990-04-12",

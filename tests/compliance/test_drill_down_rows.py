@@ -256,8 +256,9 @@ def test_the_csv_holds_the_pages_rows_in_words_and_is_recorded_in_the_audit_trai
     rule = DutyRule.objects.filter(code="R7").order_by("-effective_from").first()
     assert rows[1] == [
         "2026-06-10 13:00",  # London time
-        rule.title,
-        f"R7 (Right {rule.right.number})",
+        # The Right in words first; the rule's code in its own column, for supervisors.
+        f"Right {rule.right.number}: {rule.title}",
+        "R7",
         "standard",
         "Missed",
         "NS/200001/26",

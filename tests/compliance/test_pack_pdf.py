@@ -173,8 +173,9 @@ def test_the_pdf_has_the_pages_figures(client, force):
     # Every row of every table on the page (key entitlements, service, duties by rule, quality
     # assurance) reads the same in the PDF.
     rows = html_rows(page)
-    assert "R7 (Right 6) Tell them the suspect was arrested 3 1 0 / 0 33.3% no comparison" in (
-        " ".join(rows)
+    assert (
+        "Right 6: Tell them the suspect was arrested (rule R7) 3 1 0 / 0 33.3% no comparison"
+        in (" ".join(rows))
     )
     assert len(rows) > 30
     for row in rows:

@@ -64,7 +64,7 @@ def _r7(rows, measure) -> str:
     return next(
         r[4]
         for r in rows
-        if r[0] == "Duties by rule" and r[1].startswith("R7 ") and r[2] == "standard"
+        if r[0] == "Duties by rule" and r[1].endswith("(rule R7)") and r[2] == "standard"
         and r[3] == measure
     )  # fmt: skip
 

@@ -59,13 +59,13 @@ def test_pack_csv_has_the_months_figures_and_no_personal_data(
     assert rows[0] == [
         "section", "item", "rights", "measure", "this period", "previous period", "change",
     ]  # fmt: skip
-    r7 = {r[3]: r[4:] for r in rows if r[0] == "Duties by rule" and r[1].startswith("R7 ")
+    r7 = {r[3]: r[4:] for r in rows if r[0] == "Duties by rule" and r[1].endswith("(rule R7)")
           and r[2] == "standard"}  # fmt: skip
     assert r7["fell due"] == ["3", "1", "2"]
     assert r7["met late"] == ["1", "0", "1"]
     assert r7["missed"] == ["1", "0", "1"]
     assert r7["% on time"] == ["33.3", "100.0", "-66.7"]
-    r2 = [r for r in rows if r[0] == "Duties by rule" and r[1].startswith("R2 ")]
+    r2 = [r for r in rows if r[0] == "Duties by rule" and r[1].endswith("(rule R2)")]
     assert [r[2] for r in r2] == ["enhanced"] * 7
     acknowledgement = {r[3]: r[4:] for r in rows if r[1] == "Written acknowledgement"}
     assert acknowledgement["fell due"][0] == "1" and acknowledgement["% on time"][0] == "100.0"
@@ -121,7 +121,7 @@ def test_pack_never_counts_a_restricted_case_the_user_cannot_see(client, supervi
     assert not [r for r in rows if r[0] == "Duties by rule"]
     accounts_services.add_to_team(team=hidden.team, user=supervisor, is_supervisor=True)
     rows = _csv(client.get(reverse("compliance-pack-csv"), {"month": "2026-03"}))
-    assert [r[4] for r in rows if r[1].startswith("R7 ") and r[3] == "missed"] == ["1"]
+    assert [r[4] for r in rows if r[1].endswith("(rule R7)") and r[3] == "missed"] == ["1"]
 
 
 def test_dashboard_shows_charts_with_tables_and_links_the_pack(client, supervisor):
@@ -204,10 +204,11 @@ def test_pack_csv_cells_that_a_spreadsheet_would_run_are_written_as_text(
     client.force_login(supervisor)
     rows = _csv(client.get(reverse("compliance-pack-csv"), {"month": "2026-03"}))
 
+    # The Right in words leads the cell now, so the code typed like a formula follows it as text.
     items = {r[1] for r in rows if r[0] == "Duties by rule"}
-    assert any(item.startswith("'=HYPERLINK(1) ") for item in items)
-    assert not any(item.startswith("=") for item in items)
-    on_time = next(r for r in rows if r[1].startswith("'=HYPERLINK(1) ") and r[3] == "% on time")
+    assert any(item.endswith("(rule =HYPERLINK(1))") for item in items)
+    assert not any(item.startswith(("=", "'=")) for item in items)
+    on_time = next(r for r in rows if r[1].endswith("(rule =HYPERLINK(1))") and r[3] == "% on time")
     assert on_time[6] == "-66.7"  # a negative number is a number, not text
 
 

@@ -76,6 +76,7 @@ def test_by_rule_shows_the_change_in_each_column():
         LiveFigures(Duty.objects.all()), JUNE, JUNE.previous(), now=NOW
     )
     assert row["code"] == "R7" and row["right"] is not None and row["title"]
+    assert row["label"] == f"Right {row['right']}: {row['title']}"
     assert row["standard"]["on_time"] == 100.0
     assert row["previous"]["standard"]["on_time"] == 50.0
     assert row["standard_change"]["text"] == "up 50 percentage points"
