@@ -5,6 +5,7 @@ summary table exactly as a whole rebuild at the same moment would, counting agai
 import datetime
 
 import pytest
+from django.db import connection
 
 from cases.models import Case, NeedsAssessment, Person
 from compliance import summary, tasks
@@ -189,3 +190,36 @@ def test_the_triggers_log_bulk_updates_and_deletions(world):
     assert SummaryChange.objects.count() == logged
     Case.objects.filter(pk=world[2][0].pk).delete()
     assert SummaryChange.objects.count() > logged
+
+
+def test_every_table_the_summary_counts_has_its_change_log_triggers():
+    """A later migration that rebuilds one of these tables (SQLite remakes a table to alter it)
+    must not leave it without its triggers: its changes would then never reach the summary."""
+    tables = [
+        "entitlements_duty",
+        "entitlements_dutyattempt",
+        "cases_case",
+        "cases_party",
+        "cases_person",
+        "cases_eligibilitybasis",
+        "cases_needsassessment",
+        "cases_riskassessment",
+        "cases_specialmeasuresrecord",
+        "referrals_referral",
+        "surveys_invitation",
+        "surveys_answer",
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname LIKE 'vc_summary_log_%%' AND t.tgenabled <> 'D'"
+            )
+            found = {table: 3 for (table,) in cursor.fetchall()}  # one trigger, three events
+        else:
+            cursor.execute(
+                "SELECT tbl_name, count(*) FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'vc_summary_log_%' GROUP BY tbl_name"
+            )
+            found = dict(cursor.fetchall())
+    assert {table: found.get(table) for table in tables} == dict.fromkeys(tables, 3)
