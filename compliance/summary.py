@@ -974,6 +974,40 @@ def _sql(queryset: QuerySet, using: str) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using).as_sql()
 
 
+def _delete_service_rows(cursor, tables, scope: Scope | None) -> None:
+    """A service table's rows of the scope (everything when None): each team's rows of the
+    scope's (day, team) pairs, and the force-wide roll-ups (no team) of its days."""
+    rows_where, rows_params = scope.rows_sql() if scope else EVERYTHING
+    days_where, days_params = scope.days_sql() if scope else EVERYTHING
+    for table in tables:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE (team_id IS NOT NULL AND {rows_where}) "  # noqa: S608  # nosec B608
+            f"OR (team_id IS NULL AND {days_where})",
+            [*rows_params, *days_params],
+        )
+
+
+def _counts_by(sources, keys: str, using: str) -> tuple[str, list]:
+    """One SELECT of SERVICE_COUNTS summed by `keys`, over `sources` (rows already grouped by
+    `keys`, and what each counts) through UNION ALL: a column a source does not count is 0."""
+    selects, params = [], []
+    for rows, counts in sources:
+        sql, part_params = _sql(
+            rows.annotate(**{f"n_{name}": count for name, count in counts.items()}).order_by(),
+            using,
+        )
+        columns = ", ".join(
+            f"n_{name}" if name in counts else f"0 AS n_{name}" for name in SERVICE_COUNTS
+        )
+        selects.append(f"SELECT {keys}, {columns} FROM ({sql}) part")  # noqa: S608  # nosec B608
+        params += part_params
+    sums = ", ".join(f"SUM(n_{name})" for name in SERVICE_COUNTS)
+    return (
+        f"SELECT {keys}, {sums} FROM ({' UNION ALL '.join(selects)}) parts GROUP BY {keys}",  # noqa: S608  # nosec B608
+        params,
+    )
+
+
 def _write_service(cursor, using: str, scope: Scope | None, *, on: datetime.date) -> int:
     """The service tables' rows of the scope (everything when None), deleted and counted again
     from the cases, people, referrals and invitations: one INSERT ... SELECT ... GROUP BY each
@@ -983,15 +1017,8 @@ def _write_service(cursor, using: str, scope: Scope | None, *, on: datetime.date
     day, hours, stages = (
         m._meta.db_table for m in (ServiceDay, ServiceHoursDay, ServiceSurveyStageDay)
     )
-    rows_where, rows_params = scope.rows_sql() if scope else EVERYTHING
     days_where, days_params = scope.days_sql() if scope else EVERYTHING
-    for table in (day, hours, stages):
-        # A team's rows of the scope, and the force-wide roll-ups (no team) of its days.
-        cursor.execute(
-            f"DELETE FROM {table} WHERE (team_id IS NOT NULL AND {rows_where}) "  # noqa: S608  # nosec B608
-            f"OR (team_id IS NULL AND {days_where})",
-            [*rows_params, *days_params],
-        )
+    _delete_service_rows(cursor, (day, hours, stages), scope)
 
     def scoped(queryset: QuerySet, at: str, team: str) -> QuerySet:
         return queryset if scope is None else queryset.filter(scope.q(at, team))
@@ -1022,25 +1049,14 @@ def _write_service(cursor, using: str, scope: Scope | None, *, on: datetime.date
             _invitation_counts(),
         ),
     ]
-    selects, params = [], []
-    for queryset, dims, counts in sources:
-        sql, part_params = _sql(
-            queryset.values(**dims)
-            .annotate(**{f"n_{name}": count for name, count in counts.items()})
-            .order_by(),
-            using,
-        )
-        columns = ", ".join(
-            f"n_{name}" if name in counts else f"0 AS n_{name}" for name in SERVICE_COUNTS
-        )
-        selects.append(f"SELECT {keys}, {columns} FROM ({sql}) part")  # noqa: S608  # nosec B608
-        params += part_params
-    counted = ", ".join(SERVICE_COUNTS)
-    sums = ", ".join(f"SUM(n_{name})" for name in SERVICE_COUNTS)
+    select, params = _counts_by(
+        [(queryset.annotate(**dims).values(*dims), counts) for queryset, dims, counts in sources],
+        keys,
+        using,
+    )
     cursor.execute(
-        f"INSERT INTO {day} (day, team_id, offence_group, restricted, {counted}) "  # noqa: S608  # nosec B608
-        f"SELECT {keys}, {sums} FROM ({' UNION ALL '.join(selects)}) parts GROUP BY {keys} "
-        f"{ordered}",
+        f"INSERT INTO {day} (day, team_id, offence_group, restricted, "  # nosec B608
+        f"{', '.join(SERVICE_COUNTS)}) {select} {ordered}",
         params,
     )
     rows = cursor.rowcount
@@ -1193,14 +1209,8 @@ def _write_service_facets(cursor, using: str, scope: Scope | None, *, on: dateti
     day, hours, stages = (
         m._meta.db_table for m in (ServiceFacetDay, ServiceFacetHoursDay, ServiceFacetStageDay)
     )
-    rows_where, rows_params = scope.rows_sql() if scope else EVERYTHING
     days_where, days_params = scope.days_sql() if scope else EVERYTHING
-    for table in (day, hours, stages):
-        cursor.execute(
-            f"DELETE FROM {table} WHERE (team_id IS NOT NULL AND {rows_where}) "  # noqa: S608  # nosec B608
-            f"OR (team_id IS NULL AND {days_where})",
-            [*rows_params, *days_params],
-        )
+    _delete_service_rows(cursor, (day, hours, stages), scope)
 
     def scoped(queryset: QuerySet, at: str, team: str) -> QuerySet:
         return queryset if scope is None else queryset.filter(scope.q(at, team))
@@ -1249,27 +1259,18 @@ def _write_service_facets(cursor, using: str, scope: Scope | None, *, on: dateti
                 _invitation_counts(distinct=True),
             ),
         ]
-        selects, params = [], []
-        for queryset, dims, counts in sources:
-            sql, part_params = _sql(
-                queryset.annotate(**dims)
-                .values(*dims, "s_value")
-                .annotate(**{f"n_{name}": count for name, count in counts.items()})
-                .order_by(),
-                using,
-            )
-            columns = ", ".join(
-                f"n_{name}" if name in counts else f"0 AS n_{name}" for name in SERVICE_COUNTS
-            )
-            selects.append(f"SELECT {keys}, {columns} FROM ({sql}) part")  # noqa: S608  # nosec B608
-            params += part_params
-        counted = ", ".join(SERVICE_COUNTS)
-        sums = ", ".join(f"SUM(n_{name})" for name in SERVICE_COUNTS)
+        select, params = _counts_by(
+            [
+                (queryset.annotate(**dims).values(*dims, "s_value"), counts)
+                for queryset, dims, counts in sources
+            ],
+            keys,
+            using,
+        )
         cursor.execute(
-            f"INSERT INTO {day} (day, team_id, restricted, value, kind, {counted}) "  # noqa: S608  # nosec B608
-            f"SELECT {keys}, %s, {sums} FROM ({' UNION ALL '.join(selects)}) parts "
-            f"GROUP BY {keys}",
-            [kind, *params],
+            f"INSERT INTO {day} (day, team_id, restricted, value, "  # noqa: S608  # nosec B608
+            f"{', '.join(SERVICE_COUNTS)}, kind) SELECT *, %s FROM ({select}) counted",
+            [kind, *params],  # in the order they stand in the text
         )
         histograms = [
             (
