@@ -145,6 +145,11 @@ else:
     # JIT compiling costs 40-80 ms on each dashboard query over a few thousand summary rows and
     # saves nothing at that size: off for the application's connections (a DBA may still use it).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The test suite's throwaway databases: a commit need not wait for the disk (each
+        # migration, each transactional test's flush), which only risks what a crash would
+        # lose anyway.
+        DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"
 
 # A read-only replica for the reporting pages (the compliance dashboard and packs), optional. Only
 # a caller that asks reads there (victimcare.db_routers.reporting_reads): never a write, never a
