@@ -283,6 +283,28 @@ class DutyAttempt(models.Model):
         return f"Attempt {self.contact_id} on duty {self.duty_id}"
 
 
+class DutyRetiming(models.Model):
+    """A duty's deadline moved after it was made (the person gained or lost enhanced rights):
+    from when to when, what moved it, who and when. One row each time, so "why is this due" lists
+    every re-timing in order, not only the latest."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="retimings")
+    was_due_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    at = models.DateTimeField(help_text="When it was re-timed.")
+    reason = models.CharField(max_length=300, help_text="What moved it, in words.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["duty", "at", "id"]
+        indexes = [models.Index(fields=["duty", "at", "id"], name="duty_retiming_in_order")]
+
+    def __str__(self) -> str:
+        return f"Re-timing of duty {self.duty_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class ReachPolicy(models.Model):
     """When a duty's person counts as not reachable: after `failed_attempts` attempts that did
     not reach them, or when `working_days` working days have passed since the duty fell due (its

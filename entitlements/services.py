@@ -29,6 +29,7 @@ from .models import (
     OPEN_STATUSES,
     Duty,
     DutyAttempt,
+    DutyRetiming,
     DutyRule,
     DutyStatus,
     MetBy,
@@ -90,13 +91,16 @@ def _explain(rule: DutyRule, *, party: Party, clock_at, what: str, sum_: str) ->
     )
 
 
-def _why_changed(change: EnhancedStatusChange | None, *, enhanced: bool) -> str:
-    """What changed the person's enhanced status, in words, for a re-timed duty."""
+def _what_changed(change: EnhancedStatusChange | None, *, enhanced: bool) -> str:
+    """What changed the person's enhanced status, in words (without who), for a re-timed duty."""
     status = "They gained enhanced rights" if enhanced else "Their enhanced rights ended"
-    if change is None:
-        return f"{status}."
-    who = f" by {change.changed_by}" if change.changed_by else ""
-    return f"{status}: {change.reason.lower()}{who}."
+    return f"{status}: {change.reason.lower()}" if change is not None else status
+
+
+def _why_changed(change: EnhancedStatusChange | None, *, enhanced: bool) -> str:
+    """What changed the person's enhanced status and who, in words, for a re-timed duty."""
+    who = f" by {change.changed_by}" if change is not None and change.changed_by else ""
+    return f"{_what_changed(change, enhanced=enhanced)}{who}."
 
 
 def _applies(rule: DutyRule, party: Party, case: Case, event: CaseEvent | None) -> bool:
@@ -238,8 +242,11 @@ def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -
     """Re-time the party's open duties for its new status (recurring updates keep their date)."""
     now = _now(now)
     retimed = 0
-    change = party.enhanced_history.select_related("changed_by").order_by("-changed_at", "-id")
-    why = _why_changed(change.first(), enhanced=party.enhanced)
+    change = (
+        party.enhanced_history.select_related("changed_by").order_by("-changed_at", "-id").first()
+    )
+    why = _why_changed(change, enhanced=party.enhanced)
+    moves = []
     for duty in party.duties.filter(status__in=OPEN_STATUSES, rule__recurring=False).select_related(
         "rule__right"
     ):
@@ -257,9 +264,21 @@ def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -
             duty.explanation += (
                 f" Re-timed on {_local(now)}: it was due by {_local(was_due)}. {why}"
             )
+            # And a row for each move, so the duty page can list every one, not only this.
+            moves.append(
+                DutyRetiming(
+                    duty=duty,
+                    was_due_at=was_due,
+                    due_at=due_at,
+                    at=now,
+                    reason=_what_changed(change, enhanced=party.enhanced),
+                    changed_by=change.changed_by if change is not None else None,
+                )
+            )
         duty.status = DutyStatus.MISSED if due_at < now else DutyStatus.DUE
         duty.save(update_fields=["enhanced", "due_at", "explanation", "status", "updated_at"])
         retimed += 1
+    DutyRetiming.objects.bulk_create(moves)
     return retimed
 
 

@@ -111,6 +111,7 @@ class DutyView(ActionRequiredMixin, View):
                 "now_": timezone.now(),
                 "notes": duty_notes.for_duty(self.duty),
                 "enhanced_because": selectors.enhanced_because(self.duty),
+                "retimings": selectors.retimings(self.duty),
                 "attempts": attempts,
                 "attempts_summary": selectors.attempts_summary(attempts),
                 "reach": prompt,
