@@ -307,9 +307,14 @@ class DutyRetiming(models.Model):
 
 class ReachPolicy(models.Model):
     """When a duty's person counts as not reachable: after `failed_attempts` attempts that did
-    not reach them, or when `working_days` working days have passed since the duty fell due (its
-    clock started) with attempts recorded and nobody reached. Force policy, versioned like the
-    rules: close a row (effective_to) and add the next, never edit one in force."""
+    not reach them, or when `working_days` working days have passed with nobody reached, counted
+    from when the duty arose (its clock started) or from its deadline, as `days_counted_from`
+    says; duties nobody tried to deliver only if `flag_untried` says so. Force policy, versioned
+    like the rules: close a row (effective_to) and add the next, never edit one in force."""
+
+    class CountFrom(models.TextChoices):
+        ARISEN = "arisen", "When the duty arose (its clock started)"
+        DEADLINE = "deadline", "The duty's deadline"
 
     failed_attempts = models.PositiveSmallIntegerField(
         help_text="Flag a duty after this many attempts that did not reach the person."
@@ -317,8 +322,29 @@ class ReachPolicy(models.Model):
     working_days = models.PositiveSmallIntegerField(
         help_text=(
             "Or flag it when the person has not been reached this many working days after the "
-            "duty fell due, with at least one attempt recorded."
+            "moment chosen in 'Days counted from', if an attempt was recorded (or even if none "
+            "was, with 'Flag untried')."
         )
+    )
+    days_counted_from = models.CharField(
+        max_length=10,
+        choices=CountFrom.choices,
+        default=CountFrom.ARISEN,
+        help_text=(
+            "What the working days are counted from. When the duty arose: with 2 working days, a "
+            "duty that arose on a Monday is flagged after Wednesday, even if it is not due yet. "
+            "The duty's deadline: the days begin once the time to deliver it has run out, so it "
+            "is flagged 2 working days after it became overdue."
+        ),
+    )
+    flag_untried = models.BooleanField(
+        default=False,
+        help_text=(
+            "Also flag a duty nobody tried to deliver once those working days have passed. Off "
+            "(the default): such a duty stays overdue and is not called 'not reachable', so a "
+            "supervisor can tell neglect from a person who could not be reached. On: only duties "
+            "that arose on or after this policy took effect, so older ones do not all flag at once."
+        ),
     )
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
@@ -338,7 +364,9 @@ class ReachPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
+        arisen = self.days_counted_from == self.CountFrom.ARISEN
+        after = "after it arose" if arisen else "after its deadline"
         return (
             f"Not reachable after {self.failed_attempts} attempts or {self.working_days} working "
-            f"days (from {self.effective_from:%-d %B %Y})"
+            f"days {after} (from {self.effective_from:%-d %B %Y})"
         )

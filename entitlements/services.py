@@ -536,10 +536,12 @@ def reach_policy(on: datetime.date) -> ReachPolicy | None:
 @transaction.atomic
 def flag_not_reachable(*, now: datetime.datetime | None = None) -> list[int]:
     """Flag "not reachable" every open duty whose person the policy in force says could not be
-    reached: N attempts that did not reach them, or M working days since the duty fell due (its
-    clock started) with attempts and no contact. Two UPDATEs, no loop over duties. A duty
-    already flagged is not selected again, so a second run flags nothing and tells nobody twice
-    (and notifications' unique rows back that up). Returns the ids flagged by this run."""
+    reached: N attempts that did not reach them, or M working days with attempts and no contact,
+    counted from when the duty arose or from its deadline (`ReachPolicy.days_counted_from`); with
+    `flag_untried`, also a duty nobody tried once those days passed (only those that arose since
+    the policy took effect). At most three UPDATEs, no loop over duties. A duty already flagged
+    is not selected again, so a second run flags nothing and tells nobody twice (and
+    notifications' unique rows back that up). Returns the ids flagged by this run."""
     now = _now(now)
     policy = reach_policy(timezone.localtime(now).date())
     if policy is None:
@@ -562,18 +564,26 @@ def flag_not_reachable(*, now: datetime.datetime | None = None) -> list[int]:
         ),
         updated_at=now,
     )
+    # The latest moment the M working days may have started from to be over by now.
     started_by = calendar.started_at_least_working_days_ago(now, policy.working_days)
     days = "day" if policy.working_days == 1 else "days"
-    candidates.filter(
-        Exists(DutyAttempt.objects.filter(duty=OuterRef("pk"))), trigger_at__lte=started_by
-    ).update(
-        not_reachable_at=now,
-        not_reachable_reason=(
-            f"not reached within {policy.working_days} working {days} of the duty falling due, "
-            "despite attempts"
-        ),
-        updated_at=now,
+    if policy.days_counted_from == ReachPolicy.CountFrom.DEADLINE:
+        late = candidates.filter(due_at__lte=started_by)
+        within = f"not reached within {policy.working_days} working {days} after its deadline"
+    else:
+        late = candidates.filter(trigger_at__lte=started_by)
+        within = f"not reached within {policy.working_days} working {days} of the duty falling due"
+    tried = Exists(DutyAttempt.objects.filter(duty=OuterRef("pk")))
+    late.filter(tried).update(
+        not_reachable_at=now, not_reachable_reason=f"{within}, despite attempts", updated_at=now
     )
+    if policy.flag_untried:
+        since = datetime.datetime.combine(policy.effective_from, datetime.time(), calendar.LONDON)
+        late.filter(~tried, trigger_at__gte=since).update(
+            not_reachable_at=now,
+            not_reachable_reason=f"{within}, and no attempt was recorded",
+            updated_at=now,
+        )
     # This run's rows are those stamped with its moment (the partial index holds only flagged
     # open duties, so this reads a handful).
     flagged = list(
