@@ -336,6 +336,16 @@ class Case(models.Model):
         """The offence category's flags and those the officer added, each once."""
         return sorted(set(self.offence.flags) | set(self.added_flags or ()))
 
+    @property
+    def offence_flag_words(self) -> list[str]:
+        """The offence's flags and those the officer added, in words, as a page shows them."""
+        return [
+            OffenceFlag(flag).label.lower()
+            if flag in OffenceFlag.values
+            else flag.replace("_", " ")
+            for flag in self.offence_flags
+        ]
+
 
 class Person(models.Model):
     first_name = models.CharField(max_length=100)
