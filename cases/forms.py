@@ -12,6 +12,7 @@ from accounts.models import Role, Team, TeamKind, User
 from . import dates
 from .models import (
     ASKED_FLAGS,
+    EVENT_KIND_FIELDS,
     Basis,
     Case,
     CaseOutcome,
@@ -372,10 +373,25 @@ class EventForm(PastMomentsForm):
         self.fields["party"].label_from_instance = person_label
         if people is not None:
             self.offer(people)
+        # Which kinds ask for each field: static/js/event_form.js shows it only for those (with
+        # no script every field shows, and clean() keeps only what the kind asks for).
+        for name, kinds in EVENT_KIND_FIELDS.items():
+            self.fields[name].widget.attrs["data-event-kinds"] = " ".join(sorted(kinds))
 
     def offer(self, people: Iterable[Party]) -> None:
         """Offer only these people (the case page's page of them)."""
         offer_people(self.fields["party"], people)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        for name, kinds in EVENT_KIND_FIELDS.items():
+            if kind not in kinds:
+                # A value typed for another kind, then hidden when the kind changed, is not
+                # this event's: dropped, not saved (an arrest has no hearing date).
+                cleaned[name] = self.fields[name].to_python(None)
+                self.errors.pop(name, None)
+        return cleaned
 
 
 class WithdrawEventForm(forms.Form):

@@ -644,6 +644,30 @@ RECEIVED_EVENT_KINDS = frozenset(
 )
 
 
+# The event form's fields that only some kinds of event ask for, and which: the form shows each
+# only for its kinds (an arrest asks for no hearing date) and drops a value left in one hidden.
+# The fields every event has (when, the person it concerns, notes) are not listed.
+EVENT_KIND_FIELDS: dict[str, frozenset[str]] = {
+    "received_at": RECEIVED_EVENT_KINDS,
+    "hearing_at": frozenset({EventKind.HEARING_LISTED}),
+    "venue": frozenset({EventKind.HEARING_LISTED}),
+    "outcome": frozenset(
+        {
+            EventKind.OUT_OF_COURT,
+            EventKind.HEARING_OUTCOME,
+            EventKind.SPECIAL_MEASURES_DECISION,
+            EventKind.VERDICT,
+            EventKind.SENTENCE,
+            EventKind.APPEAL,
+            EventKind.VRR_REQUEST,
+            EventKind.COMPLAINT,
+        }
+    ),
+    "custody_months": frozenset({EventKind.SENTENCE}),
+    "wcu_team": frozenset({EventKind.PASSED_TO_WCU}),
+}
+
+
 class EventQuerySet(models.QuerySet):
     def current(self):
         return self.filter(withdrawn_at__isnull=True)
