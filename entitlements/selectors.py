@@ -10,7 +10,7 @@ from cases import safe_channels
 from cases.models import BasisSource, ContactMethod, EligibilityBasis, SafeContact
 
 from . import calendar
-from .models import OPEN_STATUSES, Duty, DutyAttempt, DutyRule, MetBy, Owner
+from .models import OPEN_STATUSES, Duty, DutyAttempt, DutyRetiming, DutyRule, MetBy, Owner
 
 # --- "due now" or "overdue" ---------------------------------------------------------------------
 
@@ -286,3 +286,11 @@ def enhanced_because(duty: Duty) -> list[str]:
             by = BasisSource(row.source).label.lower()
         lines.append(f"{row.get_basis_display()}: {row.evidence} ({by}).")
     return lines
+
+
+def retimings(duty: Duty) -> list[DutyRetiming]:
+    """Each time the duty's deadline moved, oldest first, with who moved it: one query however
+    many times it moved."""
+    return list(
+        DutyRetiming.objects.filter(duty=duty).select_related("changed_by").order_by("at", "id")
+    )
