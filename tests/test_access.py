@@ -17,7 +17,7 @@ HOMES = {
 }
 
 # Pages anyone may reach without signing in. Everything else must send them to the log-in page.
-PUBLIC = {"login", "healthz", "livez", "survey"}
+PUBLIC = {"login", "healthz", "livez", "survey", "victim-language"}
 
 
 def _named_patterns(resolver=None, prefix=""):
