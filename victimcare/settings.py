@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "assurance",
     "referrals",
     "casework",
+    "publicinfo",
     "health",
     "simple_history",
     "audit",
