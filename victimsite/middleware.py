@@ -10,10 +10,15 @@ from . import language
 
 class VictimPagesMiddleware:
     """On a victim page: activate the language from the switch's cookie, and send
-    `X-Robots-Tag: noindex` and `Referrer-Policy: no-referrer` (a link to a support service must
-    not tell it which police page the victim came from). Every other page is English, whatever
-    the cookie says. Placed after SecurityMiddleware, whose same-origin referrer policy is only a
-    default it does not impose on a response that already has one."""
+    `X-Robots-Tag: noindex, nofollow` and `Referrer-Policy: same-origin`. Every other page is
+    English, whatever the cookie says.
+
+    The referrer policy is set here, not left to the site's default, so a change there cannot
+    loosen the victim pages: no other site (a support service, the neutral site the way out goes
+    to) learns which police page, or which survey link, the victim came from. Not `no-referrer`:
+    under it a browser sends `Origin: null` with the page's own form posts (the survey, track my
+    case), which Django's CSRF check rightly refuses; same-origin sends nothing to other sites
+    either. Links out of the site also carry rel="noreferrer"."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,7 +37,7 @@ class VictimPagesMiddleware:
             # A thread serves the next request with no victim's language left over.
             translation.activate(language.DEFAULT)
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers.setdefault("Content-Language", code)
         patch_vary_headers(response, ("Cookie",))
         return response
