@@ -25,6 +25,8 @@ PO_FILE = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 VICTIM_TEMPLATE_FOLDERS = ("victim/", "publicinfo/", "portal/")
 # Apps whose Python modules are all the victim's (their gettext strings must be in Welsh).
 VICTIM_APPS = ("victimsite", "publicinfo", "portal")
+# Modules of other apps with strings a victim reads (the survey's answer scale).
+VICTIM_MODULE_FILES = ("surveys/models.py",)
 # Attributes a person reads or hears (a screen reader reads aria-label, title and alt).
 _READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "aria-description"}
 _GETTEXT = {
@@ -92,7 +94,7 @@ def victim_modules() -> list[Path]:
         folder = ROOT / app
         if folder.is_dir():
             modules += [p for p in sorted(folder.rglob("*.py")) if "migrations" not in p.parts]
-    return modules
+    return modules + [ROOT / path for path in VICTIM_MODULE_FILES]
 
 
 class _VisibleText(HTMLParser):
