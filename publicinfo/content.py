@@ -8,7 +8,7 @@ by tests/publicinfo (every rule in force must have them)."""
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from entitlements.models import DutyRule, Right
+from entitlements.models import DutyRule, Right, Trigger
 
 VC = Right.Scheme.VICTIMS_CODE
 WC = Right.Scheme.WITNESS_CHARTER
@@ -191,37 +191,72 @@ def what_we_do(rule: DutyRule) -> str:
     return str(words) % {"months": rule.min_custody_months} if "%(" in str(words) else str(words)
 
 
+# trigger -> when the clock starts, in a victim's words: the end of "We will do this within 5
+# working days after ...". Read from each rule row's trigger, so the page says what the row says.
+TRIGGERS = {
+    Trigger.CRIME_REPORTED: _("you report the crime"),
+    Trigger.CRIME_RECORDED: _("we write down the crime"),
+    Trigger.PERSON_ADDED: _("we add you to the case"),
+    Trigger.NEEDS_ASSESSED: _("we ask what help you need"),
+    Trigger.SPECIAL_MEASURES_NEEDED: _("we find you need extra help in court"),
+    Trigger.UPDATE_AGREED: _("we agree how to give you news"),
+    Trigger.CASE_CLOSED: _("the case ends"),
+    Trigger.NOT_INVESTIGATED: _("we decide this"),
+    Trigger.ARREST: _("the arrest"),
+    Trigger.INTERVIEW: _("the police question them"),
+    Trigger.RELEASED_NO_CHARGE: _("they are let go"),
+    Trigger.BAIL: _("they are let go on bail"),
+    Trigger.RUI: _("they are let go"),
+    Trigger.BAIL_CHANGED: _("the bail rules change"),
+    Trigger.CHARGE: _("the charge"),
+    Trigger.OUT_OF_COURT: _("this is decided"),
+    Trigger.NO_PROSECUTION: _("this is decided"),
+    Trigger.PASSED_TO_WCU: _("the case goes to the Witness Care Unit"),
+    Trigger.HEARING_LISTED: _("the court sets a date"),
+    Trigger.HEARING_OUTCOME: _("the court meets"),
+    Trigger.REQUIRED_TO_GIVE_EVIDENCE: _("we find out"),
+    Trigger.SPECIAL_MEASURES_DECISION: _("the court decides"),
+    Trigger.VERDICT: _("the court decides"),
+    Trigger.SENTENCE: _("the court gives the sentence"),
+    Trigger.APPEAL: _("we hear of the appeal"),
+    Trigger.VRR_REQUEST: _("we get your request"),
+    Trigger.COMPLAINT: _("we get your complaint"),
+}
+# When the clock runs from the Witness Care Unit hearing the news, not from the event itself.
+FROM_RECEIPT = _("the Witness Care Unit gets the news")
+
+
 def when(rule: DutyRule) -> list[str]:
-    """By when, in a victim's words, from the rule row: the standard time and, where it differs,
-    the time for a person with enhanced rights."""
+    """By when, in a victim's words, from the rule row: the time, counted from the row's trigger
+    (or from the Witness Care Unit hearing of it), and, where it differs, the time for a person
+    with enhanced rights."""
     if rule.recurring:
         return []
+    after = str(FROM_RECEIPT if rule.clock_from_receipt else TRIGGERS[rule.trigger])
     if rule.calendar_hours is not None:
         hours = rule.calendar_hours
         return [
             ngettext(
-                "We will do this within %(hours)s hour.",
-                "We will do this within %(hours)s hours.",
+                "We will do this within %(hours)s hour after %(after)s.",
+                "We will do this within %(hours)s hours after %(after)s.",
                 hours,
             )
-            % {"hours": hours}
+            % {"hours": hours, "after": after}
         ]
-    said = [_by_days(rule.standard_working_days)]
+    said = [_by_days(rule.standard_working_days, after)]
     if rule.enhanced_working_days != rule.standard_working_days:
         said.append(_enhanced_by_days(rule.enhanced_working_days))
-    if rule.clock_from_receipt:
-        said.append(str(_("The time starts when the Witness Care Unit gets the news.")))
     return said
 
 
-def _by_days(days: int) -> str:
+def _by_days(days: int, after: str) -> str:
     if days == 0:
-        return str(_("We will do this on the same day."))
+        return str(_("We will do this on the day %(after)s.")) % {"after": after}
     return ngettext(
-        "We will do this within %(days)s working day.",
-        "We will do this within %(days)s working days.",
+        "We will do this within %(days)s working day after %(after)s.",
+        "We will do this within %(days)s working days after %(after)s.",
         days,
-    ) % {"days": days}
+    ) % {"days": days, "after": after}
 
 
 def _enhanced_by_days(days: int) -> str:

@@ -58,17 +58,21 @@ def rules(
     today: datetime.date,
     right: tuple[str, int] | None = None,
     triggers: list[str] | None = None,
-    owed_to: str | None = None,
+    code_rules_owed_to: str | None = None,
 ) -> list[RuleView]:
-    """The rules in force for one Right, or with these triggers, or owed to a role, worded."""
+    """The rules in force, worded: of one Right, or with these triggers, or the Victims' Code's
+    rules owed to a role (a witness is owed some of them besides the Witness Charter's)."""
     found = _in_force(today)
     if right is not None:
         found = found.filter(right__scheme=right[0], right__number=right[1])
     if triggers is not None:
         found = found.filter(trigger__in=triggers)
-    if owed_to is not None:
+    if code_rules_owed_to is not None:
         found = found.filter(right__scheme=Right.Scheme.VICTIMS_CODE)
-    chosen = [rule for rule in found if owed_to is None or owed_to in rule.roles]
+    # Roles are a JSON list: matched here, as SQLite and PostgreSQL query JSON differently.
+    chosen = [
+        rule for rule in found if code_rules_owed_to is None or code_rules_owed_to in rule.roles
+    ]
     return [_rule_view(rule) for rule in chosen]
 
 

@@ -34,7 +34,7 @@ def witnesses(request):
         "publicinfo/witnesses.html",
         {
             "standards": selectors.rights(scheme=Right.Scheme.WITNESS_CHARTER, today=today),
-            "code_rules": selectors.rules(today=today, owed_to=selectors.WITNESS_ROLE),
+            "code_rules": selectors.rules(today=today, code_rules_owed_to=selectors.WITNESS_ROLE),
         },
     )
 

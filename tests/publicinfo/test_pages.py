@@ -10,7 +10,7 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
-from entitlements.models import DutyRule, Right
+from entitlements.models import DutyRule, Right, Trigger
 from publicinfo import content
 from referrals.models import AgencyKind
 from tests.factories import AgencyFactory
@@ -109,10 +109,16 @@ def test_the_rights_come_from_the_rule_rows_in_force_standard_and_enhanced(clien
     assert text.count("Right ") >= 12
     arrest = text.split("We will tell you if someone is arrested.", 1)[1][:200]
     assert arrest.startswith(
-        " We will do this within 5 working days. "
+        " We will do this within 5 working days after the arrest. "
         "If you have enhanced rights, we will do it within 1 working day."
     )
-    assert "We will do this within 24 hours." in text  # the crime recorded (hours, not days)
+    # Recording the crime: hours, not days, from the report.
+    assert "We will do this within 24 hours after you report the crime." in text
+    # A Witness Care Unit duty runs from when the unit gets the news.
+    assert (
+        "We will tell you the date, time and place of each time the court meets. We will do "
+        "this within 1 working day after the Witness Care Unit gets the news."
+    ) in text
 
 
 def test_a_new_edition_of_a_rule_changes_the_page_from_the_day_it_is_in_force(client):
@@ -127,12 +133,12 @@ def test_a_new_edition_of_a_rule_changes_the_page_from_the_day_it_is_in_force(cl
 
     def arrest_sentence():
         text = _text(client.get(reverse("info-victims-code")).content.decode())
-        return text.split("We will tell you if someone is arrested.", 1)[1][:120]
+        return text.split("We will tell you if someone is arrested.", 1)[1][:200]
 
     assert "within 5 working days" in arrest_sentence()
     with time_machine.travel(TODAY + datetime.timedelta(days=1), tick=False):
         assert arrest_sentence().startswith(
-            " We will do this within 3 working days. "
+            " We will do this within 3 working days after the arrest. "
             "If you have enhanced rights, we will do it within 2 working days."
         )
 
@@ -151,8 +157,21 @@ def test_the_witness_page_shows_the_charter_and_the_news_owed_to_witnesses(clien
 
 def test_the_complaints_page_gives_the_reply_and_review_times_from_the_rows(client):
     text = _text(client.get(reverse("info-complaints")).content.decode())
-    assert "If you make a complaint, we will reply. We will do this within 10 working days." in text
-    assert "We will then tell you what we decide. We will do this within 30 working days." in text
+    assert (
+        "If you make a complaint, we will reply. "
+        "We will do this within 10 working days after we get your complaint."
+    ) in text
+    assert (
+        "We will then tell you what we decide. "
+        "We will do this within 30 working days after we get your request."
+    ) in text
+
+
+def test_the_time_is_counted_from_the_trigger_of_the_row(client):
+    """The trigger is the row's: a rule moved to another trigger says so on the page."""
+    DutyRule.objects.filter(code="R26").update(trigger="crime_reported")
+    text = _text(client.get(reverse("info-complaints")).content.decode())
+    assert "within 10 working days after you report the crime." in text
 
 
 def test_support_lists_what_each_agency_offers_and_never_its_internal_contacts(client, agency):
@@ -184,6 +203,7 @@ def test_every_right_and_every_rule_in_force_has_words_for_victims():
         assert number in content.RIGHTS_FOR_CHILDREN
     codes = set(DutyRule.objects.in_force(today).values_list("code", flat=True))
     assert codes - set(content.RULES) == set()
+    assert set(Trigger.values) == set(content.TRIGGERS)
 
 
 def test_no_page_writes_a_rule_number_itself():
