@@ -184,11 +184,15 @@ def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | N
             counts["next"] += 1
         to_list.append((due_at, duty_id))
     counts["overdue_cases"] = len(overdue_cases)
-    shown = set_timing(
-        _read_whole([duty_id for _, duty_id in sorted(to_list)[:limit]]),
-        now=now,
-        limit=recording,
-    )
+    listed = [duty_id for _, duty_id in sorted(to_list)[:limit]]
+    flagged = [
+        duty_id
+        for _, duty_id in sorted(
+            (flagged_at, duty_id) for duty_id, *_, flagged_at in light if flagged_at is not None
+        )[: NOT_REACHABLE_ROWS + 1]
+    ]
+    whole = _read_whole(listed + flagged)
+    shown = set_timing([whole[duty_id] for duty_id in listed], now=now, limit=recording)
     groups = {"due_now": [], "today": [], "next": []}
     for duty in shown:
         if duty.timing == "due_now":
@@ -205,24 +209,18 @@ def worklist(user: User, *, now: datetime.datetime | None = None, limit: int | N
     groups["listed"] = len(shown)
     groups["to_list"] = counts["due_now"] + counts["today"] + counts["next"]
     groups["next_day"] = timezone.localtime(next_working.due_at).date()
-    flagged = sorted(
-        (flagged_at, duty_id) for duty_id, *_, flagged_at in light if flagged_at is not None
-    )[: NOT_REACHABLE_ROWS + 1]
-    flagged = _read_whole([duty_id for _, duty_id in flagged], order=("not_reachable_at", "id"))
+    flagged = [whole[duty_id] for duty_id in flagged]
     groups["not_reachable"] = flagged[:NOT_REACHABLE_ROWS]
     groups["not_reachable_more"] = len(flagged) > NOT_REACHABLE_ROWS
     return groups
 
 
-def _read_whole(ids: list[int], order: tuple = ("due_at", "id")) -> list[Duty]:
-    """The duties of `ids` with what a worklist row shows, in `order`; no query for none."""
+def _read_whole(ids: list[int]) -> dict[int, Duty]:
+    """The duties of `ids` with what a worklist row shows, by id, in one query (none for
+    none)."""
     if not ids:
-        return []
-    return list(
-        Duty.objects.filter(pk__in=ids)
-        .select_related("case", "party__person", "rule__right")
-        .order_by(*order)
-    )
+        return {}
+    return Duty.objects.select_related("case", "party__person", "rule__right").in_bulk(ids)
 
 
 def attempts(duty: Duty) -> list[DutyAttempt]:
