@@ -770,7 +770,8 @@ def change_updates(
             fields["notes"] = safe.notes
             case_services.save_safe_contact(
                 person=party.person,
-                by=None,
+                # As for the agreement: the officer in the case, the notes say whose words.
+                by=access.case.officer,
                 expected_version=safe.version,
                 now=now,
                 **fields,
