@@ -18,6 +18,18 @@ HOMES = {
 
 # Pages anyone may reach without signing in. Everything else must send them to the log-in page.
 PUBLIC = {"login", "healthz", "livez", "survey"}
+# Track my case: the person's own pages, behind their link, second factor and short session
+# (tests/portal), never a staff sign-in.
+PUBLIC |= {
+    "track-home",
+    "track-open",
+    "track-verify",
+    "track-message",
+    "track-preferences",
+    "track-confirm-here",
+    "track-confirm",
+    "track-sign-out",
+}
 
 
 def _named_patterns(resolver=None, prefix=""):
