@@ -120,7 +120,7 @@ def test_a_guessed_link_is_refused(client, clock):
 
 
 def test_the_pages_show_nothing_without_a_session(client, clock):
-    case, party = victim_case()
+    case, _party = victim_case()
     for name in ("track-home", "track-preferences", "track-verify"):
         response = client.get(reverse(name))
         assert response.status_code == 403
@@ -158,6 +158,15 @@ def test_a_link_for_another_person_shows_only_that_persons_own_things(client, cl
 def test_the_passcode_of_another_person_does_not_open_this_link(client, clock):
     case, party = victim_case()
     other_case, other_party = victim_case(email="sam@example.org")
+    services.issue_access(
+        case=other_case,
+        party=other_party,
+        by=other_case.officer,
+        channel="email",
+        factor="passcode",
+        passcode="someone-elses-passcode",
+        now=NOW,
+    )
     token = sent_link(issue(case, party))
     response = _sign_in(client, token, passcode="someone-elses-passcode")
     assert response.status_code == 400
