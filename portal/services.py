@@ -44,6 +44,7 @@ from notifications import services as notifications
 from notifications.models import Kind
 from outbox.queue import queue_many_on_commit, queue_on_commit
 from surveys import services as surveys
+from victimsite import language
 
 from .models import (
     Access,
@@ -95,7 +96,7 @@ def hash_token(raw: str) -> str:
 def language_of(party: Party) -> str:
     """The language the person's record says they prefer: Welsh, or English."""
     preferred = (party.person.preferred_language or "").strip().lower()
-    return "cy" if preferred in {"welsh", "cymraeg", "cy"} else "en"
+    return "cy" if preferred in {"welsh", "cymraeg", "cy"} else language.DEFAULT
 
 
 # --- who may have access ---

@@ -17,7 +17,7 @@ HOMES = {
 }
 
 # Pages anyone may reach without signing in. Everything else must send them to the log-in page.
-PUBLIC = {"login", "healthz", "livez", "survey"}
+PUBLIC = {"login", "healthz", "livez", "survey", "victim-language"}
 # Track my case: the person's own pages, behind their link, second factor and short session
 # (tests/portal), never a staff sign-in.
 PUBLIC |= {

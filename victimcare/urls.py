@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("entitlements.urls")),
     path("", include("referrals.urls")),
     path("", include("surveys.urls")),
+    path("", include("victimsite.urls")),
     path("", include("home.urls")),
     path("", include("accounts.urls")),
 ]

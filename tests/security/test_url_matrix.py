@@ -35,6 +35,7 @@ PUBLIC = {
     "healthz": "Probed by load balancers; reports worker liveness, no personal data.",
     "livez": "Probed by orchestrators; answers ok and reads nothing.",
     "survey": "The victim's survey link; the signed token is the credential (surveys.services).",
+    "victim-language": "The victim pages' language switch: a cookie, then back to a victim page.",
 }
 
 # Any signed-in account, whatever its role: nothing here reaches a case or a person.
