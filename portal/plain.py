@@ -61,6 +61,10 @@ OUTCOME_WORDS = {
 }
 
 
+# The channel a link or code went by, as the sentence on the page says it.
+CHANNEL_WORDS = {"email": gettext_lazy("email"), "sms": gettext_lazy("text message")}
+
+
 def event_words(kind: str) -> str:
     words = EVENT_WORDS.get(kind)
     return str(words) if words is not None else _("Something happened in your case.")

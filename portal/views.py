@@ -40,6 +40,7 @@ from .forms import (
     ReplyForm,
 )
 from .models import Access, Factor, Send
+from .plain import CHANNEL_WORDS
 
 PENDING = "track_pending"
 ACCESS = "track_access"
@@ -178,7 +179,7 @@ class VerifyView(View):
                 "form": form,
                 "locked": locked,
                 "wrong": wrong,
-                "channel": self.access.get_channel_display(),
+                "channel": CHANNEL_WORDS[self.access.channel],
             },
             status=status,
         )
@@ -394,7 +395,7 @@ class CasePortalView(View):
         )
         return render(
             request,
-            "portal/case.html",
+            "portal_staff/case.html",
             {
                 "case": self.case,
                 **data,

@@ -5,6 +5,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.core import mail
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import Role
@@ -15,6 +18,7 @@ from portal import services
 from portal.models import Access, PortalMessage
 from tests.cases.factories import PartyFactory
 from tests.factories import make_user
+from tests.victim.readability import assert_reading_age
 
 from .factories import NOW, PASSCODE, issue, sent_link, set_safe, victim_case
 
@@ -232,7 +236,7 @@ def test_the_persons_page_reads_a_bounded_number_of_queries(
 QUERIES_PERSONS_PAGE = 17
 
 
-# --- the officer's page --------------------------------------------------------------------------
+# --- the officer's page ---
 
 
 def test_the_officer_issues_access_from_the_case(client, clock):
@@ -290,3 +294,55 @@ def test_only_a_supervisor_may_allow_self_service(client, clock):
     url = reverse("portal-case", kwargs={"pk": case.pk})
     response = client.post(url, {"action": "allow", "party": party.pk, "reason": "Safe"})
     assert response.status_code == 403
+
+
+# --- plain words, in English and Welsh ---
+
+
+def test_every_page_of_the_person_reads_at_age_nine_or_below(client, clock):
+    case, party = victim_case()
+    for kind in (EventKind.ARREST, EventKind.BAIL):
+        case_services.record_event(case=case, by=case.officer, kind=kind, occurred_at=NOW, now=NOW)
+    dob = issue(case, party, factor="dob_and_code")
+    pages = {"refused": _open(client, "guessed-token")}
+    _open(client, sent_link(dob))
+    pages["date of birth"] = client.get(reverse("track-verify"))
+    client.post(reverse("track-verify"), {"day": 17, "month": 5, "year": 1990})
+    pages["code"] = client.get(reverse("track-verify"))
+    access = issue(case, party)
+    _sign_in(client, sent_link(access))
+    services.send_message(None, access=access, body="Is he still in custody?", now=NOW)
+    pages["case"] = client.get(reverse("track-home"))
+    pages["preferences"] = client.get(reverse("track-preferences"))
+    pages["saved"] = client.post(
+        reverse("track-preferences"), {"frequency_days": 14, "method": "email"}
+    )
+    pages["signed out"] = client.post(reverse("track-sign-out"))
+    pages["news"] = client.get(reverse("track-confirm", args=["any"]))
+    pages["news confirmed"] = render_news_confirmed(client)
+    for name, response in pages.items():
+        assert response.status_code in (200, 403), name
+        assert_reading_age(response.content.decode())
+
+
+def render_news_confirmed(client):
+    return HttpResponse(render_to_string("portal/news_confirmed.html"))
+
+
+def test_the_persons_page_in_welsh(client, clock):
+    case, party = victim_case()
+    case_services.record_event(
+        case=case, by=case.officer, kind=EventKind.ARREST, occurred_at=NOW, now=NOW
+    )
+    client.cookies["django_language"] = "cy"
+    _sign_in(client, sent_link(issue(case, party)))
+    text = client.get(reverse("track-home")).content.decode()
+    assert "Eich achos" in text and "Mae'r heddlu wedi arestio" in text.replace("&#x27;", "'")
+
+
+def test_a_welsh_speaker_is_sent_their_link_in_welsh():
+    case, party = victim_case()
+    type(party.person).objects.filter(pk=party.person_id).update(preferred_language="Welsh")
+    party.refresh_from_db()
+    sent_link(issue(case, party))
+    assert "gallwch chi nawr ddilyn eich achos" in mail.outbox[-1].body
