@@ -346,3 +346,22 @@ def test_a_welsh_speaker_is_sent_their_link_in_welsh():
     party.refresh_from_db()
     sent_link(issue(case, party))
     assert "gallwch chi nawr ddilyn eich achos" in mail.outbox[-1].body
+
+
+def test_the_officers_home_lists_waiting_messages_in_one_query_however_many(
+    client, clock, django_assert_num_queries
+):
+    case, party = victim_case()
+    access = issue(case, party)
+    services.send_message(None, access=access, body="First", now=NOW)
+    client.force_login(case.officer)
+    url = reverse("home-officer")
+    client.get(url)  # warm the session and the user's caches
+    # 14: the officer's home once warm (tests/entitlements/test_views.py counts it cold, 15),
+    # the waiting messages among them.
+    with django_assert_num_queries(14) as few:
+        client.get(url)
+    for n in range(5):
+        services.send_message(None, access=access, body=f"More {n}", now=NOW)
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert case.crime_reference in client.get(url).content.decode()
