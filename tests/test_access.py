@@ -17,7 +17,22 @@ HOMES = {
 }
 
 # Pages anyone may reach without signing in. Everything else must send them to the log-in page.
-PUBLIC = {"login", "healthz", "livez", "survey", "victim-language"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "livez",
+    "survey",
+    "victim-language",
+    # The public information for victims and witnesses (publicinfo).
+    "info-index",
+    "info-victims-code",
+    "info-witnesses",
+    "info-special-measures",
+    "info-personal-statement",
+    "info-complaints",
+    "info-support",
+    "info-young-people",
+}
 # Track my case: the person's own pages, behind their link, second factor and short session
 # (tests/portal), never a staff sign-in.
 PUBLIC |= {

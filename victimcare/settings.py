@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "assurance",
     "referrals",
     "casework",
+    "publicinfo",
     # Above casework: Track my case reads cases, duties, referrals, notifications and surveys.
     "portal",
     "health",
