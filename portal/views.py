@@ -50,7 +50,8 @@ KEYS = (PENDING, ACCESS, STARTED, SEEN)
 
 
 def victim_page(view):
-    """The person's pages: no staff sign-in, never cached, never indexed, no referrer, and
+    """The person's pages: no staff sign-in, never cached, never indexed, no referrer to other
+    sites, and
     never served to a caller with an API token (staff tokens are for the API alone)."""
 
     @wraps(view)
@@ -59,7 +60,9 @@ def victim_page(view):
             raise Http404
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        # Not no-referrer: its `Origin: null` on our own forms' POSTs fails the CSRF check
+        # (victimsite/middleware.py). No other site is sent a referrer either way.
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return login_not_required(never_cache(wrapped))

@@ -52,7 +52,7 @@ def test_a_victim_follows_their_case_on_a_phone(browser, live_server, assert_acc
     page.get_by_role("heading", name="How we contact you").wait_for()
     assert_accessible(page)
     page.get_by_label("Every 4 weeks").check()
-    page.get_by_label("Email").check()
+    page.get_by_role("radio", name="Email").check()
     page.get_by_role("button", name="Save").click()
     page.get_by_role("heading", name="We have saved your changes").wait_for()
     assert_accessible(page)

@@ -71,7 +71,7 @@ def test_open_prove_read_and_write(client, clock):
     assert "The police arrested a suspect." in text
     assert "Jim Rook" not in text and "Elm Road" not in text
     assert page["X-Robots-Tag"] == "noindex, nofollow"
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     assert "no-cache" in page["Cache-Control"] or "no-store" in page["Cache-Control"]
 
     sent = client.post(reverse("track-message"), {"body": "Has he been charged?"})

@@ -70,7 +70,7 @@ def test_each_page_is_open_to_anyone_and_reads_at_age_nine_or_below(client, agen
     html = response.content.decode()
     assert '<html lang="en-gb">' in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert_reading_age(html)
 
 

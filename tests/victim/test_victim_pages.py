@@ -34,7 +34,7 @@ def test_a_victim_page_is_in_the_language_chosen_and_keeps_out_of_search_and_ref
     assert '<html lang="cy">' in html
     assert "Gadael y wefan hon yn gyflym" in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert response["Content-Language"] == "cy"
     assert "Cookie" in response["Vary"]
     # The thread is English again for whatever it serves next.
@@ -61,7 +61,7 @@ def test_the_switch_remembers_the_choice_for_the_session_and_goes_back_to_the_pa
     cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie.value == "cy" and cookie["httponly"] and cookie["samesite"] == "Lax"
     assert not cookie["max-age"] and not cookie["expires"]  # gone when the browser closes
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 @pytest.mark.django_db
