@@ -22,6 +22,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from accounts.access import ActionRequiredMixin
 from accounts.permissions import can
 from audit import services as audit
 from cases import safe_channels
@@ -73,7 +74,8 @@ def _refused(request, *, access: Access | None = None, reason: str, log_request=
     services.record_refused(request if log_request else None, access=access, reason=reason)
     for key in KEYS:
         request.session.pop(key, None)
-    return render(request, "portal/refused.html", status=403)
+    # 200, not 403: the page is the answer, the same for every reason (nothing to tell apart).
+    return render(request, "portal/refused.html")
 
 
 def _stamp(moment: datetime.datetime) -> str:
@@ -109,7 +111,7 @@ def in_session(view):
             if reason == "no session":
                 for key in KEYS:
                     request.session.pop(key, None)
-                return render(request, "portal/signed_out.html", status=403)
+                return render(request, "portal/signed_out.html")
             return _refused(request, access=access, reason=reason)
         return view(request, *args, access=access, now=now, **kwargs)
 
@@ -371,12 +373,16 @@ def confirm_news(request, token: str):
 # --- the officer's page ---
 
 
-class CasePortalView(View):
+class CasePortalView(ActionRequiredMixin, View):
     """Track my case on one case: who has access, issuing and switching it off, the bars and a
     supervisor's leave, the messages with their replies, and urgent news with every try."""
 
+    action = "portal.manage"
+
     def dispatch(self, request, pk):
-        if not can(request.user, "portal.manage"):
+        # The matrix before the case: a role without the action is refused (403) before any
+        # look-up says whether the case exists.
+        if not can(request.user, self.action):
             raise PermissionDenied
         self.case = access_case(request.user, pk, "cases.record")
         return super().dispatch(request, pk)
