@@ -36,6 +36,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "referrals.answer": frozenset({Role.AGENCY}),
     # Referrals shared without consent, on the teams' cases a supervisor may see.
     "referrals.review_without_consent": frozenset({Role.SUPERVISOR}),
+    # Track my case on a case: issue and switch off a person's access, reply to their messages.
+    "portal.manage": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
+    # Let a person use it despite a bar (restricted case, suspect may see their phone).
+    "portal.allow": frozenset({Role.SUPERVISOR}),
     "surveys.results": frozenset({Role.SUPERVISOR}),
     "surveys.allow_restricted": frozenset({Role.SUPERVISOR}),
     "surveys.sample": frozenset({Role.SUPERVISOR}),

@@ -529,6 +529,8 @@ class ContactMethod(models.TextChoices):
     EMAIL = "email", "Email"
     LETTER = "letter", "Letter"
     TEXT = "text", "Text message"
+    # A message the person sent through Track my case (portal): always incoming.
+    ONLINE_PORTAL = "online_portal", "Online portal"
 
 
 class ContactDirection(models.TextChoices):
@@ -614,6 +616,7 @@ class EventKind(models.TextChoices):
     BAIL = "bail", "Suspect released on bail"
     RUI = "rui", "Suspect released under investigation"
     BAIL_CHANGED = "bail_changed", "Bail conditions changed or cancelled"
+    ESCAPE = "escape", "Suspect escaped or absconded"
     NOT_INVESTIGATED = "not_investigated", "Decision not to investigate"
     CHARGE = "charge", "Suspect charged"
     OUT_OF_COURT = "out_of_court", "Out-of-court disposal"
@@ -621,6 +624,7 @@ class EventKind(models.TextChoices):
     PASSED_TO_WCU = "passed_to_wcu", "Passed to the Witness Care Unit"
     HEARING_LISTED = "hearing_listed", "Hearing listed"
     HEARING_OUTCOME = "hearing_outcome", "Hearing outcome"
+    HEARING_MOVED = "hearing_moved", "Hearing moved at short notice"
     REQUIRED_TO_GIVE_EVIDENCE = "required_to_give_evidence", "Witness required to give evidence"
     SPECIAL_MEASURES_DECISION = "special_measures_decision", "Special measures decision"
     VERDICT = "verdict", "Verdict"
@@ -635,6 +639,7 @@ RECEIVED_EVENT_KINDS = frozenset(
     {
         EventKind.HEARING_LISTED,
         EventKind.HEARING_OUTCOME,
+        EventKind.HEARING_MOVED,
         EventKind.REQUIRED_TO_GIVE_EVIDENCE,
         EventKind.SPECIAL_MEASURES_DECISION,
         EventKind.VERDICT,

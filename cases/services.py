@@ -693,6 +693,8 @@ def record_event(
         errors["received_at"] = "It cannot have been received before it happened."
     if kind == EventKind.HEARING_LISTED and (hearing_at is None or not venue):
         errors["hearing_at"] = "Give the date, time and venue of the hearing."
+    if kind == EventKind.HEARING_MOVED and hearing_at is None:
+        errors["hearing_at"] = "Give the new date and time of the hearing."
     if kind == EventKind.SENTENCE and custody_months is None:
         errors["custody_months"] = "Enter the custody length in months (0 for none)."
     if kind in {EventKind.REQUIRED_TO_GIVE_EVIDENCE, EventKind.SPECIAL_MEASURES_DECISION} and (

@@ -56,12 +56,14 @@ class Trigger(models.TextChoices):
     BAIL = "bail", "Suspect released on bail"
     RUI = "rui", "Suspect released under investigation"
     BAIL_CHANGED = "bail_changed", "Bail conditions changed or cancelled"
+    ESCAPE = "escape", "Suspect escaped or absconded"
     CHARGE = "charge", "Suspect charged"
     OUT_OF_COURT = "out_of_court", "Out-of-court disposal"
     NO_PROSECUTION = "no_prosecution", "Decision not to prosecute"
     PASSED_TO_WCU = "passed_to_wcu", "Passed to the Witness Care Unit"
     HEARING_LISTED = "hearing_listed", "Hearing listed"
     HEARING_OUTCOME = "hearing_outcome", "Hearing outcome"
+    HEARING_MOVED = "hearing_moved", "Hearing moved at short notice"
     REQUIRED_TO_GIVE_EVIDENCE = "required_to_give_evidence", "Witness required to give evidence"
     SPECIAL_MEASURES_DECISION = "special_measures_decision", "Special measures decision"
     VERDICT = "verdict", "Verdict"
@@ -126,6 +128,13 @@ class DutyRule(models.Model):
         default=False, help_text="Generated again, one at a time, each time it is met."
     )
     met_by = models.CharField(max_length=30, choices=MetBy.choices, default=MetBy.CONTACT)
+    # Nullable, no default: SQLite adds the column without rebuilding the table. Empty is no.
+    incoming_contact_meets = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="A contact the person made themselves (a message through Track my case) "
+        "meets this duty. Empty or no: only a contact the force made does.",
+    )
     owner = models.CharField(max_length=20, choices=Owner.choices, default=Owner.OFFICER)
     edition = models.CharField(max_length=100, default="Victims' Code 2020")
     effective_from = models.DateField()

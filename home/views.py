@@ -10,6 +10,7 @@ from accounts.access import ActionRequiredMixin
 from accounts.models import Team
 from accounts.permissions import home_url_name
 from entitlements.selectors import cannot_reach, worklist
+from portal.selectors import unanswered_for
 from referrals.models import SupportAgency
 from referrals.selectors import agency_worklist, shared_without_consent
 
@@ -29,6 +30,8 @@ class OfficerHomeView(ActionRequiredMixin, TemplateView):
         return super().get_context_data(
             teams=selectors.teams_of(self.request.user),
             worklist=worklist(self.request.user),
+            # Messages sent through Track my case and not answered yet (the newest 20).
+            victim_messages=list(unanswered_for(self.request.user)[:20]),
             **kwargs,
         )
 

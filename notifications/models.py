@@ -37,6 +37,8 @@ class Kind(models.TextChoices):
     REFERRAL_DUE = "referral_due", "Referral waiting for an answer"
     REFERRAL_OVERDUE = "referral_overdue", "Referral past its response target"
     REFERRAL_WITHDRAWN = "referral_withdrawn", "Referral withdrawn"
+    VICTIM_MESSAGE = "victim_message", "Message through Track my case"
+    URGENT_UNCONFIRMED = "urgent_unconfirmed", "Urgent news not confirmed by the person"
 
 
 class Delivery(models.TextChoices):

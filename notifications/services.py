@@ -321,6 +321,36 @@ def sweep_digests(*, now: datetime.datetime | None = None) -> list[int]:
     return _queue(_create(rows))
 
 
+def notify(
+    *,
+    recipient_id: int,
+    kind: str,
+    key: str,
+    case_id: int | None,
+    title: str,
+    body: str,
+    link: str,
+    now: datetime.datetime | None = None,
+) -> list[int]:
+    """One notification for one user, made by an app above (Track my case): once per key, by
+    the user's own email and text settings, queued on commit like every other."""
+    now = _now(now)
+    pref = Preference.objects.filter(user_id=recipient_id).first()
+    row = Notification(
+        recipient_id=recipient_id,
+        kind=kind,
+        key=key,
+        case_id=case_id,
+        title=title[:200],
+        body=body,
+        link=link,
+        created_at=now,
+        email_status=_email_status(pref, per_duty=True),
+        sms_status=_sms_status(pref, kind),
+    )
+    return _queue(_create([row]))
+
+
 def _queue(ids: list[int]) -> list[int]:
     """Prompt a worker to send each, once committed. A broker fault is logged, not raised: the
     rows wait, and redeliver() prompts again."""

@@ -33,6 +33,18 @@ PUBLIC = {
     "info-support",
     "info-young-people",
 }
+# Track my case: the person's own pages, behind their link, second factor and short session
+# (tests/portal), never a staff sign-in.
+PUBLIC |= {
+    "track-home",
+    "track-open",
+    "track-verify",
+    "track-message",
+    "track-preferences",
+    "track-confirm-here",
+    "track-confirm",
+    "track-sign-out",
+}
 
 
 def _named_patterns(resolver=None, prefix=""):

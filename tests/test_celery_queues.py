@@ -20,6 +20,12 @@ DELIVERY = {
     "surveys.send_invitation",
     "notifications.redeliver",
     "health.heartbeat",
+    # Track my case: links, codes, urgent news, and the sweep that retries urgent news every
+    # few minutes (it must not wait behind a long sweep).
+    "portal.send_link",
+    "portal.send_code",
+    "portal.send_urgent",
+    "portal.sweep",
 }
 
 

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "referrals",
     "casework",
     "publicinfo",
+    # Above casework: Track my case reads cases, duties, referrals, notifications and surveys.
+    "portal",
     "health",
     "simple_history",
     "audit",
@@ -393,6 +395,12 @@ _DELIVERY = (
     "surveys.send_invitation",
     "notifications.redeliver",
     "health.heartbeat",
+    # Track my case: links, codes and urgent news, and its sweep (urgent news is retried every
+    # few minutes and must not wait behind a long sweep).
+    "portal.send_link",
+    "portal.send_code",
+    "portal.send_urgent",
+    "portal.sweep",
 )
 CELERY_TASK_ROUTES = {
     **{name: {"queue": "sweeps"} for name in _SWEEPS},

@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from cases.api import converters  # noqa: F401  (registers <id:...> for every app's URLs)
 from health.views import healthz, livez
+from portal.urls import staff_urlpatterns as portal_staff
+from portal.urls import victim_urlpatterns as portal_victim
 
 admin.site.site_header = "VictimCare administration"
 admin.site.site_title = "VictimCare administration"
@@ -23,6 +25,9 @@ urlpatterns = [
     # The case page (casework, above cases) and the rest of a case's pages share /cases/.
     path("cases/", include("casework.urls")),
     path("cases/", include("cases.urls")),
+    # Track my case: the person's own pages (public, their own short session) and the officer's.
+    path("track/", include(portal_victim)),
+    path("", include(portal_staff)),
     path("notifications/", include("notifications.urls")),
     path("compliance/", include("compliance.urls")),
     path("audit/", include("audit.urls")),

@@ -44,6 +44,17 @@ PUBLIC = {
     "info-complaints": "Public: how to complain (Right 12).",
     "info-support": "Public: support services, their public details only.",
     "info-young-people": "Public: the Rights for under-18s.",
+    # Track my case (portal): the person's own pages. The link's token (only its hash kept,
+    # single use) then a second factor start a short session of their own; without one every
+    # page shows the same kind refusal and nothing of any case (tests/portal/test_views.py).
+    "track-open": "The link sent to the person's safe channel: its token is the credential.",
+    "track-verify": "The second factor, for a session whose link was just opened.",
+    "track-home": "The person's own case, for their session only.",
+    "track-message": "The person writes to the officer, from their session only (POST).",
+    "track-preferences": "The person's update preferences, from their session only.",
+    "track-confirm-here": "The person confirms urgent news from their session (POST).",
+    "track-confirm": "The link in urgent news: its token confirms it (a button, POST).",
+    "track-sign-out": "Ends the person's session.",
 }
 
 # Any signed-in account, whatever its role: nothing here reaches a case or a person.
@@ -277,7 +288,8 @@ def test_the_survey_page_is_the_only_public_page_that_takes_an_argument():
     public_with_kwargs = {
         route.name for route in every_route() if route.name in PUBLIC and route.kwarg_names
     }
-    assert public_with_kwargs == {"survey"}
+    # Each takes a token that is itself the credential (kept only as a hash), never an id.
+    assert public_with_kwargs == {"survey", "track-open", "track-confirm"}
 
 
 def test_anonymous_users_are_refused_by_the_login_middleware_by_default():
