@@ -123,9 +123,10 @@ def test_the_officer_home_shows_overdue_and_due_duties(client, django_assert_num
     client.force_login(officer)
     content = client.get(reverse("home-officer")).content.decode()
     assert "Overdue" in content and old.crime_reference in content
-    # 12: the session, user, teams and page's own reads, the time allowed to record a crime
+    # 13: the session, user, teams and page's own reads, the time allowed to record a crime
     # (what is "due now" rather than "overdue"), the few columns of every open duty the officer
-    # owns (every count, group and "not reachable" flag made from them), the duties listed, and the messages sent through Track my case waiting for a reply.
+    # owns (every count, group and "not reachable" flag made from them), the duties listed,
+    # and the messages sent through Track my case waiting for a reply.
     with django_assert_num_queries(13) as few:
         client.get(reverse("home-officer"))
     for _ in range(5):

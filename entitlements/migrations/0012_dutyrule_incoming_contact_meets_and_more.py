@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("entitlements", "0009_reach_policy_seed"),
+        ("entitlements", "0011_reach_policy_counting"),
     ]
 
     operations = [
