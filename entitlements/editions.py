@@ -120,7 +120,7 @@ def in_force(on: datetime.date) -> Edition | None:
     return Edition.objects.in_force(on).first()
 
 
-def _rows_at_end(edition: Edition, rows):
+def rows_at_end(edition: Edition, rows):
     """An edition's rows as they stand at its end (or now): those not closed within it."""
     if edition.is_draft:
         return rows
@@ -168,7 +168,7 @@ def copy_edition(
     # Matched by scheme and number: the copy's rules point at the copy's rights.
     by_number = {(r.scheme, r.number): r for r in made}
     rules = []
-    for rule in _rows_at_end(edition, edition.rules.select_related("right")):
+    for rule in rows_at_end(edition, edition.rules.select_related("right")):
         old_right = rule.right
         rule.pk = None
         rule.code_edition = draft
@@ -178,7 +178,7 @@ def copy_edition(
         rules.append(rule)
     bulk_create_with_history(rules, DutyRule, default_user=by, default_date=now)
     policies = []
-    for policy in _rows_at_end(edition, edition.reach_policies.all()):
+    for policy in rows_at_end(edition, edition.reach_policies.all()):
         policy.pk = None
         policy.code_edition = draft
         policy.effective_from = policy.effective_to = None
@@ -213,7 +213,7 @@ def save_draft_rule(rule: DutyRule, *, by: User) -> DutyRule:
 # --- scheduling --------------------------------------------------------------------------------
 
 
-def _check_start(edition: Edition, starts_on: datetime.date | None, *, today: datetime.date):
+def check_start(edition: Edition, starts_on: datetime.date | None, *, today: datetime.date):
     """The edition that would end the day before, after refusing a start date in words."""
     _ensure_draft(edition)
     if starts_on is None:
@@ -252,7 +252,7 @@ def schedule_edition(
     # One scheduling at a time: the timeline is read and written under the editions' locks.
     list(Edition.objects.select_for_update().order_by("pk"))
     edition.refresh_from_db()
-    latest = _check_start(edition, starts_on, today=today)
+    latest = check_start(edition, starts_on, today=today)
     if latest is not None:
         latest.ends_on = starts_on - ONE_DAY
         latest._history_user = by
@@ -315,14 +315,29 @@ def withdraw_schedule(edition: Edition, *, by: User, today: datetime.date) -> Ed
     return edition
 
 
+@transaction.atomic
+def discard_draft(edition: Edition, *, by: User) -> None:
+    """Delete a draft and its rows (each deletion kept in the rows' history)."""
+    _ensure_draft(edition)
+    name = str(edition)
+    # Rules first: they protect the rights they point at.
+    for row in edition.rules.all():
+        row._history_user = by
+        row.delete()
+    edition._history_user = by
+    record(by, AuditAction.DELETE, obj=edition, detail=f"Draft {name} discarded.")
+    edition.delete()
+
+
 # --- what would change -------------------------------------------------------------------------
 
 
 @dataclass
 class Example:
-    label: str
-    before: str  # due under the rule in force today
+    label: str  # the trigger, in words
+    before: str  # due under the rule in force now
     after: str  # due under the draft's rule
+    applies: str  # which of the two the trigger gets
 
 
 @dataclass
@@ -342,6 +357,10 @@ class Preview:
     replaces: Edition | None
     changes: list[RuleChange]
     unchanged: int
+
+    @property
+    def previous_ends_on(self) -> datetime.date:
+        return self.starts_on - ONE_DAY
 
 
 def _shown(rule: DutyRule, name: str) -> str:
@@ -366,21 +385,20 @@ def _due(rule: DutyRule, *, enhanced: bool, clock_at: datetime.datetime) -> str:
 
 
 def _examples(old: DutyRule, new: DutyRule, starts_on: datetime.date) -> list[Example]:
-    """The same trigger at 10:00 on the day before the start and on the start date, each timed
-    by the rule it gets: the day before keeps the old one."""
+    """The same trigger at 10:00 on the day before the start and on the start date, under both
+    rules, and which one it gets: the day before keeps the rule in force now."""
     examples = []
-    for on, rule in ((starts_on - ONE_DAY, old), (starts_on, new)):
+    for on in (starts_on - ONE_DAY, starts_on):
         clock_at = datetime.datetime.combine(on, datetime.time(10), tzinfo=calendar.LONDON)
-        which = "the new rule" if rule is new else "the rule in force now"
+        applies = "The draft's rule" if on >= starts_on else "The rule in force now"
         for enhanced in (False, True):
-            before = _due(old, enhanced=enhanced, clock_at=clock_at)
-            after = _due(rule, enhanced=enhanced, clock_at=clock_at)
             rights = "enhanced" if enhanced else "standard"
             examples.append(
                 Example(
-                    label=(f"Triggered {on:%A %-d %B %Y} at 10:00, {rights} rights: gets {which}"),
-                    before=before,
-                    after=after,
+                    label=f"{on:%A %-d %B %Y} at 10:00, {rights} rights",
+                    before=_due(old, enhanced=enhanced, clock_at=clock_at),
+                    after=_due(new, enhanced=enhanced, clock_at=clock_at),
+                    applies=applies,
                 )
             )
     return examples

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audit.history import CaseHistory
@@ -68,7 +69,9 @@ class Edition(models.Model):
     copied_from = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add, so an edition loaded from another force's fixture
+    # (which carries no such date) gets one too.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

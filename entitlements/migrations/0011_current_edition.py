@@ -1,6 +1,5 @@
 """Group today's rule rows, Rights (with their guidance) and reach policy rows into the edition in
-force, so that a new edition can be made as a copy of it. On PostgreSQL the database itself also
-refuses two editions whose dates overlap (an exclusion constraint on their inclusive ranges)."""
+force, so that a new edition can be made as a copy of it."""
 
 import datetime
 
@@ -43,28 +42,9 @@ def ungroup(apps, schema_editor):
     apps.get_model("entitlements", "Edition").objects.filter(name=NAME).delete()
 
 
-EXCLUDE = (
-    "ALTER TABLE entitlements_edition ADD CONSTRAINT editions_never_overlap EXCLUDE USING gist "
-    "(daterange(starts_on, ends_on, '[]') WITH &&) WHERE (starts_on IS NOT NULL)"
-)
-
-
-def exclude_overlaps(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(EXCLUDE)
-
-
-def drop_exclusion(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "ALTER TABLE entitlements_edition DROP CONSTRAINT editions_never_overlap"
-        )
-
-
 class Migration(migrations.Migration):
     dependencies = [("entitlements", "0010_editions")]
 
     operations = [
         migrations.RunPython(group, ungroup),
-        migrations.RunPython(exclude_overlaps, drop_exclusion),
     ]
