@@ -160,7 +160,7 @@ class EditionScheduleView(ActionRequiredMixin, View):
                 ),
             )
             if done is not None:
-                messages.success(request, f"{done} is scheduled: {done.period.lower()}.")
+                messages.success(request, f"{done} is scheduled. {done.period}.")
                 return redirect("edition", pk=pk)
         return self._render(form)
 
