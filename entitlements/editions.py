@@ -3,19 +3,18 @@ would change, schedule it from a start date.
 
 The dates follow one rule: an edition ends the day before the next one starts, so on any day
 exactly one edition is in force (from the first). Only `schedule_edition` and
-`withdraw_schedule` set them, and `timeline_errors` says in words what would break the rule
-(also used by `Edition.clean`, so /admin/ refuses it too). The rows of an edition take effect on
-its start date and the previous edition's rows stop at it (`effective_to`, exclusive), so a
-duty is still timed by the rules in force on its trigger's date (`DutyRule.objects.in_force`):
-a trigger before the start date keeps the old rule, one on or after it gets the new one.
+`withdraw_schedule` set them, and `models.timeline_errors` says in words what would break the
+rule (also used by `Edition.clean`, so /admin/ refuses it too). The rows of an edition take
+effect on its start date and the previous edition's rows stop at it (`effective_to`,
+exclusive), so a duty is still timed by the rules in force on its trigger's date
+(`DutyRule.objects.in_force`): a trigger before the start date keeps the old rule, one on or
+after it gets the new one.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -31,6 +30,7 @@ from audit.services import record
 from . import calendar
 from .models import (
     FLAG_CHOICES,
+    ONE_DAY,
     OPEN_STATUSES,
     ROLE_CHOICES,
     Duty,
@@ -38,10 +38,10 @@ from .models import (
     Edition,
     ReachPolicy,
     Right,
+    timeline_errors,
 )
 from .services import deadline
 
-ONE_DAY = datetime.timedelta(days=1)
 ROLE_LABELS = dict(ROLE_CHOICES)
 FLAG_LABELS = dict(FLAG_CHOICES)
 
@@ -71,43 +71,6 @@ def _long(day: datetime.date) -> str:
 
 
 # --- the timeline ------------------------------------------------------------------------------
-
-
-def timeline_errors(editions: Iterable[Edition]) -> list[str]:
-    """What is wrong with these editions' dates, in sentences (empty: nothing). Drafts have no
-    dates and are left out."""
-    dated = sorted((e for e in editions if e.starts_on is not None), key=lambda e: e.starts_on)
-    errors = []
-    for edition in dated:
-        if edition.ends_on is not None and edition.ends_on < edition.starts_on:
-            errors.append(
-                f"{edition} cannot end on {_long(edition.ends_on)}, before it starts on "
-                f"{_long(edition.starts_on)}."
-            )
-    for before, after in pairwise(dated):
-        day_before = after.starts_on - ONE_DAY
-        if before.starts_on == after.starts_on:
-            errors.append(
-                f"{before} and {after} both start on {_long(after.starts_on)}: only one edition "
-                "can be in force on a day."
-            )
-        elif before.ends_on is None or before.ends_on > day_before:
-            errors.append(
-                f"{before} would overlap {after}: it must end on {_long(day_before)}, the day "
-                f"before {after} starts."
-            )
-        elif before.ends_on < day_before:
-            errors.append(
-                f"No edition would be in force from {_long(before.ends_on + ONE_DAY)} to "
-                f"{_long(day_before)}: {before} must end on {_long(day_before)}, the day before "
-                f"{after} starts."
-            )
-    if dated and dated[-1].ends_on is not None:
-        errors.append(
-            f"{dated[-1]} is the latest edition, so it cannot end ({_long(dated[-1].ends_on)}): "
-            "no edition would be in force after that day."
-        )
-    return errors
 
 
 def _check_timeline() -> None:

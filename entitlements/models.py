@@ -12,6 +12,8 @@ so `in_force` never finds them.
 """
 
 import datetime
+from collections.abc import Iterable
+from itertools import pairwise
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,9 +25,48 @@ from simple_history.models import HistoricalRecords
 from audit.history import CaseHistory
 from cases.models import Case, OffenceFlag, PartyRole
 
+ONE_DAY = datetime.timedelta(days=1)
+
 
 def _long(day: datetime.date) -> str:
     return f"{day:%-d %B %Y}"
+
+
+def timeline_errors(editions: Iterable["Edition"]) -> list[str]:
+    """What is wrong with these editions' dates, in sentences (empty: nothing). Drafts have no
+    dates and are left out."""
+    dated = sorted((e for e in editions if e.starts_on is not None), key=lambda e: e.starts_on)
+    errors = []
+    for edition in dated:
+        if edition.ends_on is not None and edition.ends_on < edition.starts_on:
+            errors.append(
+                f"{edition} cannot end on {_long(edition.ends_on)}, before it starts on "
+                f"{_long(edition.starts_on)}."
+            )
+    for before, after in pairwise(dated):
+        day_before = after.starts_on - ONE_DAY
+        if before.starts_on == after.starts_on:
+            errors.append(
+                f"{before} and {after} both start on {_long(after.starts_on)}: only one edition "
+                "can be in force on a day."
+            )
+        elif before.ends_on is None or before.ends_on > day_before:
+            errors.append(
+                f"{before} would overlap {after}: it must end on {_long(day_before)}, the day "
+                f"before {after} starts."
+            )
+        elif before.ends_on < day_before:
+            errors.append(
+                f"No edition would be in force from {_long(before.ends_on + ONE_DAY)} to "
+                f"{_long(day_before)}: {before} must end on {_long(day_before)}, the day before "
+                f"{after} starts."
+            )
+    if dated and dated[-1].ends_on is not None:
+        errors.append(
+            f"{dated[-1]} is the latest edition, so it cannot end ({_long(dated[-1].ends_on)}): "
+            "no edition would be in force after that day."
+        )
+    return errors
 
 
 class EditionQuerySet(models.QuerySet):
@@ -134,8 +175,6 @@ class Edition(models.Model):
     def clean(self) -> None:
         # The timeline as a whole is checked here too, so an edit in /admin/ that would make two
         # editions overlap or leave days with no edition is refused in words.
-        from .editions import timeline_errors
-
         others = Edition.objects.dated().exclude(pk=self.pk)
         errors = timeline_errors([*others, self])
         if errors:

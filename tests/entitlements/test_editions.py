@@ -440,3 +440,12 @@ def test_the_administrator_copies_changes_previews_and_schedules(
     assert AuditEvent.objects.filter(action=AuditAction.CHANGE, object_id=str(rule.pk)).exists()
     export = client.get(reverse("edition-export", args=[draft.pk]))
     assert export["Content-Type"] == "application/json"
+
+
+def test_a_drafts_rule_titles_are_not_the_dashboards_labels(draft, admin_user):
+    from compliance.duty_figures import _rule_labels
+
+    rule = draft.rules.get(code="R7")
+    rule.title = "A title still in draft"
+    editions.save_draft_rule(rule, by=admin_user)
+    assert _rule_labels({"R7"})["R7"]["title"] == "Tell them the suspect was arrested"
