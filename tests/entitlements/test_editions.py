@@ -449,3 +449,21 @@ def test_a_drafts_rule_titles_are_not_the_dashboards_labels(draft, admin_user):
     rule.title = "A title still in draft"
     editions.save_draft_rule(rule, by=admin_user)
     assert _rule_labels({"R7"})["R7"]["title"] == "Tell them the suspect was arrested"
+
+
+def test_the_edition_pages_read_a_fixed_number_of_queries(
+    client, current, draft, admin_user, django_assert_max_num_queries
+):
+    client.force_login(admin_user)
+    # Session, user and roles, the navigation's counts, then the page's own reads.
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("editions")).status_code == 200
+    for edition in (current, draft):
+        with django_assert_max_num_queries(14):
+            page = client.get(reverse("edition", args=[edition.pk]))
+        assert page.status_code == 200
+    with django_assert_max_num_queries(14):
+        preview = client.get(
+            reverse("edition-schedule", args=[draft.pk]), {"starts_on": "2099-02-02"}
+        )
+    assert "What would change from 2 February 2099" in preview.content.decode()
