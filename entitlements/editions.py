@@ -195,6 +195,25 @@ def check_start(edition: Edition, starts_on: datetime.date | None, *, today: dat
                 )
             }
         )
+    if latest is not None:
+        # A row of the edition in force dated on or after the start (added in /admin/) would end
+        # before it began.
+        for model in (DutyRule, ReachPolicy):
+            later = (
+                model.objects.filter(code_edition=latest, effective_from__gte=starts_on)
+                .order_by("-effective_from")
+                .first()
+            )
+            if later is not None:
+                raise ValidationError(
+                    {
+                        "starts_on": (
+                            f"{latest} has a row that takes effect on "
+                            f"{_long(later.effective_from)} ({later}): start the new edition "
+                            "after that day."
+                        )
+                    }
+                )
     problems = []
     for rule in edition.rules.all():
         try:

@@ -269,6 +269,15 @@ def test_scheduling_ends_the_edition_in_force_the_day_before(current, draft, adm
     assert "a new edition must start after it" in refused.value.message_dict["starts_on"][0]
 
 
+def test_a_start_before_a_later_row_of_the_edition_in_force_is_refused(current, draft, admin_user):
+    ReachPolicy.objects.filter(code_edition=current).update(effective_from=START)
+    with pytest.raises(ValidationError) as refused:
+        editions.schedule_edition(draft, starts_on=START, by=admin_user, today=TODAY)
+    assert refused.value.message_dict["starts_on"][0].startswith(
+        "Victims' Code 2020 and Witness Charter 2013 has a row that takes effect on 1 February 2027"
+    )
+
+
 def test_a_draft_rule_the_checks_would_refuse_stops_the_schedule(draft, admin_user):
     # As if written past the form (a raw update): scheduling checks every rule again.
     DutyRule.objects.filter(code_edition=draft, code="R7").update(roles=["victm"])
@@ -462,7 +471,7 @@ def test_the_edition_pages_read_a_fixed_number_of_queries(
         with django_assert_max_num_queries(14):
             page = client.get(reverse("edition", args=[edition.pk]))
         assert page.status_code == 200
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(16):
         preview = client.get(
             reverse("edition-schedule", args=[draft.pk]), {"starts_on": "2099-02-02"}
         )
