@@ -170,5 +170,6 @@ NOT_RECORDS: dict[str, str] = {
     "edition-rule": "a draft's rule: a change is recorded by the rule's history",
     "edition-schedule": "a preview, or a change recorded by entitlements.editions",
     "edition-withdraw": "a change (recorded by entitlements.editions)",
+    "edition-discard": "a deletion (recorded by entitlements.editions and the rows' history)",
     "edition-export": "rules, no personal data; the export is recorded by entitlements.editions",
 }

@@ -179,6 +179,20 @@ class EditionWithdrawView(ActionRequiredMixin, View):
         return redirect("edition", pk=pk)
 
 
+class EditionDiscardView(ActionRequiredMixin, View):
+    action = "editions.manage"
+
+    def post(self, request, pk):
+        edition = get_object_or_404(Edition, pk=pk)
+        try:
+            editions.discard_draft(edition, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("edition", pk=pk)
+        messages.success(request, f"The draft {edition} is discarded.")
+        return redirect("editions")
+
+
 class EditionExportView(ActionRequiredMixin, View):
     action = "editions.view"
 

@@ -50,6 +50,11 @@ urlpatterns = [
         name="edition-withdraw",
     ),
     path(
+        "code/editions/<id:pk>/discard/",
+        edition_views.EditionDiscardView.as_view(),
+        name="edition-discard",
+    ),
+    path(
         "code/editions/<id:pk>/edition.json",
         edition_views.EditionExportView.as_view(),
         name="edition-export",

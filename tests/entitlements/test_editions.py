@@ -476,3 +476,19 @@ def test_the_edition_pages_read_a_fixed_number_of_queries(
             reverse("edition-schedule", args=[draft.pk]), {"starts_on": "2099-02-02"}
         )
     assert "What would change from 2 February 2099" in preview.content.decode()
+
+
+def test_a_draft_can_be_discarded_and_an_edition_in_force_cannot(
+    client, current, draft, admin_user
+):
+    client.force_login(admin_user)
+    refused = client.post(reverse("edition-discard", args=[current.pk]), follow=True)
+    assert "only a draft can be changed" in refused.content.decode()
+    assert Edition.objects.filter(pk=current.pk).exists()
+    response = client.post(reverse("edition-discard", args=[draft.pk]))
+    assert response.url == reverse("editions")
+    assert not Edition.objects.filter(pk=draft.pk).exists()
+    assert not DutyRule.objects.filter(code_edition_id=draft.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DELETE, detail="Draft Victims' Code 2026 discarded."
+    ).exists()
