@@ -27,6 +27,10 @@ MATRIX: dict[str, frozenset[str]] = {
     # The duties on the supervised teams' cases whose person could not be reached.
     "duties.cannot_reach": frozenset({Role.SUPERVISOR}),
     "guidance.view": STAFF,
+    # Editions of the Code (entitlements/editions.py): list, copy as a draft, edit a draft's
+    # rules, preview and schedule, export.
+    "editions.view": frozenset({Role.ADMIN}),
+    "editions.manage": frozenset({Role.ADMIN}),
     # Reference data the API takes by id or code (offences, agencies, outcomes, event kinds).
     "reference.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "notifications.view": EVERYONE,

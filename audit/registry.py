@@ -165,4 +165,11 @@ NOT_RECORDS: dict[str, str] = {
     "api-contact-outcome-detail": "reference data: what can come of a contact",
     "api-event-kind-detail": "reference data: a kind of case event",
     "api-agency-detail": "reference data: a support agency's directory entry",
+    "edition": "an edition of the Code: rules, no personal data",
+    "edition-copy": "a change (recorded by entitlements.editions and the rows' history)",
+    "edition-rule": "a draft's rule: a change is recorded by the rule's history",
+    "edition-schedule": "a preview, or a change recorded by entitlements.editions",
+    "edition-withdraw": "a change (recorded by entitlements.editions)",
+    "edition-discard": "a deletion (recorded by entitlements.editions and the rows' history)",
+    "edition-export": "rules, no personal data; the export is recorded by entitlements.editions",
 }

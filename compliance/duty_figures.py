@@ -19,7 +19,8 @@ def _rule_labels(codes) -> dict[str, dict]:
     """Title, Right and scheme of each rule code (its latest edition)."""
     labels: dict[str, dict] = {}
     for rule in (
-        DutyRule.objects.filter(code__in=list(codes))
+        # Dated rows only: a draft edition's rows (no effective_from) are not labels yet.
+        DutyRule.objects.filter(code__in=list(codes), effective_from__isnull=False)
         .order_by("code", "-effective_from")
         .values("code", "title", "right__number", "right__scheme")
     ):

@@ -1,15 +1,24 @@
-"""Administrators keep the catalogue and the rules here. A rule in force is not edited in
-place: set its effective_to and add the new version, so past cases keep the rule of their day."""
+"""The catalogue and the rules, for a superuser. A new edition of the Code is made in the
+product's pages (/code/editions/: copy, edit the draft, preview, schedule), which keep the
+editions' dates following on from each other; here an edition's dates are read-only. A rule in
+force is not edited in place, so past cases keep the rule of their day."""
 
 from django.contrib import admin
 
-from .models import DutyRule, ReachPolicy, Right
+from .models import DutyRule, Edition, ReachPolicy, Right
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["name", "period", "source"]
+    readonly_fields = ["starts_on", "ends_on", "copied_from", "created_by", "created_at"]
+    search_fields = ["name", "source"]
 
 
 @admin.register(Right)
 class RightAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "scheme"]
-    list_filter = ["scheme"]
+    list_display = ["__str__", "scheme", "code_edition"]
+    list_filter = ["code_edition", "scheme"]
 
 
 @admin.register(DutyRule)
@@ -24,7 +33,7 @@ class DutyRuleAdmin(admin.ModelAdmin):
         "effective_from",
         "effective_to",
     ]
-    list_filter = ["trigger", "owner", "edition", "right"]
+    list_filter = ["code_edition", "trigger", "owner"]
     search_fields = ["code", "title", "source"]
 
 

@@ -3,6 +3,8 @@ from django.utils import timezone
 
 from cases.forms import DateTimeInput, LocalDateTimeField, PastMomentsForm
 
+from .models import FLAG_CHOICES, ROLE_CHOICES, DutyRule
+
 
 class DutyResolveForm(PastMomentsForm):
     past_moments = ("met_at",)
@@ -41,3 +43,88 @@ class DutyResolveForm(PastMomentsForm):
         )
         if not may_waive:
             self.fields["action"].choices = self.ACTIONS[:3]
+
+
+class EditionCopyForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Name of the new edition")
+    source = forms.CharField(
+        max_length=400,
+        label="Where it comes from",
+        help_text="For example: Code of Practice for Victims of Crime, 2027 edition.",
+    )
+
+
+class EditionScheduleForm(forms.Form):
+    starts_on = forms.DateField(
+        label="First day in force",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The edition in force now ends the day before. It must be a future date.",
+        error_messages={
+            "required": "Give the date the new edition starts.",
+            "invalid": "Enter the start date as a date, for example 1 February 2027.",
+        },
+    )
+
+
+def _choices_error(what: str) -> dict[str, str]:
+    return {
+        "invalid_choice": f"%(value)s is not a known {what}: choose from the list.",
+        "invalid_list": f"Choose the {what}s from the list.",
+    }
+
+
+class DraftRuleForm(forms.ModelForm):
+    """A draft's rule with typed fields: roles and offence flags are ticked from the lists (an
+    unknown value is refused in words), the clock is a number of days or hours."""
+
+    roles = forms.MultipleChoiceField(
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="Owed to",
+        error_messages={
+            "required": "Choose at least one role the duty is owed to.",
+            **_choices_error("role"),
+        },
+    )
+    offence_flags = forms.MultipleChoiceField(
+        choices=FLAG_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Only for offences flagged",
+        help_text="Tick none for every offence.",
+        error_messages=_choices_error("offence flag"),
+    )
+
+    class Meta:
+        model = DutyRule
+        fields = [
+            "title",
+            "trigger",
+            "clock_from_receipt",
+            "roles",
+            "offence_flags",
+            "min_custody_months",
+            "standard_working_days",
+            "enhanced_working_days",
+            "calendar_hours",
+            "met_by",
+            "owner",
+            "source",
+        ]
+        labels = {
+            "trigger": "Starts when",
+            "standard_working_days": "Working days, standard rights",
+            "enhanced_working_days": "Working days, enhanced rights",
+            "calendar_hours": "Or a clock in hours",
+            "met_by": "Met by",
+        }
+        error_messages = {
+            "trigger": {"invalid_choice": "%(value)s is not a known event: choose from the list."},
+            "owner": {"invalid_choice": "%(value)s is not a known owner: choose from the list."},
+            "met_by": {"invalid_choice": "%(value)s is not a known record: choose from the list."},
+            "standard_working_days": {"invalid": "Enter the working days as a whole number."},
+            "enhanced_working_days": {"invalid": "Enter the working days as a whole number."},
+            "calendar_hours": {"invalid": "Enter the hours as a whole number."},
+            "title": {"required": "Say what the force must do, in a few words."},
+            "source": {"required": "Say where the rule comes from."},
+        }

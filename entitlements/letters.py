@@ -120,7 +120,7 @@ def rights_summary(party: Party, *, on: datetime.date | None = None) -> list[dic
     on = on or timezone.localdate()
     arrest = DutyRule.objects.in_force(on).filter(trigger=Trigger.ARREST).first()
     rights = []
-    for right in Right.objects.filter(scheme=Right.Scheme.VICTIMS_CODE):
+    for right in Right.objects.in_force(on).filter(scheme=Right.Scheme.VICTIMS_CODE):
         item = {"right": right, "extra": ""}
         if right.number == 6 and arrest is not None:
             days = arrest.enhanced_working_days if party.enhanced else arrest.standard_working_days

@@ -3,14 +3,196 @@
 A rule row says what triggers a duty, whom it is owed to, how long the force has (standard and
 enhanced), who owns it and where the rule comes from. A case is judged by the rules in force on the
 date of each trigger: changing a rule means closing the old row and adding a new one.
+
+Rule rows, the Rights with their guidance and the reach policy belong to an `Edition` of the Code.
+A new edition is made as a draft copy of one in force, edited, then scheduled from a start date
+(entitlements/editions.py): its rows take effect on that date and the previous edition's rows end
+the day before, so editions never overlap nor leave a gap. A draft's rows have no effective_from,
+so `in_force` never finds them.
 """
 
+import datetime
+from collections.abc import Iterable
+from itertools import pairwise
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from audit.history import CaseHistory
-from cases.models import Case
+from cases.models import Case, OffenceFlag, PartyRole
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _long(day: datetime.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def timeline_errors(editions: Iterable["Edition"]) -> list[str]:
+    """What is wrong with these editions' dates, in sentences (empty: nothing). Drafts have no
+    dates and are left out."""
+    dated = sorted((e for e in editions if e.starts_on is not None), key=lambda e: e.starts_on)
+    errors = []
+    for edition in dated:
+        if edition.ends_on is not None and edition.ends_on < edition.starts_on:
+            errors.append(
+                f"{edition} cannot end on {_long(edition.ends_on)}, before it starts on "
+                f"{_long(edition.starts_on)}."
+            )
+    for before, after in pairwise(dated):
+        day_before = after.starts_on - ONE_DAY
+        if before.starts_on == after.starts_on:
+            errors.append(
+                f"{before} and {after} both start on {_long(after.starts_on)}: only one edition "
+                "can be in force on a day."
+            )
+        elif before.ends_on is None or before.ends_on > day_before:
+            errors.append(
+                f"{before} would overlap {after}: it must end on {_long(day_before)}, the day "
+                f"before {after} starts."
+            )
+        elif before.ends_on < day_before:
+            errors.append(
+                f"No edition would be in force from {_long(before.ends_on + ONE_DAY)} to "
+                f"{_long(day_before)}: {before} must end on {_long(day_before)}, the day before "
+                f"{after} starts."
+            )
+    if dated and dated[-1].ends_on is not None:
+        errors.append(
+            f"{dated[-1]} is the latest edition, so it cannot end ({_long(dated[-1].ends_on)}): "
+            "no edition would be in force after that day."
+        )
+    return errors
+
+
+class EditionQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date) -> "EditionQuerySet":
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__isnull=False, starts_on__lte=on
+        )
+
+    def dated(self) -> "EditionQuerySet":
+        """Editions scheduled or in force, past ones included: every one but drafts."""
+        return self.filter(starts_on__isnull=False)
+
+
+class EditionManager(models.Manager.from_queryset(EditionQuerySet)):
+    def get_by_natural_key(self, name: str) -> "Edition":
+        return self.get(name=name)
+
+
+class Edition(models.Model):
+    """One edition of the Code (and the Witness Charter) as the force applies it: a draft while
+    it has no start date, scheduled until that date, then in force until the day before the
+    next edition starts. `ends_on` is inclusive and set only by the service that schedules the
+    next edition (entitlements/editions.py), so the dates always follow on from each other."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        IN_FORCE = "in_force", "In force"
+        ENDED = "ended", "No longer in force"
+
+    name = models.CharField(
+        max_length=100, unique=True, help_text="For example: Victims' Code 2026."
+    )
+    source = models.CharField(max_length=400, help_text="Where this edition comes from.")
+    starts_on = models.DateField(
+        null=True, blank=True, help_text="The first day in force; empty while a draft."
+    )
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="The last day in force (inclusive); empty if open-ended."
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="copies"
+    )
+    # A default rather than auto_now_add, so an edition loaded from another force's fixture
+    # (which carries no such date) gets one too.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = EditionManager()
+
+    class Meta:
+        ordering = [models.F("starts_on").desc(nulls_first=True), "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["starts_on"],
+                name="one_edition_starts_a_day",
+                violation_error_message="Another edition already starts on that day.",
+            ),
+            models.UniqueConstraint(
+                fields=["ends_on"],
+                name="one_edition_ends_a_day",
+                violation_error_message="Another edition already ends on that day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=False, ends_on__gte=models.F("starts_on")),
+                name="edition_ends_after_it_starts",
+                violation_error_message="An edition cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.name,)
+
+    def status_on(self, today: datetime.date) -> str:
+        if self.starts_on is None:
+            return self.Status.DRAFT
+        if self.starts_on > today:
+            return self.Status.SCHEDULED
+        if self.ends_on is not None and self.ends_on < today:
+            return self.Status.ENDED
+        return self.Status.IN_FORCE
+
+    def status_label(self, today: datetime.date) -> str:
+        return self.Status(self.status_on(today)).label
+
+    @property
+    def is_draft(self) -> bool:
+        return self.starts_on is None
+
+    @property
+    def period(self) -> str:
+        """The dates in words, both ends inclusive."""
+        if self.starts_on is None:
+            return "Draft: not scheduled"
+        if self.ends_on is None:
+            return f"In force from {_long(self.starts_on)} (no end date)"
+        return f"In force from {_long(self.starts_on)} to {_long(self.ends_on)} (inclusive)"
+
+    def clean(self) -> None:
+        # The timeline as a whole is checked here too, so an edit in /admin/ that would make two
+        # editions overlap or leave days with no edition is refused in words.
+        others = Edition.objects.dated().exclude(pk=self.pk)
+        errors = timeline_errors([*others, self])
+        if errors:
+            raise ValidationError({"starts_on": errors})
+
+
+class RightQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date) -> "RightQuerySet":
+        """The Rights of the edition in force on a day (a right kept outside any edition too)."""
+        return self.filter(
+            Q(code_edition__isnull=True)
+            | Q(code_edition__in=Edition.objects.in_force(on).values("pk"))
+        )
+
+
+class RightManager(models.Manager.from_queryset(RightQuerySet)):
+    def get_by_natural_key(self, edition: str, scheme: str, number: int) -> "Right":
+        return self.get(code_edition__name=edition, scheme=scheme, number=number)
 
 
 class Right(models.Model):
@@ -27,16 +209,31 @@ class Right(models.Model):
     what_to_do = models.TextField(help_text="Guidance for officers.")
     what_to_say = models.TextField(blank=True)
     what_to_record = models.TextField(blank=True)
+    code_edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, null=True, related_name="rights", verbose_name="edition"
+    )
+    history = HistoricalRecords()
+
+    objects = RightManager()
 
     class Meta:
         ordering = ["scheme", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "number"], name="unique_right_number"),
+            models.UniqueConstraint(
+                fields=["code_edition", "scheme", "number"],
+                name="unique_right_number",
+                violation_error_message="This edition already has a right with that number.",
+            ),
         ]
 
     def __str__(self) -> str:
         prefix = "Right" if self.scheme == self.Scheme.VICTIMS_CODE else "Standard"
         return f"{prefix} {self.number}: {self.title}"
+
+    def natural_key(self) -> tuple:
+        return (self.code_edition.name if self.code_edition else None, self.scheme, self.number)
+
+    natural_key.dependencies = ["entitlements.edition"]
 
 
 class Trigger(models.TextChoices):
@@ -97,9 +294,37 @@ class MetBy(models.TextChoices):
 
 class RuleQuerySet(models.QuerySet):
     def in_force(self, on):
+        # effective_to is the first day a row is no longer in force (the next edition's start);
+        # a draft's rows have no effective_from, so they are never in force.
         return self.filter(
             Q(effective_to__isnull=True) | Q(effective_to__gt=on), effective_from__lte=on
         )
+
+
+class RuleManager(models.Manager.from_queryset(RuleQuerySet)):
+    def get_by_natural_key(self, edition: str, code: str, effective_from: str | None) -> "DutyRule":
+        return self.get(code_edition__name=edition, code=code, effective_from=effective_from)
+
+
+ROLE_CHOICES = PartyRole.choices
+FLAG_CHOICES = OffenceFlag.choices
+
+
+def _unknown(values, choices, what: str) -> str | None:
+    """A plain sentence naming the values that are not among the choices, or None."""
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        return f"Give the {what} as a list of codes."
+    known = {code for code, _ in choices}
+    unknown = [v for v in values if v not in known]
+    if not unknown:
+        return None
+    names = ", ".join(f'"{v}"' for v in unknown)
+    return (
+        f"{names} {'is not a known' if len(unknown) == 1 else 'are not known'} "
+        f"{what[:-1] if len(unknown) == 1 else what}. Choose from: "
+        + ", ".join(label.lower() for _, label in choices)
+        + "."
+    )
 
 
 class DutyRule(models.Model):
@@ -136,27 +361,88 @@ class DutyRule(models.Model):
         "meets this duty. Empty or no: only a contact the force made does.",
     )
     owner = models.CharField(max_length=20, choices=Owner.choices, default=Owner.OFFICER)
-    edition = models.CharField(max_length=100, default="Victims' Code 2020")
-    effective_from = models.DateField()
-    effective_to = models.DateField(null=True, blank=True)
+    edition = models.CharField(
+        max_length=100,
+        default="Victims' Code 2020",
+        help_text="The Code's name as officers read it in a duty's explanation.",
+    )
+    code_edition = models.ForeignKey(
+        Edition,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="rules",
+        verbose_name="edition of the rules",
+    )
+    effective_from = models.DateField(
+        null=True, blank=True, help_text="Set when the edition is scheduled; empty in a draft."
+    )
+    effective_to = models.DateField(
+        null=True, blank=True, help_text="The first day no longer in force (exclusive)."
+    )
     source = models.CharField(max_length=400)
+    history = HistoricalRecords()
 
-    objects = RuleQuerySet.as_manager()
+    objects = RuleManager()
 
     class Meta:
         ordering = ["right__scheme", "right__number", "code", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "effective_from"], name="unique_rule_edition"),
+            models.UniqueConstraint(
+                fields=["code", "effective_from"],
+                name="unique_rule_edition",
+                violation_error_message="A rule with this code already starts on that day.",
+            ),
+            models.UniqueConstraint(
+                fields=["code_edition", "code"],
+                condition=Q(effective_from__isnull=True),
+                name="one_draft_rule_per_code",
+                violation_error_message="This draft already has a rule with this code.",
+            ),
             models.CheckConstraint(
                 condition=Q(calendar_hours__isnull=False)
                 | Q(standard_working_days__isnull=False, enhanced_working_days__isnull=False)
                 | Q(recurring=True),
                 name="rule_has_a_clock",
+                violation_error_message=(
+                    "Give the working days for standard and enhanced rights, or a clock in hours."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+    def natural_key(self) -> tuple:
+        edition = self.code_edition.name if self.code_edition else None
+        return (
+            edition,
+            self.code,
+            self.effective_from.isoformat() if self.effective_from else None,
+        )
+
+    natural_key.dependencies = ["entitlements.edition", "entitlements.right"]
+
+    def clean(self) -> None:
+        """Refuse in plain words what would break the engine later: an unknown role or offence
+        flag (a typo would match nobody, or fail every later trigger) or a rule with no clock."""
+        errors: dict[str, str] = {}
+        if (message := _unknown(self.roles, ROLE_CHOICES, "roles")) is not None:
+            errors["roles"] = message
+        elif not self.roles:
+            errors["roles"] = "Choose at least one role the duty is owed to."
+        if (message := _unknown(self.offence_flags, FLAG_CHOICES, "offence flags")) is not None:
+            errors["offence_flags"] = message
+        if not self.recurring and self.calendar_hours is None:
+            if self.standard_working_days is None:
+                errors["standard_working_days"] = (
+                    "Give the number of working days for standard rights, or a clock in hours."
+                )
+            if self.enhanced_working_days is None:
+                errors["enhanced_working_days"] = (
+                    "Give the number of working days for enhanced rights, or a clock in hours."
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class DutyStatus(models.TextChoices):
@@ -314,6 +600,11 @@ class DutyRetiming(models.Model):
         return f"Re-timing of duty {self.duty_id} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class ReachPolicyManager(models.Manager.from_queryset(RuleQuerySet)):
+    def get_by_natural_key(self, edition: str, effective_from: str | None) -> "ReachPolicy":
+        return self.get(code_edition__name=edition, effective_from=effective_from)
+
+
 class ReachPolicy(models.Model):
     """When a duty's person counts as not reachable: after `failed_attempts` attempts that did
     not reach them, or when `working_days` working days have passed with nobody reached, counted
@@ -355,11 +646,19 @@ class ReachPolicy(models.Model):
             "that arose on or after this policy took effect, so older ones do not all flag at once."
         ),
     )
-    effective_from = models.DateField()
-    effective_to = models.DateField(null=True, blank=True)
+    code_edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, null=True, related_name="reach_policies"
+    )
+    effective_from = models.DateField(
+        null=True, blank=True, help_text="Set when the edition is scheduled; empty in a draft."
+    )
+    effective_to = models.DateField(
+        null=True, blank=True, help_text="The first day no longer in force (exclusive)."
+    )
     source = models.CharField(max_length=400)
+    history = HistoricalRecords()
 
-    objects = RuleQuerySet.as_manager()
+    objects = ReachPolicyManager()
 
     class Meta:
         ordering = ["-effective_from"]
@@ -375,7 +674,14 @@ class ReachPolicy(models.Model):
     def __str__(self) -> str:
         arisen = self.days_counted_from == self.CountFrom.ARISEN
         after = "after it arose" if arisen else "after its deadline"
+        since = f"from {_long(self.effective_from)}" if self.effective_from else "draft"
         return (
             f"Not reachable after {self.failed_attempts} attempts or {self.working_days} working "
-            f"days {after} (from {self.effective_from:%-d %B %Y})"
+            f"days {after} ({since})"
         )
+
+    def natural_key(self) -> tuple:
+        edition = self.code_edition.name if self.code_edition else None
+        return (edition, self.effective_from.isoformat() if self.effective_from else None)
+
+    natural_key.dependencies = ["entitlements.edition"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import edition_views, views
 
 urlpatterns = [
     path("duties/", views.MyDutiesView.as_view(), name="my-duties"),
@@ -27,4 +27,36 @@ urlpatterns = [
         name="your-rights-pdf",
     ),
     path("guidance/", views.GuidanceView.as_view(), name="guidance"),
+    path("code/editions/", edition_views.EditionListView.as_view(), name="editions"),
+    path("code/editions/<id:pk>/", edition_views.EditionDetailView.as_view(), name="edition"),
+    path(
+        "code/editions/<id:pk>/copy/",
+        edition_views.EditionCopyView.as_view(),
+        name="edition-copy",
+    ),
+    path(
+        "code/editions/<id:pk>/rules/<id:rule_pk>/",
+        edition_views.DraftRuleView.as_view(),
+        name="edition-rule",
+    ),
+    path(
+        "code/editions/<id:pk>/schedule/",
+        edition_views.EditionScheduleView.as_view(),
+        name="edition-schedule",
+    ),
+    path(
+        "code/editions/<id:pk>/withdraw/",
+        edition_views.EditionWithdrawView.as_view(),
+        name="edition-withdraw",
+    ),
+    path(
+        "code/editions/<id:pk>/discard/",
+        edition_views.EditionDiscardView.as_view(),
+        name="edition-discard",
+    ),
+    path(
+        "code/editions/<id:pk>/edition.json",
+        edition_views.EditionExportView.as_view(),
+        name="edition-export",
+    ),
 ]

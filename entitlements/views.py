@@ -254,7 +254,8 @@ class GuidanceView(ActionRequiredMixin, View):
             request,
             "entitlements/guidance.html",
             {
-                "rights": Right.objects.prefetch_related("rules"),
+                # The edition in force's rights only: a draft's copies are not guidance yet.
+                "rights": Right.objects.in_force(today).prefetch_related("rules"),
                 "rules": rules,
                 "working_days": calendar.__doc__,
                 "region": calendar.settings.WORKING_DAY_REGION,

@@ -80,6 +80,7 @@ SEEDS = [
     ("entitlements.migrations.0002_code_catalogue", "seed"),
     ("entitlements.migrations.0003_mark_missed_schedule", "create"),
     ("entitlements.migrations.0009_reach_policy_seed", "both"),
+    ("entitlements.migrations.0014_current_edition", "group"),
     ("notifications.migrations.0002_schedules", "create"),
     ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
     ("referrals.migrations.0003_referral_policy", "seed"),

@@ -251,7 +251,7 @@ class Generator:
             "enhanced_working_days AS enh, calendar_hours AS hours, min_custody_months, "
             "ARRAY(SELECT jsonb_array_elements_text(roles)) AS roles, "
             "ARRAY(SELECT jsonb_array_elements_text(offence_flags)) AS flags "
-            "FROM entitlements_dutyrule WHERE effective_to IS NULL"
+            "FROM entitlements_dutyrule WHERE effective_to IS NULL AND effective_from IS NOT NULL"
         )
         self.sql(
             "CREATE TEMP TABLE gen_rates (code text PRIMARY KEY, declined float, ontime float)"
