@@ -39,8 +39,10 @@ def _in_force(today: datetime.date):
 
 def rights(*, scheme: str, today: datetime.date) -> list[RightView]:
     """Each Right (or Witness Charter standard) with what the police do and by when."""
-    found = Right.objects.filter(scheme=scheme).prefetch_related(
-        Prefetch("rules", queryset=_in_force(today), to_attr="rules_in_force")
+    found = (
+        Right.objects.in_force(today)
+        .filter(scheme=scheme)
+        .prefetch_related(Prefetch("rules", queryset=_in_force(today), to_attr="rules_in_force"))
     )
     return [
         RightView(
@@ -76,7 +78,7 @@ def rules(
     return [_rule_view(rule) for rule in chosen]
 
 
-def children_rights() -> list[RightView]:
+def children_rights(*, today: datetime.date) -> list[RightView]:
     """The Victims' Code for children: each Right in short words."""
     return [
         RightView(
@@ -84,7 +86,7 @@ def children_rights() -> list[RightView]:
             title=str(content.RIGHTS[(right.scheme, right.number)][0]),
             meaning=str(content.RIGHTS_FOR_CHILDREN[right.number]),
         )
-        for right in Right.objects.filter(scheme=Right.Scheme.VICTIMS_CODE)
+        for right in Right.objects.in_force(today).filter(scheme=Right.Scheme.VICTIMS_CODE)
     ]
 
 

@@ -86,7 +86,7 @@ def young_people(request):
         request,
         "publicinfo/young_people.html",
         {
-            "rights": selectors.children_rights(),
+            "rights": selectors.children_rights(today=today),
             "arrest_days": selectors.child_arrest_days(today=today),
         },
     )

@@ -10,10 +10,12 @@ import time_machine
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.models import Role
+from entitlements import editions
 from entitlements.models import DutyRule, Right, Trigger
 from publicinfo import content
 from referrals.models import AgencyKind
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, make_user
 from tests.victim import welsh
 from tests.victim.readability import assert_reading_age
 
@@ -217,3 +219,17 @@ def test_no_page_writes_a_rule_number_itself():
             assert not digits, f"{name}: {msgid}"
     for value in [*content.RULES.values(), *(t for pair in content.RIGHTS.values() for t in pair)]:
         assert not re.search(r"\d", str(value)), value
+
+
+def test_a_draft_edition_never_shows_on_the_public_pages(client):
+    # A draft holds a copy of every Right: the pages name each Right of the edition in force once.
+    before = {
+        name: _text(client.get(reverse(name)).content.decode())
+        for name in ("info-victims-code", "info-young-people")
+    }
+    in_force = editions.in_force(TODAY.date())
+    editions.copy_edition(
+        in_force, by=make_user(Role.ADMIN), name="Draft 2027", source="Draft", now=TODAY
+    )
+    for name, text in before.items():
+        assert _text(client.get(reverse(name)).content.decode()) == text, name
