@@ -600,16 +600,18 @@ class CaseReopenView(CaseFormView):
     title = "Reopen the case"
     submit = "Reopen case"
 
-    def _check(self) -> None:
-        if not supervises_case(self.request.user, self.case):
-            raise PermissionDenied("Only a supervisor of the case's team can reopen it.")
+    refused = "Only a supervisor of the case's team can reopen it: ask one of them."
 
     def get(self, request, pk, **kwargs):
-        self._check()
+        if not supervises_case(request.user, self.case):
+            # Who may reopen is a supervisor of this team, not a role: say so rather than 403.
+            context = {"case": self.case, "message": self.refused}
+            return render(request, "cases/reopen_refused.html", context)
         return super().get(request, pk, **kwargs)
 
     def post(self, request, pk, **kwargs):
-        self._check()
+        if not supervises_case(request.user, self.case):
+            raise PermissionDenied(self.refused)
         return super().post(request, pk, **kwargs)
 
     def get_initial(self):

@@ -136,7 +136,11 @@ def test_only_a_supervisor_of_the_team_opens_the_reopen_form(client):
     case = make_case()
     close_settled(case, now=NOW)
     client.force_login(case.officer)
-    assert client.get(reverse("case-reopen", kwargs={"pk": case.pk})).status_code == 403
+    url = reverse("case-reopen", kwargs={"pk": case.pk})
+    page = client.get(url).content.decode()
+    assert "Only a supervisor of the case&#x27;s team can reopen it" in page
+    assert "<form method" not in page.split("<main", 1)[-1]
+    assert client.post(url, {"reason": ReopenReason.APPEAL, "version": 2}).status_code == 403
 
 
 def test_a_supervisor_reopens_the_case_for_another_reason_only_with_details(client):
@@ -281,3 +285,16 @@ def test_the_list_of_closings_reads_a_bounded_number_of_queries(client, django_a
 
 
 QUERIES = 11
+
+
+def test_the_reopen_form_reads_a_bounded_number_of_queries(client, django_assert_num_queries):
+    case = make_case()
+    close_settled(case, now=NOW)
+    client.force_login(supervisor_of(case))
+    url = reverse("case-reopen", kwargs={"pk": case.pk})
+    client.get(url)
+    with django_assert_num_queries(REOPEN_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+REOPEN_QUERIES = 13
