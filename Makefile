@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format bandit check-deploy compose-check lock audit clean faults faults-short
+.PHONY: install messages run test lint format bandit check-deploy compose-check lock audit clean faults faults-short
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,20 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	mkdir -p var/static
 	touch $@
 
-install: $(BIN)/.installed
+# Welsh for the victim pages: the .po files are in the repository, the .mo files are compiled
+# here (msgfmt, from Debian's gettext package) and never committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+locale/%.mo: locale/%.po
+	msgfmt --check-format -o $@ $<
+
+install: $(BIN)/.installed $(MO_FILES)
+
+# After adding or changing a victim-facing string: gather every marked string into the .po files,
+# then write the Welsh (tests/victim/test_welsh.py fails while one is missing or fuzzy).
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l cy --add-location=file --no-obsolete --no-wrap \
+		--ignore=var --ignore=.venv --ignore=tests --ignore=test-artifacts
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input

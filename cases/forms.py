@@ -12,6 +12,7 @@ from accounts.models import Role, Team, TeamKind, User
 from . import dates
 from .models import (
     ASKED_FLAGS,
+    EVENT_KIND_FIELDS,
     Basis,
     Case,
     CaseOutcome,
@@ -373,10 +374,25 @@ class EventForm(PastMomentsForm):
         self.fields["party"].label_from_instance = person_label
         if people is not None:
             self.offer(people)
+        # Which kinds ask for each field: static/js/event_form.js shows it only for those (with
+        # no script every field shows, and clean() keeps only what the kind asks for).
+        for name, kinds in EVENT_KIND_FIELDS.items():
+            self.fields[name].widget.attrs["data-event-kinds"] = " ".join(sorted(kinds))
 
     def offer(self, people: Iterable[Party]) -> None:
         """Offer only these people (the case page's page of them)."""
         offer_people(self.fields["party"], people)
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        for name, kinds in EVENT_KIND_FIELDS.items():
+            if kind not in kinds:
+                # A value typed for another kind, then hidden when the kind changed, is not
+                # this event's: dropped, not saved (an arrest has no hearing date).
+                cleaned[name] = self.fields[name].to_python(None)
+                self.errors.pop(name, None)
+        return cleaned
 
 
 class WithdrawEventForm(forms.Form):
@@ -611,3 +627,20 @@ class CaseSearchForm(forms.Form):
         required=False,
         initial="mine",
     )
+
+
+class ChoicesWithReasons(forms.RadioSelect):
+    """Radio buttons of which some are disabled, each with the reason beside its label: an unsafe
+    way of contacting a person is shown and explained, never offered."""
+
+    def __init__(self, *args, refused: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused = refused or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        reason = self.refused.get(str(value))
+        if reason:
+            option["attrs"]["disabled"] = True
+            option["label"] = f"{label} ({reason})"
+        return option

@@ -336,6 +336,16 @@ class Case(models.Model):
         """The offence category's flags and those the officer added, each once."""
         return sorted(set(self.offence.flags) | set(self.added_flags or ()))
 
+    @property
+    def offence_flag_words(self) -> list[str]:
+        """The offence's flags and those the officer added, in words, as a page shows them."""
+        return [
+            OffenceFlag(flag).label.lower()
+            if flag in OffenceFlag.values
+            else flag.replace("_", " ")
+            for flag in self.offence_flags
+        ]
+
 
 class ReopenReason(models.TextChoices):
     NEW_EVIDENCE = "new_evidence", "New evidence"
@@ -703,6 +713,30 @@ RECEIVED_EVENT_KINDS = frozenset(
         EventKind.APPEAL,
     }
 )
+
+
+# The event form's fields that only some kinds of event ask for, and which: the form shows each
+# only for its kinds (an arrest asks for no hearing date) and drops a value left in one hidden.
+# The fields every event has (when, the person it concerns, notes) are not listed.
+EVENT_KIND_FIELDS: dict[str, frozenset[str]] = {
+    "received_at": RECEIVED_EVENT_KINDS,
+    "hearing_at": frozenset({EventKind.HEARING_LISTED}),
+    "venue": frozenset({EventKind.HEARING_LISTED}),
+    "outcome": frozenset(
+        {
+            EventKind.OUT_OF_COURT,
+            EventKind.HEARING_OUTCOME,
+            EventKind.SPECIAL_MEASURES_DECISION,
+            EventKind.VERDICT,
+            EventKind.SENTENCE,
+            EventKind.APPEAL,
+            EventKind.VRR_REQUEST,
+            EventKind.COMPLAINT,
+        }
+    ),
+    "custody_months": frozenset({EventKind.SENTENCE}),
+    "wcu_team": frozenset({EventKind.PASSED_TO_WCU}),
+}
 
 
 class EventQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases import safe_channels
 from cases.forms import (
+    ChoicesWithReasons,
     DateTimeInput,
     LocalDateTimeField,
     PastMomentsForm,
@@ -90,23 +91,6 @@ class ContactForm(PastMomentsForm):
                 key=lambda d: (d.due_at, d.pk),
             )
         self.fields["meets"].widget.choices = [(d.pk, _duty_label(d)) for d in offered]
-
-
-class ChoicesWithReasons(forms.RadioSelect):
-    """Radio buttons of which some are disabled, each with the reason beside its label: an unsafe
-    way of contacting a person is shown and explained, never offered."""
-
-    def __init__(self, *args, refused: dict[str, str] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.refused = refused or {}
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        reason = self.refused.get(str(value))
-        if reason:
-            option["attrs"]["disabled"] = True
-            option["label"] = f"{label} ({reason})"
-        return option
 
 
 class PersonContactForm(ContactForm):

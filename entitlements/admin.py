@@ -30,5 +30,13 @@ class DutyRuleAdmin(admin.ModelAdmin):
 
 @admin.register(ReachPolicy)
 class ReachPolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "failed_attempts", "working_days", "effective_from", "effective_to"]
+    list_display = [
+        "__str__",
+        "failed_attempts",
+        "working_days",
+        "days_counted_from",
+        "flag_untried",
+        "effective_from",
+        "effective_to",
+    ]
     search_fields = ["source"]

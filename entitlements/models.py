@@ -293,11 +293,38 @@ class DutyAttempt(models.Model):
         return f"Attempt {self.contact_id} on duty {self.duty_id}"
 
 
+class DutyRetiming(models.Model):
+    """A duty's deadline moved after it was made (the person gained or lost enhanced rights):
+    from when to when, what moved it, who and when. One row each time, so "why is this due" lists
+    every re-timing in order, not only the latest."""
+
+    duty = models.ForeignKey(Duty, on_delete=models.CASCADE, related_name="retimings")
+    was_due_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    at = models.DateTimeField(help_text="When it was re-timed.")
+    reason = models.CharField(max_length=300, help_text="What moved it, in words.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["duty", "at", "id"]
+        indexes = [models.Index(fields=["duty", "at", "id"], name="duty_retiming_in_order")]
+
+    def __str__(self) -> str:
+        return f"Re-timing of duty {self.duty_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class ReachPolicy(models.Model):
     """When a duty's person counts as not reachable: after `failed_attempts` attempts that did
-    not reach them, or when `working_days` working days have passed since the duty fell due (its
-    clock started) with attempts recorded and nobody reached. Force policy, versioned like the
-    rules: close a row (effective_to) and add the next, never edit one in force."""
+    not reach them, or when `working_days` working days have passed with nobody reached, counted
+    from when the duty arose (its clock started) or from its deadline, as `days_counted_from`
+    says; duties nobody tried to deliver only if `flag_untried` says so. Force policy, versioned
+    like the rules: close a row (effective_to) and add the next, never edit one in force."""
+
+    class CountFrom(models.TextChoices):
+        ARISEN = "arisen", "When the duty arose (its clock started)"
+        DEADLINE = "deadline", "The duty's deadline"
 
     failed_attempts = models.PositiveSmallIntegerField(
         help_text="Flag a duty after this many attempts that did not reach the person."
@@ -305,8 +332,29 @@ class ReachPolicy(models.Model):
     working_days = models.PositiveSmallIntegerField(
         help_text=(
             "Or flag it when the person has not been reached this many working days after the "
-            "duty fell due, with at least one attempt recorded."
+            "moment chosen in 'Days counted from', if an attempt was recorded (or even if none "
+            "was, with 'Flag untried')."
         )
+    )
+    days_counted_from = models.CharField(
+        max_length=10,
+        choices=CountFrom.choices,
+        default=CountFrom.ARISEN,
+        help_text=(
+            "What the working days are counted from. When the duty arose: with 2 working days, a "
+            "duty that arose on a Monday is flagged after Wednesday, even if it is not due yet. "
+            "The duty's deadline: the days begin once the time to deliver it has run out, so it "
+            "is flagged 2 working days after it became overdue."
+        ),
+    )
+    flag_untried = models.BooleanField(
+        default=False,
+        help_text=(
+            "Also flag a duty nobody tried to deliver once those working days have passed. Off "
+            "(the default): such a duty stays overdue and is not called 'not reachable', so a "
+            "supervisor can tell neglect from a person who could not be reached. On: only duties "
+            "that arose on or after this policy took effect, so older ones do not all flag at once."
+        ),
     )
     effective_from = models.DateField()
     effective_to = models.DateField(null=True, blank=True)
@@ -326,7 +374,9 @@ class ReachPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
+        arisen = self.days_counted_from == self.CountFrom.ARISEN
+        after = "after it arose" if arisen else "after its deadline"
         return (
             f"Not reachable after {self.failed_attempts} attempts or {self.working_days} working "
-            f"days (from {self.effective_from:%-d %B %Y})"
+            f"days {after} (from {self.effective_from:%-d %B %Y})"
         )

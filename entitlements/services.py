@@ -31,6 +31,7 @@ from .models import (
     OPEN_STATUSES,
     Duty,
     DutyAttempt,
+    DutyRetiming,
     DutyRule,
     DutyStatus,
     MetBy,
@@ -92,13 +93,16 @@ def _explain(rule: DutyRule, *, party: Party, clock_at, what: str, sum_: str) ->
     )
 
 
-def _why_changed(change: EnhancedStatusChange | None, *, enhanced: bool) -> str:
-    """What changed the person's enhanced status, in words, for a re-timed duty."""
+def _what_changed(change: EnhancedStatusChange | None, *, enhanced: bool) -> str:
+    """What changed the person's enhanced status, in words (without who), for a re-timed duty."""
     status = "They gained enhanced rights" if enhanced else "Their enhanced rights ended"
-    if change is None:
-        return f"{status}."
-    who = f" by {change.changed_by}" if change.changed_by else ""
-    return f"{status}: {change.reason.lower()}{who}."
+    return f"{status}: {change.reason.lower()}" if change is not None else status
+
+
+def _why_changed(change: EnhancedStatusChange | None, *, enhanced: bool) -> str:
+    """What changed the person's enhanced status and who, in words, for a re-timed duty."""
+    who = f" by {change.changed_by}" if change is not None and change.changed_by else ""
+    return f"{_what_changed(change, enhanced=enhanced)}{who}."
 
 
 def _applies(rule: DutyRule, party: Party, case: Case, event: CaseEvent | None) -> bool:
@@ -369,8 +373,11 @@ def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -
     """Re-time the party's open duties for its new status (recurring updates keep their date)."""
     now = _now(now)
     retimed = 0
-    change = party.enhanced_history.select_related("changed_by").order_by("-changed_at", "-id")
-    why = _why_changed(change.first(), enhanced=party.enhanced)
+    change = (
+        party.enhanced_history.select_related("changed_by").order_by("-changed_at", "-id").first()
+    )
+    why = _why_changed(change, enhanced=party.enhanced)
+    moves = []
     for duty in party.duties.filter(status__in=OPEN_STATUSES, rule__recurring=False).select_related(
         "rule__right"
     ):
@@ -388,9 +395,21 @@ def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -
             duty.explanation += (
                 f" Re-timed on {_local(now)}: it was due by {_local(was_due)}. {why}"
             )
+            # And a row for each move, so the duty page can list every one, not only this.
+            moves.append(
+                DutyRetiming(
+                    duty=duty,
+                    was_due_at=was_due,
+                    due_at=due_at,
+                    at=now,
+                    reason=_what_changed(change, enhanced=party.enhanced),
+                    changed_by=change.changed_by if change is not None else None,
+                )
+            )
         duty.status = DutyStatus.MISSED if due_at < now else DutyStatus.DUE
         duty.save(update_fields=["enhanced", "due_at", "explanation", "status", "updated_at"])
         retimed += 1
+    DutyRetiming.objects.bulk_create(moves)
     return retimed
 
 
@@ -648,10 +667,12 @@ def reach_policy(on: datetime.date) -> ReachPolicy | None:
 @transaction.atomic
 def flag_not_reachable(*, now: datetime.datetime | None = None) -> list[int]:
     """Flag "not reachable" every open duty whose person the policy in force says could not be
-    reached: N attempts that did not reach them, or M working days since the duty fell due (its
-    clock started) with attempts and no contact. Two UPDATEs, no loop over duties. A duty
-    already flagged is not selected again, so a second run flags nothing and tells nobody twice
-    (and notifications' unique rows back that up). Returns the ids flagged by this run."""
+    reached: N attempts that did not reach them, or M working days with attempts and no contact,
+    counted from when the duty arose or from its deadline (`ReachPolicy.days_counted_from`); with
+    `flag_untried`, also a duty nobody tried once those days passed (only those that arose since
+    the policy took effect). At most three UPDATEs, no loop over duties. A duty already flagged
+    is not selected again, so a second run flags nothing and tells nobody twice (and
+    notifications' unique rows back that up). Returns the ids flagged by this run."""
     now = _now(now)
     policy = reach_policy(timezone.localtime(now).date())
     if policy is None:
@@ -674,18 +695,26 @@ def flag_not_reachable(*, now: datetime.datetime | None = None) -> list[int]:
         ),
         updated_at=now,
     )
+    # The latest moment the M working days may have started from to be over by now.
     started_by = calendar.started_at_least_working_days_ago(now, policy.working_days)
     days = "day" if policy.working_days == 1 else "days"
-    candidates.filter(
-        Exists(DutyAttempt.objects.filter(duty=OuterRef("pk"))), trigger_at__lte=started_by
-    ).update(
-        not_reachable_at=now,
-        not_reachable_reason=(
-            f"not reached within {policy.working_days} working {days} of the duty falling due, "
-            "despite attempts"
-        ),
-        updated_at=now,
+    if policy.days_counted_from == ReachPolicy.CountFrom.DEADLINE:
+        late = candidates.filter(due_at__lte=started_by)
+        within = f"not reached within {policy.working_days} working {days} after its deadline"
+    else:
+        late = candidates.filter(trigger_at__lte=started_by)
+        within = f"not reached within {policy.working_days} working {days} of the duty falling due"
+    tried = Exists(DutyAttempt.objects.filter(duty=OuterRef("pk")))
+    late.filter(tried).update(
+        not_reachable_at=now, not_reachable_reason=f"{within}, despite attempts", updated_at=now
     )
+    if policy.flag_untried:
+        since = datetime.datetime.combine(policy.effective_from, datetime.time(), calendar.LONDON)
+        late.filter(~tried, trigger_at__gte=since).update(
+            not_reachable_at=now,
+            not_reachable_reason=f"{within}, and no attempt was recorded",
+            updated_at=now,
+        )
     # This run's rows are those stamped with its moment (the partial index holds only flagged
     # open duties, so this reads a handful).
     flagged = list(

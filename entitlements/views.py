@@ -12,6 +12,7 @@ from accounts.access import ActionRequiredMixin
 from accounts.permissions import can
 from audit.pdf import pdf_response
 from cases import safe_channels
+from cases.forms import ChoicesWithReasons
 from cases.permissions import access_case, may_change_case
 from cases.views import apply_service
 
@@ -111,6 +112,7 @@ class DutyView(ActionRequiredMixin, View):
                 "now_": timezone.now(),
                 "notes": duty_notes.for_duty(self.duty),
                 "enhanced_because": selectors.enhanced_because(self.duty),
+                "retimings": selectors.retimings(self.duty),
                 "attempts": attempts,
                 "attempts_summary": selectors.attempts_summary(attempts),
                 "reach": prompt,
@@ -121,11 +123,17 @@ class DutyView(ActionRequiredMixin, View):
 
 
 class AcknowledgementForm(forms.Form):
-    delivery = forms.ChoiceField(
-        choices=letters.Delivery.CHOICES,
-        widget=forms.RadioSelect,
-        label="How was it given?",
-    )
+    """How the acknowledgement was given: a way the person's safe-contact profile forbids (or
+    email with no address) is shown disabled with the reason beside it, and the service refuses
+    it anyway (a page opened before the profile changed still posts it)."""
+
+    delivery = forms.ChoiceField(choices=letters.Delivery.CHOICES, label="How was it given?")
+
+    def __init__(self, *args, refused: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery"].widget = ChoicesWithReasons(
+            choices=letters.Delivery.CHOICES, refused=refused
+        )
 
 
 class AcknowledgementView(ActionRequiredMixin, View):
@@ -143,11 +151,19 @@ class AcknowledgementView(ActionRequiredMixin, View):
         )
         return super().dispatch(request, pk, party_pk)
 
+    def _form(self, data=None) -> AcknowledgementForm:
+        return AcknowledgementForm(data, refused=self._refused())
+
+    def _refused(self) -> dict[str, str]:
+        if not hasattr(self, "refused"):
+            self.refused = letters.unsafe_deliveries(self.party)
+        return self.refused
+
     def get(self, request, pk, party_pk):
-        return self._render(AcknowledgementForm())
+        return self._render(self._form())
 
     def post(self, request, pk, party_pk):
-        form = AcknowledgementForm(request.POST)
+        form = self._form(request.POST)
         if form.is_valid():
             done = apply_service(
                 form,
@@ -168,7 +184,7 @@ class AcknowledgementView(ActionRequiredMixin, View):
         context = letters.acknowledgement_context(self.party)
         context.update(
             form=form,
-            refused=letters.unsafe_deliveries(self.party),
+            refused=self._refused(),
             body=letters.acknowledgement_text(self.party),
         )
         return context
@@ -187,7 +203,7 @@ class AcknowledgementPdfView(AcknowledgementView):
         return pdf_response(
             request,
             "entitlements/acknowledgement.html",
-            self._context(AcknowledgementForm()),
+            self._context(self._form()),
             filename=_letter_filename("written-acknowledgement"),
         )
 

@@ -11,7 +11,14 @@ from .models import AgencyKind, AgencyToken, ReferralPolicy, SharingException, S
 
 @admin.register(SupportAgency)
 class SupportAgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "area", "response_target_working_days", "is_active"]
+    list_display = [
+        "name",
+        "kind",
+        "area",
+        "response_target_working_days",
+        "is_active",
+        "listed_publicly",
+    ]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "area"]
 

@@ -54,6 +54,25 @@ class SupportAgency(models.Model):
         max_length=300, blank=True, help_text="How referrals reach them outside VictimCare."
     )
     is_active = models.BooleanField(default=True)
+    # What the public support page shows (/information/support/), in English and Welsh. Kept
+    # apart from the contact fields above, which are how the police reach the agency and are
+    # never shown to the public.
+    listed_publicly = models.BooleanField(
+        default=False, help_text="Show it on the public support page for victims."
+    )
+    public_summary_en = models.TextField(
+        blank=True, help_text="What it offers, in plain English, for the public page."
+    )
+    public_summary_cy = models.TextField(blank=True, help_text="The same, in Welsh.")
+    self_referral_en = models.TextField(
+        blank=True,
+        help_text="How a victim can contact it themselves, in plain English (public details only).",
+    )
+    self_referral_cy = models.TextField(blank=True, help_text="The same, in Welsh.")
+    public_phone = models.CharField(
+        max_length=40, blank=True, help_text="The agency's public helpline, for victims."
+    )
+    public_website = models.URLField(blank=True, help_text="The agency's public website.")
 
     class Meta:
         ordering = ["name"]

@@ -6,7 +6,15 @@ from django.db.models import Prefetch, QuerySet
 
 from accounts.models import TeamMembership
 
-from .models import CONSENT_BASES, LawfulBasis, Referral, ReferralEvent, ReferralStatus, ShareItem
+from .models import (
+    CONSENT_BASES,
+    LawfulBasis,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    ShareItem,
+    SupportAgency,
+)
 
 WITHOUT_CONSENT = [basis for basis in LawfulBasis.values if basis not in CONSENT_BASES]
 
@@ -166,3 +174,23 @@ def agency_view(referral: Referral) -> dict:
         "risk_level": (referral.risk_level or None) if ShareItem.RISK in scope else None,
         "sharing": sharing,
     }
+
+
+def public_directory() -> QuerySet[SupportAgency]:
+    """The agencies the public support page lists, with only their public fields: what each
+    offers and how to contact it yourself. Never the contact details the police use."""
+    return (
+        SupportAgency.objects.filter(is_active=True, listed_publicly=True)
+        .only(
+            "name",
+            "kind",
+            "area",
+            "public_summary_en",
+            "public_summary_cy",
+            "self_referral_en",
+            "self_referral_cy",
+            "public_phone",
+            "public_website",
+        )
+        .order_by("kind", "name")
+    )

@@ -5,6 +5,8 @@ minimum of 6 years, then review). DOMAIN.md section 14 marks the MoPI groups as 
 a force checks and changes them in the admin; a case keeps the rule version it was assigned.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -32,8 +34,9 @@ class RuleQuerySet(models.QuerySet):
 
 class RetentionRule(models.Model):
     """Which cases a class applies to and for how long, as in force from a date. Of the rules in
-    force, the highest priority one that matches the offence wins; a rule with no flags and no
-    groups matches every offence (the default)."""
+    force, the highest priority one that matches the case wins: its offence's group, or a flag of
+    the offence or one the officer added to the case (a common assault recorded as domestic
+    abuse); a rule with no flags and no groups matches every offence (the default)."""
 
     retention_class = models.ForeignKey(
         RetentionClass, on_delete=models.PROTECT, related_name="rules"
@@ -68,10 +71,12 @@ class RetentionRule(models.Model):
     def __str__(self) -> str:
         return f"{self.retention_class.code} from {self.effective_from}"
 
-    def matches(self, offence) -> bool:
+    def matches(self, offence, added_flags: Iterable[str] = ()) -> bool:
+        """Whether the rule covers an offence, with the flags an officer added to the case."""
         if not self.offence_flags and not self.offence_groups:
             return True
-        return bool(set(self.offence_flags) & set(offence.flags)) or (
+        flags = set(offence.flags) | set(added_flags)
+        return bool(set(self.offence_flags) & flags) or (
             offence.offence_group in self.offence_groups
         )
 

@@ -6,6 +6,7 @@ its cost does not grow with the number of queries per case.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -62,10 +63,14 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def rule_for(offence: OffenceCategory, rules: list[RetentionRule]) -> RetentionRule | None:
-    """The highest-priority rule (latest first among equals) that matches the offence."""
+def rule_for(
+    offence: OffenceCategory, rules: list[RetentionRule], added_flags: Iterable[str] = ()
+) -> RetentionRule | None:
+    """The highest-priority rule (latest first among equals) that matches the offence and the
+    flags the officer added to the case (Case.added_flags: a sexual offence the offence's name
+    does not say is kept as a sexual offence)."""
     ordered = sorted(rules, key=lambda r: (-r.priority, -r.effective_from.toordinal(), -r.pk))
-    return next((rule for rule in ordered if rule.matches(offence)), None)
+    return next((rule for rule in ordered if rule.matches(offence, added_flags)), None)
 
 
 def _anchor_annotations() -> dict:
@@ -98,13 +103,16 @@ def assign_retention(*, now: datetime.datetime | None = None, batch_size: int = 
     now = now or timezone.now()
     today = timezone.localdate(now)
     rules = list(RetentionRule.objects.in_force(today))
-    by_offence = {o.pk: rule_for(o, rules) for o in OffenceCategory.objects.all()}
+    offences = {o.pk: o for o in OffenceCategory.objects.all()}
+    # One rule per offence and the flags added to it (a handful of combinations), not per case.
+    chosen: dict[tuple[int, tuple[str, ...]], RetentionRule | None] = {}
     candidates = (
         Case.objects.annotate(**_anchor_annotations())
         .filter(Q(retention__isnull=True) | Q(retention__status__in=LIVE))
         .values_list(
             "pk",
             "offence_id",
+            "added_flags",
             "anchor_at",
             "retention__anchor_date",
             "retention__rule__minimum_years",
@@ -113,9 +121,8 @@ def assign_retention(*, now: datetime.datetime | None = None, batch_size: int = 
     )
     created = moved = 0
     batch: list[CaseRetention] = []
-    for case_id, offence_id, anchor_at, kept_anchor, kept_years in candidates.iterator(
-        chunk_size=batch_size
-    ):
+    rows = candidates.iterator(chunk_size=batch_size)
+    for case_id, offence_id, added_flags, anchor_at, kept_anchor, kept_years in rows:
         anchor = timezone.localtime(anchor_at).date()
         if kept_anchor is not None:
             if kept_anchor == anchor:
@@ -131,7 +138,10 @@ def assign_retention(*, now: datetime.datetime | None = None, batch_size: int = 
                 )
             )
         else:
-            rule = by_offence.get(offence_id)
+            key = (offence_id, tuple(sorted(added_flags or ())))
+            if key not in chosen:
+                chosen[key] = rule_for(offences[offence_id], rules, key[1])
+            rule = chosen[key]
             if rule is None:
                 continue  # no rule covers the offence: the admin must add a default
             created += 1

@@ -6,7 +6,7 @@ from .models import SCALE, QuestionKind
 class SurveyForm(forms.Form):
     """Every question optional: people answer what they want, and can come back later."""
 
-    def __init__(self, *args, questions, **kwargs):
+    def __init__(self, *args, questions, language: str = "en-gb", **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for q in self.questions:
@@ -17,21 +17,21 @@ class SurveyForm(forms.Form):
                     coerce=int,
                     widget=forms.RadioSelect,
                     required=False,
-                    label=q.text,
+                    label=q.text_in(language),
                     empty_value=None,
                 )
             elif q.kind == QuestionKind.CHOICE:
                 self.fields[name] = forms.ChoiceField(
-                    choices=[(c, c) for c in q.choices],
+                    choices=q.choices_in(language),
                     widget=forms.RadioSelect,
                     required=False,
-                    label=q.text,
+                    label=q.text_in(language),
                 )
             else:
                 self.fields[name] = forms.CharField(
                     widget=forms.Textarea(attrs={"rows": 4}),
                     required=False,
-                    label=q.text,
+                    label=q.text_in(language),
                     max_length=4000,
                 )
 

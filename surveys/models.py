@@ -4,6 +4,7 @@ belong to an invitation, never shown to staff beside a name."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Audience(models.TextChoices):
@@ -17,6 +18,9 @@ class SurveyTemplate(models.Model):
     name = models.CharField(max_length=200)
     audience = models.CharField(max_length=10, choices=Audience.choices)
     introduction = models.TextField()
+    # The survey page is in the language the victim chose: Welsh from these, English if empty.
+    name_cy = models.CharField(max_length=200, blank=True, help_text="The name, in Welsh.")
+    introduction_cy = models.TextField(blank=True, help_text="The introduction, in Welsh.")
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -27,6 +31,14 @@ class SurveyTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (version {self.version})"
+
+    def name_in(self, language: str) -> str:
+        return self.name_cy if language == "cy" and self.name_cy else self.name
+
+    def introduction_in(self, language: str) -> str:
+        if language == "cy" and self.introduction_cy:
+            return self.introduction_cy
+        return self.introduction
 
 
 class Stage(models.TextChoices):
@@ -44,15 +56,16 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", "Free text"
 
 
-# 1 is the best answer. "Satisfied" means completely, very or fairly satisfied (1 to 3).
+# 1 is the best answer. "Satisfied" means completely, very or fairly satisfied (1 to 3). The
+# labels are in the victim's language on the survey page (locale/cy), English elsewhere.
 SCALE = [
-    (1, "Completely satisfied"),
-    (2, "Very satisfied"),
-    (3, "Fairly satisfied"),
-    (4, "Neither satisfied nor dissatisfied"),
-    (5, "Fairly dissatisfied"),
-    (6, "Very dissatisfied"),
-    (7, "Completely dissatisfied"),
+    (1, _("Completely satisfied")),
+    (2, _("Very satisfied")),
+    (3, _("Fairly satisfied")),
+    (4, _("Neither satisfied nor dissatisfied")),
+    (5, _("Fairly dissatisfied")),
+    (6, _("Very dissatisfied")),
+    (7, _("Completely dissatisfied")),
 ]
 SATISFIED = (1, 2, 3)
 
@@ -64,6 +77,12 @@ class Question(models.Model):
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.OTHER)
     text = models.CharField(max_length=300)
     choices = models.JSONField(default=list, blank=True, help_text="For a choice question.")
+    text_cy = models.CharField(max_length=300, blank=True, help_text="The question, in Welsh.")
+    choices_cy = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The choices in Welsh, in the same order (the answer is kept in English).",
+    )
     required = models.BooleanField(default=False)
     is_contact_consent = models.BooleanField(
         default=False, help_text="A yes to this question means the person may be contacted."
@@ -77,6 +96,17 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text}"
+
+    def text_in(self, language: str) -> str:
+        return self.text_cy if language == "cy" and self.text_cy else self.text
+
+    def choices_in(self, language: str) -> list[tuple[str, str]]:
+        """(the value kept, the label shown): the answer is kept in English whatever the
+        language, so the results count one answer once."""
+        labels = self.choices
+        if language == "cy" and len(self.choices_cy) == len(self.choices):
+            labels = self.choices_cy
+        return list(zip(self.choices, labels, strict=True))
 
 
 class SurveyTrigger(models.TextChoices):

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -39,7 +39,9 @@ class SurveyView(View):
             initial[f"q{q.pk}"] = (
                 answer.scale_value if q.kind == QuestionKind.SCALE else answer.choice or answer.text
             )
-        return SurveyForm(data, questions=questions, initial=initial)
+        return SurveyForm(
+            data, questions=questions, initial=initial, language=translation.get_language()
+        )
 
     def get(self, request, token):
         if self.state != "open":
@@ -80,6 +82,10 @@ class SurveyView(View):
             "surveys/answer.html",
             {
                 "invitation": self.invitation,
+                "survey_name": self.invitation.template.name_in(translation.get_language()),
+                "survey_introduction": self.invitation.template.introduction_in(
+                    translation.get_language()
+                ),
                 "form": form,
                 "saved": saved,
                 "contact_date": self.invitation.case.reported_at,

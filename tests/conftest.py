@@ -88,6 +88,7 @@ SEEDS = [
     ("referrals.migrations.0010_automatic_referral_schedule", "create"),
     ("notifications.migrations.0006_redelivery_schedule", "create"),
     ("surveys.migrations.0002_seed", "seed"),
+    ("surveys.migrations.0007_welsh_text", "seed"),
     ("surveys.migrations.0003_schedule", "create"),
     ("retention.migrations.0002_seed_rules", "seed"),
     ("retention.migrations.0003_schedule", "create"),

@@ -17,7 +17,22 @@ HOMES = {
 }
 
 # Pages anyone may reach without signing in. Everything else must send them to the log-in page.
-PUBLIC = {"login", "healthz", "livez", "survey"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "livez",
+    "survey",
+    "victim-language",
+    # The public information for victims and witnesses (publicinfo).
+    "info-index",
+    "info-victims-code",
+    "info-witnesses",
+    "info-special-measures",
+    "info-personal-statement",
+    "info-complaints",
+    "info-support",
+    "info-young-people",
+}
 
 
 def _named_patterns(resolver=None, prefix=""):

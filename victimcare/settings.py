@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "outbox",
+    "victimsite",
     "accounts",
     "cases",
     "entitlements",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "assurance",
     "referrals",
     "casework",
+    "publicinfo",
     "health",
     "simple_history",
     "audit",
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Victim pages: the victim's chosen language (English elsewhere), noindex and no referrer.
+    "victimsite.middleware.VictimPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content Security Policy on every page (CONTENT_SECURITY_POLICY below).
     "csp.middleware.CSPMiddleware",
@@ -123,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "notifications.context_processors.bell",
+                "victimsite.context_processors.victim_page",
             ],
         },
     },
@@ -145,6 +150,11 @@ else:
     # JIT compiling costs 40-80 ms on each dashboard query over a few thousand summary rows and
     # saves nothing at that size: off for the application's connections (a DBA may still use it).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # The test suite's throwaway databases: a commit need not wait for the disk (each
+        # migration, each transactional test's flush), which only risks what a crash would
+        # lose anyway.
+        DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"
 
 # A read-only replica for the reporting pages (the compliance dashboard and packs), optional. Only
 # a caller that asks reads there (victimcare.db_routers.reporting_reads): never a write, never a
@@ -225,6 +235,16 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "en-gb"
+# Victim pages are in English or Welsh (victimsite/language.py); staff pages are in English. The
+# names are each language's own, as the switch shows them.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# The .po files are in the repository; the .mo files are compiled by `make install`.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Pages a victim reads, without signing in: public information, the survey link, track my case,
+# and the language switch itself.
+VICTIM_PATH_PREFIXES = ["/information/", "/s/", "/track/", "/language/"]
+# Where the language switch returns to when the page it was given is not a victim page.
+VICTIM_HOME_PATH = "/information/"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -31,6 +31,9 @@ urlpatterns = [
     path("", include("entitlements.urls")),
     path("", include("referrals.urls")),
     path("", include("surveys.urls")),
+    path("", include("victimsite.urls")),
+    # Public information for victims and witnesses: no sign-in (settings.VICTIM_PATH_PREFIXES).
+    path("information/", include("publicinfo.urls")),
     path("", include("home.urls")),
     path("", include("accounts.urls")),
 ]

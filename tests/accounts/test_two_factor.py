@@ -336,7 +336,7 @@ def test_setting_up_using_a_recovery_code_and_resets_are_in_the_audit_trail(
 
 
 def test_recovery_codes_are_stored_only_as_salted_hashes(officer, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["tests.accounts.hashers.OneIterationPBKDF2PasswordHasher"]
     _, codes = enrolled(officer)
     stored = RecoveryCode.objects.filter(device__user=officer)
     assert stored.count() == 10

@@ -94,7 +94,9 @@ def test_sending_nothing_asks_first_without_script_and_a_closed_link_is_kind(
     page.goto(link)
     page.get_by_role("button", name="Send my answers").click()
     page.get_by_role("heading", name="You have not answered any questions").wait_for()
-    assert "<script" not in page.content()  # the question is a page of its own, no script
+    # The question is a page of its own: no script but the victim pages' way out.
+    scripts = page.locator("script").evaluate_all("els => els.map(e => e.getAttribute('src'))")
+    assert scripts == ["/static/js/leave-site.js"]
     assert_accessible(page)
     page.get_by_role("link", name="Go back to the questions").click()
     page.get_by_role("button", name="Send my answers").wait_for()
@@ -121,3 +123,38 @@ def test_sending_nothing_asks_first_without_script_and_a_closed_link_is_kind(
     assert "restricted" not in text
     assert_accessible(page)
     phone.close()
+
+
+def test_a_victim_switches_the_survey_to_welsh_and_answers_it_on_a_phone(
+    browser, live_server, assert_accessible
+):
+    reported = timezone.now() - datetime.timedelta(days=43)
+    CaseFactory(
+        offence=offence("abh_domestic"),
+        occurred_at=reported - datetime.timedelta(hours=1),
+        reported_at=reported,
+        victim={"first_name": "Rhys", "last_name": "Owen", "email": "rhys@example.com"},
+    )
+    [invitation_id] = surveys.invite_due()
+    invitation = Invitation.objects.get(pk=invitation_id)
+    link = live_server.url + reverse("survey", args=[surveys.link_token(invitation)])
+
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = phone.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(link)
+    page.get_by_role("link", name="Cymraeg").click()
+    page.wait_for_url(link)
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_accessible(page)
+    page.get_by_role(
+        "group", name="Pa mor fodlon oeddech chi â pha mor hawdd oedd cysylltu â ni?"
+    ).get_by_label("Bodlon iawn").check()
+    page.get_by_role("button", name="Anfon fy atebion").click()
+    page.get_by_role("heading", name="Diolch").wait_for()
+    assert_accessible(page)
+    phone.close()
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.COMPLETED
+    assert invitation.answers.get().scale_value == 2

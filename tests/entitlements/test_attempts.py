@@ -289,3 +289,26 @@ def test_posting_the_acknowledgement_as_an_unsafe_letter_is_refused_and_audited(
     assert "Letters are not safe" in response.content.decode()
     [row] = _refusals(party)
     assert row.detail == "Refused the written acknowledgement by an unsafe channel: letter"
+
+
+def test_the_acknowledgement_form_renders_an_unsafe_letter_disabled_with_the_reason(
+    arrest_duty, client
+):
+    party = arrest_duty.party
+    person = party.person
+    services.save_safe_contact(
+        person=person,
+        by=party.case.officer,
+        expected_version=person.safe_contact.version,
+        letter_safe=False,
+    )
+    client.force_login(party.case.officer)
+    url = reverse("acknowledgement", kwargs={"pk": party.case_id, "party_pk": party.pk})
+
+    page = client.get(url).content.decode()
+
+    letter = re.search(r'<input[^>]*name="delivery"[^>]*value="letter"[^>]*>', page)[0]
+    assert "disabled" in letter
+    assert "Posted as a letter (Letters are not safe for this person: do not post it.)" in page
+    in_person = re.search(r'<input[^>]*name="delivery"[^>]*value="in_person"[^>]*>', page)[0]
+    assert "disabled" not in in_person

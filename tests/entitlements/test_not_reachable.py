@@ -160,3 +160,94 @@ def test_the_sweep_costs_the_same_for_many_duties(arrest_duty, django_assert_max
             _try(duty, MONDAY.replace(hour=hour))
     with django_assert_max_num_queries(17):
         assert len(engine.flag_not_reachable(now=MONDAY + DAY)) == 3
+
+
+# --- what the working days are counted from, and duties nobody tried (the force's choice) -------
+
+
+def _policy(**choices) -> None:
+    """The force changes its policy's choices (a test edits the row in force; a force closes it
+    and adds the next)."""
+    ReachPolicy.objects.update(**choices)
+
+
+def test_by_default_the_days_are_counted_from_when_the_duty_arose_and_need_an_attempt():
+    policy = engine.reach_policy(datetime.date(2026, 12, 7))
+    assert policy.days_counted_from == ReachPolicy.CountFrom.ARISEN
+    assert policy.flag_untried is False
+
+
+def test_counted_from_the_deadline_the_days_begin_once_the_duty_is_overdue(arrest_duty):
+    _policy(days_counted_from=ReachPolicy.CountFrom.DEADLINE)
+    # Standard rights: 5 working days, due by the end of Monday 14 December.
+    assert arrest_duty.due_at == calendar.end_of_day(datetime.date(2026, 12, 14))
+    _try(arrest_duty, MONDAY)
+    # Counted from when it arose it would be flagged now; counted from its deadline, not yet.
+    assert _sweep(datetime.datetime(2026, 12, 10, 0, 5, tzinfo=LONDON)) == 0
+    # Tuesday 15 and Wednesday 16 are the two working days after the deadline.
+    assert _sweep(datetime.datetime(2026, 12, 16, 23, 0, tzinfo=LONDON)) == 0
+    assert _sweep(datetime.datetime(2026, 12, 17, 0, 5, tzinfo=LONDON)) == 1
+    assert _sweep(datetime.datetime(2026, 12, 17, 0, 20, tzinfo=LONDON)) == 0
+
+    arrest_duty.refresh_from_db()
+    assert arrest_duty.not_reachable_reason == (
+        "not reached within 2 working days after its deadline, despite attempts"
+    )
+
+
+def test_counted_from_the_deadline_a_duty_nobody_tried_is_still_not_flagged(arrest_duty):
+    _policy(days_counted_from=ReachPolicy.CountFrom.DEADLINE)
+    assert _sweep(MONDAY + 20 * DAY) == 0
+
+
+@pytest.mark.parametrize(
+    ("count_from", "flag_at", "not_yet"),
+    [
+        # From when it arose (Monday 7): after Tuesday 8 and Wednesday 9.
+        (ReachPolicy.CountFrom.ARISEN, (2026, 12, 10, 0, 5), (2026, 12, 9, 23, 0)),
+        # From its deadline (Monday 14): after Tuesday 15 and Wednesday 16.
+        (ReachPolicy.CountFrom.DEADLINE, (2026, 12, 17, 0, 5), (2026, 12, 16, 23, 0)),
+    ],
+)
+def test_a_force_may_flag_duties_nobody_tried_once_and_says_so(
+    arrest_duty, count_from, flag_at, not_yet
+):
+    supervisor = make_user(Role.SUPERVISOR)
+    add_to_team(team=arrest_duty.case.team, user=supervisor, is_supervisor=True)
+    _policy(days_counted_from=count_from, flag_untried=True)
+
+    assert _sweep(datetime.datetime(*not_yet, tzinfo=LONDON)) == 0
+    assert _sweep(datetime.datetime(*flag_at, tzinfo=LONDON)) == 1
+    assert _sweep(datetime.datetime(*flag_at, tzinfo=LONDON) + DAY) == 0
+
+    arrest_duty.refresh_from_db()
+    assert arrest_duty.not_reachable_reason.endswith(", and no attempt was recorded")
+    told = Notification.objects.filter(kind=Kind.NOT_REACHABLE, duty=arrest_duty)
+    assert told.count() == 2
+
+
+def test_flagging_untried_duties_leaves_those_that_arose_before_the_policy(arrest_duty):
+    # The policy that flags untried duties took effect the day after the arrest.
+    ReachPolicy.objects.update(effective_to=datetime.date(2026, 12, 8))
+    ReachPolicy.objects.create(
+        failed_attempts=3,
+        working_days=2,
+        flag_untried=True,
+        effective_from=datetime.date(2026, 12, 8),
+        source="Test policy",
+    )
+    assert _sweep(MONDAY + 10 * DAY) == 0
+    # One tried and not reached is flagged as before.
+    _try(arrest_duty, MONDAY)
+    assert _sweep(MONDAY + 10 * DAY + datetime.timedelta(minutes=15)) == 1
+
+
+def test_the_sweep_with_every_choice_on_costs_the_same_for_many_duties(
+    arrest_duty, django_assert_max_num_queries
+):
+    _policy(days_counted_from=ReachPolicy.CountFrom.DEADLINE, flag_untried=True)
+    duties = [arrest_duty, _arrest_duty(), _arrest_duty(), _arrest_duty()]
+    for duty in duties[:2]:
+        _try(duty, MONDAY)
+    with django_assert_max_num_queries(18):
+        assert len(engine.flag_not_reachable(now=MONDAY + 10 * DAY)) == 4

@@ -163,3 +163,29 @@ def test_beat_runs_the_task_nightly_and_the_task_calls_the_service():
     CaseFactory()
     assert tasks.assign_retention() == {"created": 1, "moved": 0, "due": 0}
     assert tasks.assign_retention()["created"] == 0
+
+
+def test_a_flag_the_officer_added_selects_the_rule_keyed_on_it():
+    # A common assault the officer recorded as domestic abuse is kept as domestic abuse is.
+    assault = offence("common_assault")
+    assert "domestic_abuse" not in assault.flags
+    rules = _in_force()
+    assert services.rule_for(assault, rules).retention_class.code == "mopi_group_3"
+    rule = services.rule_for(assault, rules, ["domestic_abuse"])
+    assert rule.retention_class.code == "mopi_group_2"
+
+
+def test_assignment_counts_the_flags_added_to_each_case():
+    plain = CaseFactory(offence=offence("common_assault"))
+    sexual = CaseFactory(offence=offence("common_assault"), added_flags=["sexual_offence"])
+    hate = CaseFactory(offence=offence("common_assault"), added_flags=["hate_crime"])
+
+    assert services.assign_retention()["created"] == 3
+
+    def klass(case):
+        return CaseRetention.objects.get(case=case).retention_class.code
+
+    assert klass(plain) == "mopi_group_3"
+    assert klass(sexual) == "mopi_group_2"
+    # No seeded rule is keyed on hate crime: the default class, as for the offence alone.
+    assert klass(hate) == "mopi_group_3"

@@ -43,7 +43,7 @@ CHECKS = [
 
 KINDS = ["officer", "supervisor", "agency_token"]
 # Per operation and user: enough to reach every documented answer, few enough to stay quick.
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 6
 
 
 @pytest.fixture

@@ -35,6 +35,15 @@ PUBLIC = {
     "healthz": "Probed by load balancers; reports worker liveness, no personal data.",
     "livez": "Probed by orchestrators; answers ok and reads nothing.",
     "survey": "The victim's survey link; the signed token is the credential (surveys.services).",
+    "victim-language": "The victim pages' language switch: a cookie, then back to a victim page.",
+    "info-index": "Public information for victims (publicinfo): nothing of any case or person.",
+    "info-victims-code": "Public: the Victims' Code, worded from the rule rows.",
+    "info-witnesses": "Public: the Witness Charter.",
+    "info-special-measures": "Public: special measures, in plain words.",
+    "info-personal-statement": "Public: the Victim Personal Statement.",
+    "info-complaints": "Public: how to complain (Right 12).",
+    "info-support": "Public: support services, their public details only.",
+    "info-young-people": "Public: the Rights for under-18s.",
 }
 
 # Any signed-in account, whatever its role: nothing here reaches a case or a person.

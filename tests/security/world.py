@@ -112,7 +112,9 @@ def add_review_work(world: World) -> World:
     case, supervisor = world.case, world.users[Role.SUPERVISOR]
     now = timezone.now()
     today = timezone.localdate(now)
-    rule = rule_for(case.offence, list(RetentionRule.objects.in_force(today)))
+    rule = rule_for(
+        case.offence, list(RetentionRule.objects.in_force(today)), case.added_flags or ()
+    )
     world.retention = CaseRetention.objects.create(
         case=case,
         rule=rule,

@@ -26,6 +26,43 @@ AGENCIES = [
     ("Northshire Witness Service", AgencyKind.WITNESS_SERVICE, "Northshire Crown Court", 5),
 ]
 
+# What the public support page (/information/support/) shows of some agencies, in English and
+# Welsh: made-up helplines and sites. Agencies without an entry stay off the public page.
+PUBLIC_DETAILS = {
+    "Northshire Victim Services": {
+        "public_summary_en": "Free help for anyone hurt by a crime. We listen, help you feel "
+        "safe and help you deal with the police and courts.",
+        "public_summary_cy": "Help am ddim i unrhyw un sydd wedi cael ei frifo gan drosedd. "
+        "Rydyn ni'n gwrando, yn eich helpu i deimlo'n ddiogel ac yn eich helpu gyda'r heddlu a'r "
+        "llysoedd.",
+        "self_referral_en": "Call us or use the form on our website. You do not need to have "
+        "told the police.",
+        "self_referral_cy": "Ffoniwch ni neu defnyddiwch y ffurflen ar ein gwefan. Does dim "
+        "rhaid i chi fod wedi dweud wrth yr heddlu.",
+        "public_phone": "0800 000 0101",
+        "public_website": "https://victim-services.example.org/",
+    },
+    "Northshire IDVA Service": {
+        "public_summary_en": "Help to stay safe if a partner, ex-partner or family member hurts "
+        "or scares you.",
+        "public_summary_cy": "Help i aros yn ddiogel os yw partner, cyn-bartner neu aelod o'r "
+        "teulu yn eich brifo neu'n codi ofn arnoch.",
+        "self_referral_en": "Call us at a time that is safe for you.",
+        "self_referral_cy": "Ffoniwch ni ar adeg sy'n ddiogel i chi.",
+        "public_phone": "0800 000 0102",
+        "public_website": "",
+    },
+    "Northshire Witness Service": {
+        "public_summary_en": "Help on the day you go to court, and a visit to the court before.",
+        "public_summary_cy": "Help ar y diwrnod rydych chi'n mynd i'r llys, ac ymweliad â'r "
+        "llys o'r blaen.",
+        "self_referral_en": "Call us when you know the date of the trial.",
+        "self_referral_cy": "Ffoniwch ni pan fyddwch chi'n gwybod dyddiad yr achos.",
+        "public_phone": "0800 000 0103",
+        "public_website": "https://witness-service.example.org/",
+    },
+}
+
 TEAMS = [
     ("Vulnerability Hub", TeamKind.VULNERABILITY_HUB),
     ("Victim Based Crime Team", TeamKind.VICTIM_BASED_CRIME),
@@ -130,9 +167,16 @@ class Command(BaseCommand):
     def _create(self) -> None:
         agencies = {}
         for name, kind, area, target in AGENCIES:
+            public = PUBLIC_DETAILS.get(name, {})
             agencies[name], _ = SupportAgency.objects.update_or_create(
                 name=name,
-                defaults={"kind": kind, "area": area, "response_target_working_days": target},
+                defaults={
+                    "kind": kind,
+                    "area": area,
+                    "response_target_working_days": target,
+                    "listed_publicly": bool(public),
+                    **public,
+                },
             )
         teams = {}
         for name, kind in TEAMS:

@@ -43,6 +43,6 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("entitlements", "0010_reopening")]
+    dependencies = [("entitlements", "0012_reopening")]
 
     operations = [migrations.RunPython(seed, unseed)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0014_case_closure_and_event_changes"),
-        ("entitlements", "0009_reach_policy_seed"),
+        ("entitlements", "0011_reach_policy_counting"),
     ]
 
     operations = [
