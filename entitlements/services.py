@@ -342,6 +342,18 @@ def on_case_reopened(
                 "updated_at",
             ]
         )
+        if duty.due_at != was_due:
+            # Every move of a deadline is kept, for the duty page's "why is this due".
+            DutyRetiming.objects.create(
+                duty=duty,
+                was_due_at=was_due,
+                due_at=duty.due_at,
+                at=at,
+                reason=(f"The case was reopened ({why}): the time left when it closed runs again")[
+                    :300
+                ],
+                changed_by=by,
+            )
         restored.append(duty)
     withdrawn = []
     if closure.closed_at is not None:

@@ -20,7 +20,7 @@ from cases.models import (
     ReopenReason,
     UpdateMethod,
 )
-from entitlements.models import OPEN_STATUSES, Duty, DutyStatus
+from entitlements.models import OPEN_STATUSES, Duty, DutyRetiming, DutyStatus
 from tests.cases.factories import CaseFactory, close_settled, offence, victim_of
 from tests.factories import TeamFactory, make_user
 
@@ -260,6 +260,8 @@ def test_reopening_restores_the_withdrawn_update_and_starts_what_the_rules_give(
     update.refresh_from_db()
     assert update.status == DutyStatus.DUE
     assert update.due_at == reopened_at + left  # the time it had left, from the reopening
+    [move] = DutyRetiming.objects.filter(duty=update)
+    assert (move.due_at, move.changed_by) == (update.due_at, supervisor)
     assert "restored on" in update.explanation
     assert "Victims' Right to Review" in update.explanation
     final = Duty.objects.get(case=case, rule__trigger="case_closed")
