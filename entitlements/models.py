@@ -566,6 +566,15 @@ class Duty(models.Model):
     def __str__(self) -> str:
         return f"{self.rule.title} for {self.party_id}"
 
+    # Where a re-timing's sentence starts in the explanation (services.on_enhanced_changed).
+    RETIMED = " Re-timed on "
+
+    @property
+    def explanation_before_retiming(self) -> str:
+        """The explanation without its latest re-timing's sentence: the duty page lists every
+        re-timing from its rows, so it would otherwise say the latest one twice."""
+        return self.explanation.split(self.RETIMED, 1)[0]
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

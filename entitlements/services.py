@@ -405,7 +405,7 @@ def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -
             # Kept in the explanation itself: the old deadline and what moved it are what an
             # officer asks when a duty is suddenly due sooner (or later) than they planned.
             duty.explanation += (
-                f" Re-timed on {_local(now)}: it was due by {_local(was_due)}. {why}"
+                f"{Duty.RETIMED}{_local(now)}: it was due by {_local(was_due)}. {why}"
             )
             # And a row for each move, so the duty page can list every one, not only this.
             moves.append(

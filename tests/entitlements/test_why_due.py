@@ -116,6 +116,7 @@ def test_the_duty_page_lists_every_re_timing_in_order_with_what_moved_it_and_who
         page = _page(client, case, duty(victim, "R7"))
 
     assert "Its deadline moved 3 times, oldest first:" in page
+    assert "Re-timed on" not in page  # the latest move is listed once, not also in the reason
     moves = re.findall(r"<li>On <time[^>]*>([^<]*)</time>: ([^<]*)</li>", page)
     who = f"(by {case.officer})."
     assert moves == [
