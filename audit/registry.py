@@ -81,6 +81,8 @@ ROUTES: dict[str, Route] = {
     "case-timeline": CASE_PAGE,
     "case-edit": CASE_PAGE,
     "case-close": CASE_PAGE,
+    "case-reopen": CASE_PAGE,
+    "portal-case": CASE_PAGE,  # Track my case on a case: who has access, messages, urgent news
     "assign-wco": CASE_PAGE,
     "contact-create": CASE_PAGE,
     "event-create": CASE_PAGE,
@@ -142,7 +144,11 @@ ROUTES: dict[str, Route] = {
 NOT_RECORDS: dict[str, str] = {
     "team-detail": "a team and its members: staff, not victims",
     "survey": "the victim's own survey, reached with a one-time token",
+    "track-open": "the victim's own Track my case link (a one-time token); portal audits it",
+    "track-confirm": "the victim confirms urgent news with a token; portal audits it",
     "api-case-event-withdraw": "a change (recorded by the event's history)",
+    "api-case-close": "a change (recorded by the case's and its closing's histories)",
+    "api-case-reopen": "a change (recorded by the case's and its closing's histories)",
     "api-obligation-meet": "a change (recorded by the duty's history)",
     "api-obligation-decline": "a change (recorded by the duty's history)",
     "api-obligation-not-applicable": "a change (recorded by the duty's history)",

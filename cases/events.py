@@ -12,8 +12,12 @@ Events and who listens:
 - EnhancedChanged: entitlements re-times the person's open duties.
 - ContactRecorded: entitlements meets the duties the officer ticked, or the agreed update.
 - UpdatesAgreed: entitlements meets the agreement duty and schedules the agreed updates.
-- EventRecorded / EventWithdrawn: entitlements starts, or withdraws, the duties an event triggers.
-- CaseClosed: entitlements closes what no longer applies.
+- EventRecorded / EventWithdrawn: entitlements starts, or withdraws, the duties an event triggers
+  (cases itself puts back what the event changed on the case: its status, its Witness Care Unit).
+- CaseClosed: entitlements withdraws what no longer applies (the agreed updates not yet due) and
+  starts what the rules give for a closure (the final update on the outcome).
+- CaseReopened: entitlements brings back what the closing withdrew, withdraws the closing's own
+  duties still open, and starts what the rules give for a reopening.
 - NeedsAssessed: entitlements meets the needs assessment duty and starts what the needs call for.
 - RecordMade: a record that meets a duty by itself (a risk assessment, an MG2, a VPS offer, a
   witness care officer assigned); entitlements meets it; referrals proposes MARAC or an IDVA
@@ -85,6 +89,15 @@ class EventWithdrawn:
 class CaseClosed:
     case: Any
     at: datetime.datetime
+    closure: Any = None  # cases.models.CaseClosure: who closed it, and any override
+
+
+@dataclass(frozen=True)
+class CaseReopened:
+    case: Any
+    closure: Any  # the CaseClosure reopened, with who reopened it, when and why
+    at: datetime.datetime
+    by: Any
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .models import (
     OffenceFlag,
     Party,
     PartyRole,
+    ReopenReason,
     RiskAnswer,
     RiskGrade,
     SafeContact,
@@ -588,6 +589,35 @@ class AssignWitnessCareOfficerForm(forms.Form):
 
 class CloseCaseForm(VersionedForm):
     outcome = forms.ChoiceField(choices=CaseOutcome.choices)
+    override_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why close the case with these duties still open?",
+        help_text="Only if you close it over the open duties listed above: the reason is kept "
+        "with the closing and shown on the compliance dashboard.",
+    )
+
+    def __init__(self, *args, may_override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a supervisor of the case's team may close over open duties: nobody else is asked.
+        if not may_override:
+            del self.fields["override_reason"]
+
+
+class ReopenCaseForm(VersionedForm):
+    reason = forms.ChoiceField(
+        choices=ReopenReason.choices,
+        widget=forms.RadioSelect,
+        label="Why is the case being reopened?",
+    )
+    details = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Details",
+        help_text="Required for another reason; kept with the reopening.",
+    )
 
 
 class CaseSearchForm(forms.Form):

@@ -347,6 +347,77 @@ class Case(models.Model):
         ]
 
 
+class ReopenReason(models.TextChoices):
+    NEW_EVIDENCE = "new_evidence", "New evidence"
+    APPEAL = "appeal", "An appeal"
+    VICTIMS_RIGHT_TO_REVIEW = "vrr", "A review under the Victims' Right to Review"
+    OTHER = "other", "Another reason (say what)"
+
+
+class CaseClosure(models.Model):
+    """One closing of a case and, if it was reopened, its reopening: who, when and why.
+
+    A case closed with Code duties still open (a supervisor's override) keeps the number and the
+    reason here: the compliance dashboard lists these closures, and the duties stay open and
+    counted, so an override never hides a duty the force failed to deliver."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="closures")
+    closed_at = models.DateTimeField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for a case closed before closings were recorded.",
+    )
+    outcome = models.CharField(max_length=40, choices=CaseOutcome.choices)
+    open_duties = models.PositiveIntegerField(
+        default=0, help_text="Code duties still open when the case was closed."
+    )
+    override_reason = models.TextField(
+        blank=True, help_text="Why a supervisor closed the case with duties still open."
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.CharField(max_length=20, choices=ReopenReason.choices, blank=True)
+    reopen_details = models.TextField(blank=True)
+    history = CaseHistory()
+
+    class Meta:
+        ordering = ["-closed_at", "-id"]
+        indexes = [
+            # The dashboard's "closed with open duties": a few rows among all closures.
+            models.Index(
+                fields=["closed_at", "id"],
+                condition=Q(open_duties__gt=0),
+                name="closure_with_open_duties",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(reopened_at__isnull=True), name="one_standing_closure"
+            ),
+            models.CheckConstraint(
+                condition=Q(open_duties=0) | ~Q(override_reason=""),
+                name="override_has_a_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="reopening_has_a_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Closure of case {self.case_id} on {self.closed_at:%Y-%m-%d}"
+
+    @property
+    def overridden(self) -> bool:
+        return self.open_duties > 0
+
+
 class Person(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -707,6 +778,9 @@ class CaseEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawal_reason = models.CharField(max_length=300, blank=True)
+    # What recording the event changed on the case, each field's value before and after
+    # ({"status": ["under_investigation", "with_wcu"]}): withdrawing the event puts them back.
+    changes = models.JSONField(null=True, blank=True)
     history = CaseHistory()
 
     objects = EventQuerySet.as_manager()

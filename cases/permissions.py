@@ -74,6 +74,16 @@ def in_case_teams(user, case) -> bool:
     return TeamMembership.objects.filter(user=user, team_id__in=teams).exists()
 
 
+def supervises_case(user, case) -> bool:
+    """A supervisor of the case's owning team: who may close it with duties still open, and
+    reopen it."""
+    if Role.SUPERVISOR not in user.roles:
+        return False
+    return TeamMembership.objects.filter(
+        user=user, team_id=case.team_id, is_supervisor=True
+    ).exists()
+
+
 def policy_allowing(user, case) -> CaseEditPolicy | None:
     """The edit policy in force, if it lets this user (outside the case's teams) change it."""
     policy = CaseEditPolicy.objects.in_force(timezone.localdate())

@@ -5,7 +5,7 @@ import datetime
 import re
 from collections.abc import Iterable, Mapping
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, TeamKind, TeamMembership, User
 from audit.history import record_update
 
-from . import dates, events, rules, safe_channels
+from . import closure, dates, events, rules, safe_channels
 from .events import RecordKind
 from .models import (
     ASKED_FLAGS,
@@ -23,6 +23,7 @@ from .models import (
     Basis,
     BasisSource,
     Case,
+    CaseClosure,
     CaseEvent,
     CaseOutcome,
     CaseStatus,
@@ -40,6 +41,7 @@ from .models import (
     Party,
     PartyRole,
     Person,
+    ReopenReason,
     RiskAnswer,
     RiskAssessment,
     RiskGrade,
@@ -51,6 +53,7 @@ from .models import (
     VpsStatus,
     WitnessCare,
 )
+from .permissions import supervises_case
 
 
 class EditConflict(Exception):
@@ -661,6 +664,53 @@ EVENT_STATUS = {
     EventKind.PASSED_TO_WCU: CaseStatus.WITH_WCU,
     EventKind.CHARGE: CaseStatus.WITH_WCU,
 }
+# The case's fields an event may change, and the kinds of event that change each.
+EVENT_CHANGES = {
+    "status": frozenset(EVENT_STATUS),
+    "wcu_team": frozenset({EventKind.PASSED_TO_WCU}),
+}
+
+
+def _field_value(case: Case, name: str):
+    """A case field as an event's `changes` keep it: a related record by its id."""
+    return getattr(case, case._meta.get_field(name).attname)
+
+
+def _field_value_of(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+def _set_case_fields(case: Case, changes: dict) -> None:
+    """Change some of the case's fields at once (a new version), kept in its history."""
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1, **changes)
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.version += 1
+    record_update(case)
+
+
+def _undo_changes(event: CaseEvent) -> dict:
+    """Put back what the event changed on the case, field by field: only where the case still
+    holds what the event set, and no other event still standing would have set it too (a charge
+    withdrawn after the case was also passed to the Witness Care Unit leaves it there)."""
+    case = Case.objects.select_for_update().get(pk=event.case_id)
+    undone = {}
+    for name, (before, after) in (event.changes or {}).items():
+        field = case._meta.get_field(name)
+        if getattr(case, field.attname) != after:
+            continue  # changed since, by someone or something else: theirs stands
+        others = (
+            CaseEvent.objects.current()
+            .filter(case=case, kind__in=EVENT_CHANGES[name])
+            .exclude(pk=event.pk)
+        )
+        if others.exists():
+            continue
+        undone[field.attname] = before
+    if undone:
+        _set_case_fields(case, undone)
+        event.case = case
+    return undone
 
 
 @transaction.atomic
@@ -714,6 +764,11 @@ def record_event(
         errors["kind"] = "This case is closed: no more events can be recorded on it."
     if errors:
         raise ValidationError(errors)
+    changes = {}
+    if kind in EVENT_STATUS and case.status != EVENT_STATUS[kind]:
+        changes["status"] = EVENT_STATUS[kind]
+    if kind == EventKind.PASSED_TO_WCU and wcu_team is not None and wcu_team.pk != case.wcu_team_id:
+        changes["wcu_team"] = wcu_team
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -726,18 +781,15 @@ def record_event(
         custody_months=custody_months,
         notes=notes,
         recorded_by=by,
+        # Kept so that withdrawing the event can put the case back as it was.
+        changes={
+            name: [_field_value(case, name), _field_value_of(value)]
+            for name, value in changes.items()
+        }
+        or None,
     )
-    changes = {}
-    if kind in EVENT_STATUS and case.status != EVENT_STATUS[kind]:
-        changes["status"] = EVENT_STATUS[kind]
-    if kind == EventKind.PASSED_TO_WCU and wcu_team is not None:
-        changes["wcu_team"] = wcu_team
     if changes:
-        Case.objects.filter(pk=case.pk).update(version=F("version") + 1, **changes)
-        for name, value in changes.items():
-            setattr(case, name, value)
-        case.version += 1
-        record_update(case)
+        _set_case_fields(case, changes)
     events.publish(events.EventRecorded(event=event))
     return event
 
@@ -755,8 +807,17 @@ def withdraw_event(
     event.withdrawn_by = by
     event.withdrawal_reason = reason
     event.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    _undo_changes(event)
     events.publish(events.EventWithdrawn(event=event, by=by, at=event.withdrawn_at))
     return event
+
+
+OPEN_DUTIES_OFFICER = (
+    "These Code duties are still open. Meet them, record that the person declined, or mark "
+    "them not applicable; or ask a supervisor of the case's team to close the case with them "
+    "open."
+)
+OPEN_DUTIES_SUPERVISOR = "Give the reason for closing the case with these duties still open."
 
 
 @transaction.atomic
@@ -766,19 +827,99 @@ def close_case(
     by: User,
     outcome: str,
     expected_version: int,
+    override_reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Case:
+    """Close the case. Refused while anything is still owed on it (cases.closure: a Code duty
+    open for any of its people), unless a supervisor of the case's team closes it anyway and
+    says why; that override is kept on the closing (CaseClosure) and the duties stay open."""
+    now = _now(now)
     if outcome not in CaseOutcome.values:
         raise ValidationError({"outcome": "Choose the outcome."})
     if case.status == CaseStatus.CLOSED:
         raise ValidationError("This case is already closed.")
+    # Taken in turn with anything else that changes the case, so the duties read are current.
+    Case.objects.select_for_update().only("pk").get(pk=case.pk)
+    still_open = closure.obstacles(case, now=now)
+    reason = override_reason.strip()
+    if still_open:
+        supervises = supervises_case(by, case)
+        if not (supervises and reason):
+            raise ValidationError(
+                {
+                    "open_duties": [item.label for item in still_open],
+                    "override_reason": (
+                        OPEN_DUTIES_SUPERVISOR if supervises else OPEN_DUTIES_OFFICER
+                    ),
+                }
+            )
+    else:
+        reason = ""  # nothing was overridden
     _save_versioned(
         case,
         expected_version=expected_version,
-        fields={"status": CaseStatus.CLOSED, "outcome": outcome, "closed_at": _now(now)},
+        fields={"status": CaseStatus.CLOSED, "outcome": outcome, "closed_at": now},
     )
-    events.publish(events.CaseClosed(case=case, at=case.closed_at))
+    closing = CaseClosure.objects.create(
+        case=case,
+        closed_at=now,
+        closed_by=by,
+        outcome=outcome,
+        open_duties=len(still_open),
+        override_reason=reason,
+    )
+    events.publish(events.CaseClosed(case=case, at=now, closure=closing))
     return case
+
+
+@transaction.atomic
+def reopen_case(
+    *,
+    case: Case,
+    by: User,
+    reason: str,
+    expected_version: int,
+    details: str = "",
+    now: datetime.datetime | None = None,
+) -> CaseClosure:
+    """A supervisor of the case's team reopens a closed case, saying why. Its status is what
+    the events still standing give it; what the Code then owes is for entitlements to work out
+    (CaseReopened)."""
+    now = _now(now)
+    if case.status != CaseStatus.CLOSED:
+        raise ValidationError("This case is not closed.")
+    if not supervises_case(by, case):
+        raise PermissionDenied("Only a supervisor of the case's team can reopen it.")
+    details = details.strip()
+    errors = {}
+    if reason not in ReopenReason.values:
+        errors["reason"] = "Choose why the case is being reopened."
+    elif reason == ReopenReason.OTHER and not details:
+        errors["details"] = "Say why the case is being reopened."
+    if errors:
+        raise ValidationError(errors)
+    closing = (
+        CaseClosure.objects.select_for_update().filter(case=case, reopened_at__isnull=True).first()
+    )
+    if closing is None:  # closed before closings were recorded
+        closing = CaseClosure(case=case, closed_at=case.closed_at, outcome=case.outcome)
+    charged = case.events.current().filter(kind__in=EVENT_STATUS).exists()
+    _save_versioned(
+        case,
+        expected_version=expected_version,
+        fields={
+            "status": CaseStatus.WITH_WCU if charged else CaseStatus.UNDER_INVESTIGATION,
+            "outcome": "",
+            "closed_at": None,
+        },
+    )
+    closing.reopened_at = now
+    closing.reopened_by = by
+    closing.reopen_reason = reason
+    closing.reopen_details = details
+    closing.save()
+    events.publish(events.CaseReopened(case=case, closure=closing, at=now, by=by))
+    return closing
 
 
 # --- assessments -------------------------------------------------------------------------------

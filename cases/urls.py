@@ -10,6 +10,7 @@ urlpatterns = [
     path("<id:pk>/timeline/", views.CaseTimelineView.as_view(), name="case-timeline"),
     path("<id:pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
     path("<id:pk>/close/", views.CaseCloseView.as_view(), name="case-close"),
+    path("<id:pk>/reopen/", views.CaseReopenView.as_view(), name="case-reopen"),
     path(
         "<id:pk>/witness-care-officer/",
         views.AssignWitnessCareOfficerView.as_view(),

@@ -1,7 +1,7 @@
 """Pages for officers: parse the form, call a service, render. Rules live in services.py."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from accounts.models import TeamMembership
 from accounts.permissions import can
 from audit import services as audit
 
-from . import selectors, services
+from . import closure, selectors, services
 from .forms import (
     AddPartyForm,
     AssignWitnessCareOfficerForm,
@@ -26,6 +26,7 @@ from .forms import (
     NewCaseForm,
     PersonFields,
     PersonForm,
+    ReopenCaseForm,
     RiskAssessmentForm,
     SafeContactForm,
     SpecialMeasuresForm,
@@ -40,6 +41,7 @@ from .permissions import (
     access_case,
     may_change_case,
     sees_every_case_of,
+    supervises_case,
 )
 
 
@@ -538,19 +540,89 @@ class AssignWitnessCareOfficerView(CaseFormView):
 
 
 class CaseCloseView(CaseFormView):
+    """Close the case, listing what the Code still owes on it (cases.closure): a supervisor of
+    the case's team may close it over those duties, saying why."""
+
     action = "cases.edit"
     form_class = CloseCaseForm
     title = "Close the case"
     submit = "Close case"
+    template_name = "cases/close.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.now = timezone.now()  # the one clock reading of the request
+        return super().dispatch(request, *args, **kwargs)
+
+    def may_override(self) -> bool:
+        if not hasattr(self, "_may_override"):
+            self._may_override = supervises_case(self.request.user, self.case)
+        return self._may_override
+
+    def get_form_kwargs(self):
+        return {"may_override": self.may_override()}
 
     def get_initial(self):
         return {"version": self.case.version}
 
     def perform(self, form):
-        return services.close_case(
+        try:
+            return services.close_case(
+                case=self.case,
+                by=self.request.user,
+                outcome=form.cleaned_data["outcome"],
+                expected_version=form.cleaned_data["version"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                now=self.now,
+            )
+        except ValidationError as error:
+            # The open duties are listed above the form, whatever the answer: only say why.
+            if hasattr(error, "error_dict") and "open_duties" in error.error_dict:
+                rest = {k: v for k, v in error.error_dict.items() if k != "open_duties"}
+                raise ValidationError(rest) from error
+            raise
+
+    def after_refusal(self, form):
+        _refresh_version(form, Case.objects.get(pk=self.case.pk).version)
+
+    def success_message(self):
+        return "Case closed."
+
+    def render(self, form, **extra):
+        still_open = closure.obstacles(self.case, now=self.now)
+        return super().render(form, open_duties=still_open, **extra)
+
+
+class CaseReopenView(CaseFormView):
+    """A supervisor of the case's team reopens a closed case, saying why."""
+
+    action = "cases.edit"
+    form_class = ReopenCaseForm
+    title = "Reopen the case"
+    submit = "Reopen case"
+
+    refused = "Only a supervisor of the case's team can reopen it: ask one of them."
+
+    def get(self, request, pk, **kwargs):
+        if not supervises_case(request.user, self.case):
+            # Who may reopen is a supervisor of this team, not a role: say so rather than 403.
+            context = {"case": self.case, "message": self.refused}
+            return render(request, "cases/reopen_refused.html", context)
+        return super().get(request, pk, **kwargs)
+
+    def post(self, request, pk, **kwargs):
+        if not supervises_case(request.user, self.case):
+            raise PermissionDenied(self.refused)
+        return super().post(request, pk, **kwargs)
+
+    def get_initial(self):
+        return {"version": self.case.version}
+
+    def perform(self, form):
+        return services.reopen_case(
             case=self.case,
             by=self.request.user,
-            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
+            details=form.cleaned_data["details"],
             expected_version=form.cleaned_data["version"],
         )
 
@@ -558,4 +630,4 @@ class CaseCloseView(CaseFormView):
         _refresh_version(form, Case.objects.get(pk=self.case.pk).version)
 
     def success_message(self):
-        return "Case closed."
+        return "Case reopened."

@@ -19,8 +19,8 @@ from audit import services as audit
 from cases import safe_channels, services
 from cases import selectors as case_selectors
 from cases.forms import EventForm
-from cases.models import Case
-from cases.permissions import access_case, may_change_case
+from cases.models import Case, CaseStatus
+from cases.permissions import access_case, may_change_case, supervises_case
 from cases.views import CaseFormView, apply_service
 from entitlements.models import Duty, DutyAttempt
 from entitlements.selectors import checklist_order, set_timing
@@ -123,9 +123,17 @@ def _case_context(request, case, *, people=None, contact_form=None, event_form=N
         event_form = event_form or EventForm(case=case)
         contact_form.offer(parties, duties=[d for party in parties for d in party.all_duties])
         event_form.offer(parties)
+    may_edit = may_change and can(request.user, "cases.edit")
+    closing = None
+    may_reopen = False
+    if case.status == CaseStatus.CLOSED:
+        closing = case.closures.filter(reopened_at__isnull=True).select_related("closed_by").first()
+        may_reopen = may_edit and supervises_case(request.user, case)
     return {
         "case": case,
         "now_": now,
+        "closing": closing,
+        "may_reopen": may_reopen,
         "may_resolve": may_change and can(request.user, "duties.resolve"),
         "may_allow_surveys": can(request.user, "surveys.allow_restricted"),
         "people": page,
@@ -136,7 +144,7 @@ def _case_context(request, case, *, people=None, contact_form=None, event_form=N
         "timeline": timeline[:TIMELINE_LATEST],
         "timeline_more": len(timeline) > TIMELINE_LATEST,
         "may_record": may_record,
-        "may_edit": may_change and can(request.user, "cases.edit"),
+        "may_edit": may_edit,
         "contact_form": contact_form,
         "event_form": event_form,
     }

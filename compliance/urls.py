@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="compliance-dashboard"),
     path("duties/", views.DrillDownView.as_view(), name="compliance-drill-down"),
+    path(
+        "closed-with-open-duties/",
+        views.ClosedWithOpenDutiesView.as_view(),
+        name="compliance-closed-with-open-duties",
+    ),
     path("duties.csv", views.DrillDownCsvView.as_view(), name="compliance-drill-down-csv"),
     path("overdue/", views.OverdueWorklistView.as_view(), name="compliance-overdue"),
     path("overdue.csv", views.OverdueCsvView.as_view(), name="compliance-overdue-csv"),

@@ -3,6 +3,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,7 +27,7 @@ from counting.periods import Period
 from entitlements.models import Duty
 from victimcare.db_routers import reporting_reads
 
-from . import charts, duty_figures, duty_lists, labels, links, pack, paging
+from . import charts, closures, duty_figures, duty_lists, labels, links, pack, paging
 from .forms import FilterForm, PackForm, ReassignForm
 from .sources import figures_for
 
@@ -57,6 +58,7 @@ class DashboardView(ActionRequiredMixin, View):
             # Live whatever the source: the summary tables hold no attempts.
             missed = duty_figures.missed_counts(source, period, now=now)
             qa = assurance_services.dashboard_figures(source.cases, period)
+            closed_over = closures.closed_with_open_duties(request.user, filters, period).count()
             # Duty figures read from the summary are as of its last rebuild: say when.
             as_of = source.summary_as_of
         return render(
@@ -71,9 +73,46 @@ class DashboardView(ActionRequiredMixin, View):
                 "team_chart": charts.team_chart(teams, query=form.query()),
                 "qa": qa,
                 "missed": missed,
+                "closed_with_open_duties": closed_over,
                 "as_of": as_of,
                 "query": form.query(),
                 "links": True,
+            },
+        )
+
+
+class ClosedWithOpenDutiesView(ActionRequiredMixin, View):
+    """The cases closed in the period with Code duties still open, under the dashboard's
+    filters: who closed each, why, and how many of its duties are open now."""
+
+    action = "compliance.view"
+    per_page = 25
+
+    def get(self, request):
+        now = timezone.now()
+        form = FilterForm(request.GET or None, user=request.user, today=timezone.localdate(now))
+        template = "compliance/closed_with_open_duties.html"
+        if form.is_bound and not form.is_valid():
+            return render(request, template, {"form": form}, status=400)
+        period, filters = form.period(), form.filters()
+        with reporting_reads():
+            found = closures.closed_with_open_duties(request.user, filters, period)
+            page = Paginator(closures.listed(found), self.per_page).get_page(
+                request.GET.get("page")
+            )
+            page.object_list = list(page.object_list)
+        others = request.GET.copy()
+        others.pop("page", None)
+        return render(
+            request,
+            template,
+            {
+                "form": form,
+                "page": page,
+                "period": period,
+                "scope": _drill_down_scope(request, form),
+                "query": form.query(),
+                "page_query": others.urlencode(),
             },
         )
 

@@ -246,6 +246,7 @@ class Trigger(models.TextChoices):
     SPECIAL_MEASURES_NEEDED = "special_measures_needed", "Special measures need identified"
     UPDATE_AGREED = "update_agreed", "Update agreement made"
     CASE_CLOSED = "case_closed", "Case closed"
+    CASE_REOPENED = "case_reopened", "Case reopened"
     NOT_INVESTIGATED = "not_investigated", "Decision not to investigate"
     ARREST = "arrest", "Suspect arrested"
     INTERVIEW = "interview", "Suspect interviewed under caution"
@@ -512,6 +513,15 @@ class Duty(models.Model):
     # a default would rebuild the table, which the summary's triggers on it do not survive.
     not_reachable_at = models.DateTimeField(null=True, blank=True)
     not_reachable_reason = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
+    # The closing that withdrew it (an agreed update not yet due when the case was closed), kept
+    # as the trace by which reopening the case brings it back. Nullable, for SQLite as above.
+    withdrawn_by_closure = models.ForeignKey(
+        "cases.CaseClosure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="withdrawn_duties",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = CaseHistory()

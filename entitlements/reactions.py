@@ -1,7 +1,7 @@
 """What the Code owes when something happens to a case: entitlements' handlers of cases.events,
 subscribed in EntitlementsConfig.ready()."""
 
-from cases import events
+from cases import closure, events
 from cases.events import RecordKind
 
 from . import services
@@ -40,7 +40,13 @@ def on_event_withdrawn(event: events.EventWithdrawn) -> None:
 
 
 def on_case_closed(event: events.CaseClosed) -> None:
-    services.on_case_closed(event.case, at=event.at)
+    closure = event.closure
+    by = closure.closed_by if closure is not None else None
+    services.on_case_closed(event.case, at=event.at, closure=closure, by=by)
+
+
+def on_case_reopened(event: events.CaseReopened) -> None:
+    services.on_case_reopened(event.case, closure=event.closure, at=event.at, by=event.by)
 
 
 def on_needs_assessed(event: events.NeedsAssessed) -> None:
@@ -64,6 +70,7 @@ HANDLERS = {
     events.EventRecorded: on_event_recorded,
     events.EventWithdrawn: on_event_withdrawn,
     events.CaseClosed: on_case_closed,
+    events.CaseReopened: on_case_reopened,
     events.NeedsAssessed: on_needs_assessed,
     events.RecordMade: on_record_made,
 }
@@ -72,3 +79,5 @@ HANDLERS = {
 def subscribe() -> None:
     for event_type, handler in HANDLERS.items():
         events.subscribe(event_type, handler)
+    # A duty still open stands in the way of closing the case (cases.closure).
+    closure.register(services.open_duties_blocking_closure)

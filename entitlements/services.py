@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from accounts.models import Role, TeamMembership, User
 from cases import dates
+from cases.closure import Obstacle
 from cases.models import (
     Case,
+    CaseClosure,
     CaseEvent,
     Contact,
     ContactPurpose,
@@ -226,16 +228,157 @@ def on_event_withdrawn(event: CaseEvent, *, by: User, now: datetime.datetime | N
     )
 
 
-def on_case_closed(case: Case, *, at: datetime.datetime) -> None:
+def _closed_key(case: Case, at: datetime.datetime) -> str:
+    # In UTC: the same moment read back from the database must give the same key.
+    return f"case:{case.pk}:closed:{at.astimezone(datetime.UTC).isoformat()}"
+
+
+def open_duties_blocking_closure(case: Case, now: datetime.datetime) -> list[Obstacle]:
+    """The Code duties that stand in the way of closing the case: every duty still open (due,
+    or missed and not resolved) for any of its people, save an agreed update not yet due, which
+    the closing withdraws (the final update on the outcome takes its place). One query."""
+    duties = (
+        Duty.objects.filter(case=case, status__in=OPEN_STATUSES)
+        .exclude(rule__recurring=True, due_at__gte=now)
+        .select_related("rule__right", "party__person")
+        .order_by("due_at", "id")
+    )
+    return [
+        Obstacle(
+            label=(
+                f"{duty.rule.right}. {duty.rule.title}, for {duty.party.person} "
+                f"({duty.party.get_role_display().lower()}): "
+                + (
+                    f"missed, it was due by {_local(duty.due_at)}"
+                    if duty.due_at < now
+                    else f"due by {_local(duty.due_at)}"
+                )
+            ),
+            id=duty.pk,
+        )
+        for duty in duties
+    ]
+
+
+def on_case_closed(
+    case: Case,
+    *,
+    at: datetime.datetime,
+    closure: CaseClosure | None = None,
+    by: User | None = None,
+) -> None:
+    """What no longer applies once the case is closed is withdrawn (the agreed updates not yet
+    due: after the case closes there is nothing more to update on), kept with the closing so a
+    reopening brings it back; and the rules for a closure start (the final update on the
+    outcome). A duty a supervisor closed the case over stays open: it is still owed."""
+    ending = case.duties.filter(status__in=OPEN_STATUSES, rule__recurring=True, due_at__gte=at)
+    for duty in ending:
+        duty.status = DutyStatus.WITHDRAWN
+        duty.reason = f"The case was closed on {_local(at)}: no further updates are due."
+        duty.resolved_by = by
+        duty.resolved_at = at
+        duty.withdrawn_by_closure = closure
+        duty.save(
+            update_fields=[
+                "status",
+                "reason",
+                "resolved_by",
+                "resolved_at",
+                "withdrawn_by_closure",
+                "updated_at",
+            ]
+        )
     _create_duties(
         case=case,
         trigger=Trigger.CASE_CLOSED,
         parties=list(case.parties.select_related("person")),
-        # In UTC: the same moment read back from the database must give the same key.
-        key=f"case:{case.pk}:closed:{at.astimezone(datetime.UTC).isoformat()}",
+        key=_closed_key(case, at),
         occurred_at=at,
         what=f"case closed on {_local(at)}",
     )
+
+
+def on_case_reopened(
+    case: Case, *, closure: CaseClosure, at: datetime.datetime, by: User
+) -> dict[str, list[Duty]]:
+    """Reopening undoes what the closing did to the duties and starts what a reopening owes:
+    - the duties the closing withdrew come back, each with the time it had left when the case
+      closed (the clock does not run while a case is closed), and a line saying so;
+    - the closing's own duties still open (the final update on the outcome) are withdrawn, as
+      the case has no outcome now;
+    - the rules for a reopening start (telling the victim the case has been reopened)."""
+    why = closure.get_reopen_reason_display()
+    if closure.reopen_details:
+        why += f": {closure.reopen_details}"
+    restored = []
+    for duty in Duty.objects.filter(
+        withdrawn_by_closure=closure, status=DutyStatus.WITHDRAWN
+    ).select_related("rule"):
+        withdrawn_at = duty.resolved_at or closure.closed_at
+        was_due = duty.due_at
+        if duty.due_at < at:
+            duty.due_at = at + max(duty.due_at - withdrawn_at, datetime.timedelta(0))
+        duty.status = DutyStatus.DUE
+        duty.explanation += (
+            f" Withdrawn on {_local(withdrawn_at)} when the case was closed; restored on "
+            f"{_local(at)} when {by} reopened it ({why})"
+            + (
+                f", due by {_local(duty.due_at)} instead of {_local(was_due)}."
+                if duty.due_at != was_due
+                else "."
+            )
+        )
+        duty.reason = ""
+        duty.resolved_by = None
+        duty.resolved_at = None
+        duty.save(
+            update_fields=[
+                "status",
+                "due_at",
+                "explanation",
+                "reason",
+                "resolved_by",
+                "resolved_at",
+                "updated_at",
+            ]
+        )
+        if duty.due_at != was_due:
+            # Every move of a deadline is kept, for the duty page's "why is this due".
+            DutyRetiming.objects.create(
+                duty=duty,
+                was_due_at=was_due,
+                due_at=duty.due_at,
+                at=at,
+                reason=(f"The case was reopened ({why}): the time left when it closed runs again")[
+                    :300
+                ],
+                changed_by=by,
+            )
+        restored.append(duty)
+    withdrawn = []
+    if closure.closed_at is not None:
+        for duty in case.duties.filter(
+            status__in=OPEN_STATUSES,
+            rule__trigger=Trigger.CASE_CLOSED,
+            trigger_key=_closed_key(case, closure.closed_at),
+        ):
+            duty.status = DutyStatus.WITHDRAWN
+            duty.reason = f"The case was reopened on {_local(at)} ({why}): it has no outcome yet."
+            duty.resolved_by = by
+            duty.resolved_at = at
+            duty.save(
+                update_fields=["status", "reason", "resolved_by", "resolved_at", "updated_at"]
+            )
+            withdrawn.append(duty)
+    started = _create_duties(
+        case=case,
+        trigger=Trigger.CASE_REOPENED,
+        parties=list(case.parties.select_related("person")),
+        key=f"case:{case.pk}:reopened:{at.astimezone(datetime.UTC).isoformat()}",
+        occurred_at=at,
+        what=f"case reopened on {_local(at)} ({why})",
+    )
+    return {"restored": restored, "withdrawn": withdrawn, "started": started}
 
 
 def on_enhanced_changed(party: Party, *, now: datetime.datetime | None = None) -> int:

@@ -73,6 +73,7 @@ RULES = {
         "If the crime is domestic abuse, we will ask you some questions to check you are safe."
     ),
     "R30": _("When the case ends, we will tell you how it ended."),
+    "R30-RO": _("If we open your case again, we will tell you why."),
     "WC1": _("We will ask what help you need to tell the court what you saw."),
     "WC3": _("The Witness Care Unit will check what help you need in court."),
     "WC4": _("We will offer you a visit to the court before the trial."),
@@ -95,6 +96,7 @@ TRIGGERS = {
     Trigger.SPECIAL_MEASURES_NEEDED: _("we find you need extra help in court"),
     Trigger.UPDATE_AGREED: _("we agree how to give you news"),
     Trigger.CASE_CLOSED: _("the case ends"),
+    Trigger.CASE_REOPENED: _("we open the case again"),
     Trigger.NOT_INVESTIGATED: _("we decide this"),
     Trigger.ARREST: _("the arrest"),
     Trigger.INTERVIEW: _("the police question them"),

@@ -80,7 +80,8 @@ SEEDS = [
     ("entitlements.migrations.0002_code_catalogue", "seed"),
     ("entitlements.migrations.0003_mark_missed_schedule", "create"),
     ("entitlements.migrations.0009_reach_policy_seed", "both"),
-    ("entitlements.migrations.0014_current_edition", "group"),
+    ("entitlements.migrations.0013_reopening_rule", "seed"),
+    ("entitlements.migrations.0016_current_edition", "group"),
     ("notifications.migrations.0002_schedules", "create"),
     ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
     ("referrals.migrations.0003_referral_policy", "seed"),
@@ -97,6 +98,7 @@ SEEDS = [
     ("compliance.migrations.0002_refresh_schedule", "create"),
     ("compliance.migrations.0009_update_every_minute", "schedule"),
     ("counting.migrations.0002_seed", "seed"),
+    ("portal.migrations.0002_seed_and_schedule", "create"),
 ]
 
 

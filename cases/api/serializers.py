@@ -21,6 +21,7 @@ from cases.models import (
     Party,
     PartyRole,
     Person,
+    ReopenReason,
     RiskAnswer,
     RiskAssessment,
     SafeContact,
@@ -527,6 +528,31 @@ class EventSerializer(RecordSerializer):
             "withdrawn_by",
             "withdrawal_reason",
         ]
+
+
+class CaseCloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=CaseOutcome.choices)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=(
+            "A supervisor of the case's team closing it while Code duties are still open says "
+            "why here. Without it, such a close is refused with 400: `open_duties` lists them."
+        ),
+    )
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
+
+
+class CaseReopenSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ReopenReason.choices)
+    details = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Why, in words: required when the reason is `other`.",
+    )
+    version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
 
 
 class EventWithdrawSerializer(serializers.Serializer):

@@ -7,6 +7,8 @@ from . import reference, views
 urlpatterns = [
     path("cases/", views.CaseListCreateView.as_view(), name="api-case-list"),
     path("cases/<id:pk>/", views.CaseDetailView.as_view(), name="api-case-detail"),
+    path("cases/<id:pk>/close/", views.CaseCloseView.as_view(), name="api-case-close"),
+    path("cases/<id:pk>/reopen/", views.CaseReopenView.as_view(), name="api-case-reopen"),
     path(
         "cases/<id:case_pk>/parties/",
         views.PartyListCreateView.as_view(),

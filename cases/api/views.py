@@ -213,6 +213,94 @@ class CaseDetailView(ActionByMethod, generics.GenericAPIView):
         return Response(self.get_serializer(self.get_object()).data)
 
 
+class CaseActionView(ActionByMethod, generics.GenericAPIView):
+    """A POST that acts on the whole case (close, reopen) and answers with the case."""
+
+    write_action = "cases.edit"
+
+    def get_queryset(self):
+        return case_detail_queryset()
+
+    def get_object(self):
+        return access_case(
+            self.request.user, self.kwargs["pk"], self.action_required, self.get_queryset()
+        )
+
+    def answer(self, case):
+        return Response(s.CaseDetailSerializer(self.get_object()).data)
+
+
+class CaseCloseView(CaseActionView):
+    serializer_class = s.CaseCloseSerializer
+
+    @extend_schema(
+        summary="Close a case",
+        description=(
+            "Refused with 400 while a Code duty is still open for any of the case's people "
+            "(due, or missed and not resolved): `open_duties` lists them by Right and "
+            "`override_reason` says what may be done. A supervisor of the case's team may close "
+            "it over them with an `override_reason`; the duties stay open, and the closing is "
+            "shown on the compliance dashboard."
+        ),
+        request=s.CaseCloseSerializer,
+        responses={
+            200: s.CaseDetailSerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="The case changed since the version you read."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        case = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        run_service(
+            services.close_case,
+            case=case,
+            by=request.user,
+            outcome=data["outcome"],
+            override_reason=data.get("override_reason", ""),
+            expected_version=data["version"],
+        )
+        return self.answer(case)
+
+
+class CaseReopenView(CaseActionView):
+    serializer_class = s.CaseReopenSerializer
+
+    @extend_schema(
+        summary="Reopen a closed case",
+        description=(
+            "Only a supervisor of the case's team (403 otherwise). The duties the closing "
+            "withdrew come back and the rules for a reopening start."
+        ),
+        request=s.CaseReopenSerializer,
+        responses={
+            200: s.CaseDetailSerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="The case changed since the version you read."),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        case = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        run_service(
+            services.reopen_case,
+            case=case,
+            by=request.user,
+            reason=data["reason"],
+            details=data.get("details", ""),
+            expected_version=data["version"],
+        )
+        return self.answer(case)
+
+
 # --- people ------------------------------------------------------------------------------------
 
 

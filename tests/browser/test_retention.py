@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from accounts.models import Role
-from cases import services as case_services
 from cases.models import Person
 from retention import services
 from retention.models import CaseRetention, RetentionStatus
-from tests.cases.factories import CaseFactory, victim_of
+from tests.cases.factories import CaseFactory, close_settled, victim_of
 from tests.factories import TEST_PASSWORD, make_user
 from tests.retention.conftest import build_full_case
 
@@ -22,9 +21,7 @@ def test_supervisor_disposes_a_case_then_reads_a_subject_access_export(
     page, live_server, assert_accessible
 ):
     old = CaseFactory(victim={"first_name": "Olwen", "last_name": "Pritchardson"})
-    case_services.close_case(
-        case=old, by=old.officer, outcome="no_suspect", expected_version=old.version
-    )
+    close_settled(old, outcome="no_suspect")
     held, party = build_full_case()
     services.assign_retention()
     CaseRetention.objects.filter(case=old).update(

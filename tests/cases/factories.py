@@ -18,6 +18,7 @@ from cases.models import (
     Person,
     ThriveGrade,
 )
+from entitlements.models import OPEN_STATUSES, Duty, DutyStatus
 from tests.factories import TeamFactory, make_user
 
 
@@ -100,3 +101,26 @@ class PartyFactory(factory.django.DjangoModelFactory):
 def victim_of(case: Case) -> Party:
     """The case's first victim party (the one create_case added)."""
     return case.parties.filter(role=PartyRole.VICTIM).order_by("id").first()
+
+
+def close_settled(
+    case: Case,
+    *,
+    by=None,
+    outcome: str = "no_suspect",
+    now: datetime.datetime | None = None,
+) -> Case:
+    """Close a case whose open duties are not what the test is about: each is marked not
+    applicable first (one UPDATE), as an officer settles them before closing. The closure gate
+    itself is tested in tests/cases/test_closure.py."""
+    Duty.objects.filter(case=case, status__in=OPEN_STATUSES).exclude(rule__recurring=True).update(
+        status=DutyStatus.NOT_APPLICABLE, reason="Settled before the test closes the case"
+    )
+    case.refresh_from_db()
+    return services.close_case(
+        case=case,
+        by=by or case.officer,
+        outcome=outcome,
+        expected_version=case.version,
+        now=now,
+    )

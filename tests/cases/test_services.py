@@ -33,7 +33,14 @@ from cases.models import (
     UpdateMethod,
     VpsStatus,
 )
-from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory, offence, victim_of
+from tests.cases.factories import (
+    CaseFactory,
+    PartyFactory,
+    PersonFactory,
+    close_settled,
+    offence,
+    victim_of,
+)
 from tests.factories import TeamFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -821,13 +828,7 @@ def test_passing_to_the_witness_care_unit_needs_the_unit():
 
 def test_a_closed_case_takes_no_events():
     case = make_case()
-    services.close_case(
-        case=case,
-        by=case.officer,
-        outcome=CaseOutcome.NO_SUSPECT,
-        expected_version=case.version,
-        now=NOW,
-    )
+    close_settled(case, outcome=CaseOutcome.NO_SUSPECT, now=NOW)
     with pytest.raises(ValidationError) as error:
         event(case, EventKind.ARREST)
     assert "kind" in error.value.message_dict
@@ -919,13 +920,7 @@ def test_an_invalid_edit_is_refused_and_saves_nothing():
 
 def test_closing_a_case_records_the_outcome_and_when():
     case = make_case()
-    services.close_case(
-        case=case,
-        by=case.officer,
-        outcome=CaseOutcome.EVIDENTIAL_DIFFICULTIES,
-        expected_version=1,
-        now=NOW,
-    )
+    close_settled(case, outcome=CaseOutcome.EVIDENTIAL_DIFFICULTIES, now=NOW)
     case.refresh_from_db()
     assert (case.status, case.outcome, case.closed_at) == (
         CaseStatus.CLOSED,
@@ -1045,7 +1040,7 @@ def test_an_offence_no_longer_in_use_cannot_be_chosen():
 
 def test_a_closed_case_cannot_be_closed_again():
     case = CaseFactory()
-    services.close_case(case=case, by=case.officer, outcome="no_suspect", expected_version=1)
+    close_settled(case, outcome="no_suspect")
     with pytest.raises(ValidationError, match="already closed"):
         services.close_case(
             case=case, by=case.officer, outcome="other", expected_version=case.version

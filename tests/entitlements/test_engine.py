@@ -22,7 +22,14 @@ from cases.models import (
 )
 from entitlements import services as engine
 from entitlements.models import Duty, DutyRule, DutyStatus
-from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory, offence, victim_of
+from tests.cases.factories import (
+    CaseFactory,
+    PartyFactory,
+    PersonFactory,
+    close_settled,
+    offence,
+    victim_of,
+)
 from tests.factories import TeamFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -248,13 +255,7 @@ def test_closing_a_case_twice_over_is_one_final_update_even_in_summer_time():
     # The key of the close trigger must not depend on the time zone the time is given in.
     case = make_case(reported_at=london(2026, 6, 1, 12, 0))
     closed_at = london(2026, 7, 3, 16, 0)  # BST
-    services.close_case(
-        case=case,
-        by=case.officer,
-        outcome=CaseOutcome.NO_SUSPECT,
-        expected_version=case.version,
-        now=closed_at,
-    )
+    close_settled(case, outcome=CaseOutcome.NO_SUSPECT, now=closed_at)
     case.refresh_from_db()  # closed_at comes back in UTC
     engine.on_case_closed(case, at=case.closed_at)
     assert Duty.objects.filter(rule__code="R30").count() == 1

@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts.models import TeamKind
+from accounts.models import Role, TeamKind
+from accounts.services import add_to_team
 from cases import services
 from cases.models import (
     Basis,
@@ -23,11 +24,19 @@ from cases.models import (
     EnhancedRightsPolicy,
     EventKind,
     PartyRole,
+    ReopenReason,
     UpdateMethod,
 )
 from entitlements.models import Duty, DutyRule, DutyStatus
-from tests.cases.factories import CaseFactory, PartyFactory, PersonFactory, offence, victim_of
-from tests.factories import TeamFactory
+from tests.cases.factories import (
+    CaseFactory,
+    PartyFactory,
+    PersonFactory,
+    close_settled,
+    offence,
+    victim_of,
+)
+from tests.factories import TeamFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +131,7 @@ SPECS = {
     "R26": Spec(EventKind.COMPLAINT, 10, 10, SUPERVISOR),
     "R29": Spec("recorded", 0, 0, OFFICER),
     "R30": Spec("closed", 5, 1, OFFICER),
+    "R30-RO": Spec("reopened", 5, 1, OFFICER),
     "WC1": Spec("witness_added", 5, 2, OFFICER, target=WITNESS),
     "WC3": Spec(EventKind.REQUIRED_TO_GIVE_EVIDENCE, 5, 2, WCU, receipt=True),
     "WC4": Spec(EventKind.REQUIRED_TO_GIVE_EVIDENCE, 5, 5, WCU, receipt=True),
@@ -200,10 +210,17 @@ def trigger_rule(code: str, trigger_at: datetime.datetime, enhanced: bool):
         )
         return victim, trigger_at
     if spec.setup == "closed":
-        services.close_case(
+        close_settled(case, by=officer, outcome=CaseOutcome.NO_SUSPECT, now=trigger_at)
+        return victim, trigger_at
+    if spec.setup == "reopened":
+        close_settled(case, by=officer, outcome=CaseOutcome.NO_SUSPECT, now=trigger_at - 7 * DAY)
+        supervisor = make_user(Role.SUPERVISOR)
+        add_to_team(team=case.team, user=supervisor, is_supervisor=True)
+        case.refresh_from_db()
+        services.reopen_case(
             case=case,
-            by=officer,
-            outcome=CaseOutcome.NO_SUSPECT,
+            by=supervisor,
+            reason=ReopenReason.NEW_EVIDENCE,
             expected_version=case.version,
             now=trigger_at,
         )

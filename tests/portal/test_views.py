@@ -357,9 +357,9 @@ def test_the_officers_home_lists_waiting_messages_in_one_query_however_many(
     client.force_login(case.officer)
     url = reverse("home-officer")
     client.get(url)  # warm the session and the user's caches
-    # 14: the officer's home once warm (tests/entitlements/test_views.py counts it cold, 15),
+    # 12: the officer's home once warm (tests/entitlements/test_views.py counts it cold, 13),
     # the waiting messages among them.
-    with django_assert_num_queries(14) as few:
+    with django_assert_num_queries(12) as few:
         client.get(url)
     for n in range(5):
         services.send_message(None, access=access, body=f"More {n}", now=NOW)

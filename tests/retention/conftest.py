@@ -14,7 +14,7 @@ from cases.models import WitnessCare
 from referrals import services as referrals
 from referrals.models import ConsentMethod, LawfulBasis, ShareItem
 from surveys.models import Answer, Invitation, Question, QuestionKind, SurveyRule
-from tests.cases.factories import CaseFactory, offence, victim_of
+from tests.cases.factories import CaseFactory, close_settled, offence, victim_of
 from tests.factories import AgencyFactory, make_user
 
 VICTIM = {
@@ -156,9 +156,7 @@ def build_full_case(*, officer=None, team=None, victim=None, offence_code="abh_d
     scale = Question.objects.filter(template=rule.template, kind=QuestionKind.SCALE).first()
     Answer.objects.create(invitation=invitation, question=scale, scale_value=2)
     case.refresh_from_db()
-    cases.close_case(
-        case=case, by=officer, outcome="evidential_difficulties", expected_version=case.version
-    )
+    close_settled(case, by=officer, outcome="evidential_difficulties")
     case.refresh_from_db()
     return case, victim_of(case)
 

@@ -18,11 +18,13 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.views import APIView
 
 from accounts.access import ActionRequiredMixin, HasAction
 from accounts.models import Role
 from accounts.permissions import MATRIX
+from entitlements import editions
 
 from .world import World, add_review_work, build_world
 
@@ -86,6 +88,7 @@ KWARGS = {
     "kind": lambda w: w.event.kind,  # api/v1/event-kinds/<kind>/
     "outcome": lambda w: "charged",  # api/v1/outcomes/<outcome>/
     "code": lambda w: "reached",  # api/v1/contact-outcomes/<code>/
+    "rule_pk": lambda w: _draft(w).rules.first().pk,  # code/editions/<pk>/rules/<rule_pk>/
 }
 PK_BY_SEGMENT = {
     "cases": lambda w: w.case.pk,
@@ -99,7 +102,23 @@ PK_BY_SEGMENT = {
     "offences": lambda w: w.case.offence_id,
     "agencies": lambda w: w.agency.pk,
     "assurance": lambda w: w.sample.pk,  # assurance/<pk>/...: the supervisor's dip sample
+    "editions": lambda w: _draft(w).pk,  # code/editions/<pk>/...: a draft, which all may change
 }
+
+
+def _draft(world):
+    """A draft copy of the edition in force, made once per world: the pages that change a
+    draft's rule or schedule it answer 404 for an edition already in force."""
+    if getattr(world, "draft_edition", None) is None:
+        world.draft_edition = editions.copy_edition(
+            world.duty.rule.code_edition,
+            by=None,
+            name="Draft for the matrix",
+            source="tests",
+            now=timezone.now(),
+        )
+    return world.draft_edition
+
 
 PRINCIPALS = [*Role.values, ANONYMOUS]
 

@@ -847,11 +847,15 @@ def _closed(demo: _Demo) -> Case:
         summary="Investigation closed: no suspect identified. It will be reopened if new "
         "information comes to light.",
     )
+    # Closed by the team's supervisor over the duties still open (the written acknowledgement,
+    # the VPS offer...): the dashboard's "closed with open duties" then has a case to show.
     services.close_case(
         case=case,
-        by=case.officer,
+        by=demo.users["supervisor"],
         outcome=CaseOutcome.NO_SUSPECT,
         expected_version=case.version,
+        override_reason="No suspect and no lines of enquiry left; the outstanding duties stay "
+        "on the team's list and are followed up with Mr Pugh by email.",
         now=demo.at(21, 9, 45),
     )
     return case

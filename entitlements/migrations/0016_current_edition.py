@@ -43,7 +43,7 @@ def ungroup(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("entitlements", "0013_editions")]
+    dependencies = [("entitlements", "0015_editions")]
 
     operations = [
         migrations.RunPython(group, ungroup),

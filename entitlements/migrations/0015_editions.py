@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("entitlements", "0012_dutyrule_incoming_contact_meets_and_more"),
+        ("entitlements", "0014_dutyrule_incoming_contact_meets_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -24,6 +24,6 @@ def drop_exclusion(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("entitlements", "0014_current_edition")]
+    dependencies = [("entitlements", "0016_current_edition")]
 
     operations = [migrations.RunPython(exclude_overlaps, drop_exclusion)]
