@@ -85,7 +85,6 @@ def acknowledgement_pdf(request: HttpRequest, party: Party) -> bytes:
     with translation.override(language_of(party)):
         return _letter_pdf(
             request,
-            party,
             title=gettext("Written acknowledgement"),
             body=acknowledgement_text(party),
         )
@@ -107,13 +106,13 @@ def your_rights_pdf(
     with translation.override(language_of(party)):
         return _letter_pdf(
             request,
-            party,
             title=gettext("Your rights as a victim of crime"),
             letter=your_rights_letter(party, on=on),
         )
 
 
-def _letter_pdf(request: HttpRequest, party: Party, **words: str) -> bytes:
+def _letter_pdf(request: HttpRequest, **words: str) -> bytes:
+    """A letter in its own print layout (letters/letter.html), in the language active now."""
     context = {"force_name": settings.FORCE_NAME, **words}
     return render_pdf(request, "entitlements/letters/letter.html", context)
 
