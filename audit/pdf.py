@@ -69,11 +69,15 @@ def render_pdf(request: HttpRequest, template_name: str, context: dict[str, Any]
 def pdf_response(
     request: HttpRequest, template_name: str, context: dict[str, Any], *, filename: str
 ) -> HttpResponse:
-    """A PDF download. The file name must carry no personal data: it is kept in the audit trail,
-    the browser's download list and wherever the file is saved."""
-    response = HttpResponse(
-        render_pdf(request, template_name, context), content_type="application/pdf"
-    )
+    """A PDF download of the page's template. The file name must carry no personal data: it is
+    kept in the audit trail, the browser's download list and wherever the file is saved."""
+    return pdf_download(render_pdf(request, template_name, context), filename=filename)
+
+
+def pdf_download(document: bytes, *, filename: str) -> HttpResponse:
+    """A PDF already made (a letter drawn by its own service) as a download; the same rule on
+    the file name as pdf_response."""
+    response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     add_never_cache_headers(response)  # a letter about a victim is never kept by a cache
     return response

@@ -2,6 +2,10 @@
 
 Sending respects the person's safe-contact instructions: a channel marked unsafe is refused, never
 used. Recording that the acknowledgement was given meets the duty.
+
+A letter is made in the language the person's record says they prefer (English or Welsh, issue
+20): the language is switched here, around the rendering, so every way a letter leaves the
+portal (the page, the PDF, the email) is in the same language, whoever is signed in.
 """
 
 import datetime
@@ -10,16 +14,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
+from audit.pdf import render_pdf
 from cases import safe_channels
 from cases import services as case_services
 from cases.models import ContactMethod, ContactPurpose, Party, SafeContact
+from victimsite import language
 
 from . import services
 from .models import DutyRule, MetBy, Right, Trigger
+from .plain_words import RIGHTS
 
 
 class Delivery:
@@ -59,10 +68,53 @@ def acknowledgement_context(party: Party) -> dict:
     }
 
 
+def language_of(party: Party) -> str:
+    """The language the person's letters are made in: Welsh when their record prefers it."""
+    return language.for_preference(party.person.preferred_language)
+
+
 def acknowledgement_text(party: Party) -> str:
-    return render_to_string(
-        "entitlements/acknowledgement_email.txt", acknowledgement_context(party)
-    )
+    with translation.override(language_of(party)):
+        return render_to_string(
+            "entitlements/letters/acknowledgement.txt", acknowledgement_context(party)
+        )
+
+
+def acknowledgement_pdf(request: HttpRequest, party: Party) -> bytes:
+    """The written acknowledgement as a PDF, in the person's language."""
+    with translation.override(language_of(party)):
+        return _letter_pdf(
+            request,
+            title=gettext("Written acknowledgement"),
+            body=acknowledgement_text(party),
+        )
+
+
+def your_rights_letter(party: Party, *, on: datetime.date | None = None) -> str:
+    """The words of the 'your rights' letter (HTML), in the person's language."""
+    with translation.override(language_of(party)):
+        return render_to_string(
+            "entitlements/letters/your_rights.html",
+            {"party": party, "case": party.case, "rights": rights_summary(party, on=on)},
+        )
+
+
+def your_rights_pdf(
+    request: HttpRequest, party: Party, *, on: datetime.date | None = None
+) -> bytes:
+    """The 'your rights' summary as a PDF, in the person's language."""
+    with translation.override(language_of(party)):
+        return _letter_pdf(
+            request,
+            title=gettext("Your rights as a victim of crime"),
+            letter=your_rights_letter(party, on=on),
+        )
+
+
+def _letter_pdf(request: HttpRequest, **words: str) -> bytes:
+    """A letter in its own print layout (letters/letter.html), in the language active now."""
+    context = {"force_name": settings.FORCE_NAME, **words}
+    return render_pdf(request, "entitlements/letters/letter.html", context)
 
 
 METHODS = {
@@ -94,7 +146,10 @@ def give_acknowledgement(
 def _give(*, party: Party, by: User, delivery: str, now: datetime.datetime) -> None:
     method = METHODS[delivery]
     if delivery == Delivery.EMAIL:
-        subject = f"Your crime reference {party.case.crime_reference}"
+        with translation.override(language_of(party)):
+            subject = gettext("Your crime reference %(reference)s") % {
+                "reference": party.case.crime_reference
+            }
         body = acknowledgement_text(party)
         recipient = party.person.email
         transaction.on_commit(
@@ -116,17 +171,26 @@ def _give(*, party: Party, by: User, delivery: str, now: datetime.datetime) -> N
 
 
 def rights_summary(party: Party, *, on: datetime.date | None = None) -> list[dict]:
-    """The 12 Rights in plain English, with the timescales that apply to this person."""
+    """The 12 Rights in plain words, in the active language, with the timescales that apply to
+    this person (the days from the rule row in force, never written in words)."""
     on = on or timezone.localdate()
     arrest = DutyRule.objects.in_force(on).filter(trigger=Trigger.ARREST).first()
     rights = []
     for right in Right.objects.in_force(on).filter(scheme=Right.Scheme.VICTIMS_CODE):
-        item = {"right": right, "extra": ""}
+        # The public pages' words, so the letter and the pages agree; a Right with none yet
+        # (tests/publicinfo catches that) falls back to the row's own English.
+        title, meaning = RIGHTS.get(
+            (right.scheme, right.number), (right.title, right.victim_summary)
+        )
+        item = {"right": right, "title": str(title), "meaning": str(meaning), "extra": ""}
         if right.number == 6 and arrest is not None:
             days = arrest.enhanced_working_days if party.enhanced else arrest.standard_working_days
-            item["extra"] = (
-                f"We will tell you about an arrest, an interview or a release within {days} "
-                f"working day{'s' if days != 1 else ''}."
-            )
+            item["extra"] = ngettext(
+                "We will tell you about an arrest, an interview or a release within %(days)s "
+                "working day.",
+                "We will tell you about an arrest, an interview or a release within %(days)s "
+                "working days.",
+                days,
+            ) % {"days": days}
         rights.append(item)
     return rights

@@ -10,7 +10,7 @@ from django.views import View
 
 from accounts.access import ActionRequiredMixin
 from accounts.permissions import can
-from audit.pdf import pdf_response
+from audit.pdf import pdf_download
 from cases import safe_channels
 from cases.forms import ChoicesWithReasons
 from cases.permissions import access_case, may_change_case
@@ -200,10 +200,8 @@ class AcknowledgementPdfView(AcknowledgementView):
     http_method_names = ["get"]
 
     def get(self, request, pk, party_pk):
-        return pdf_response(
-            request,
-            "entitlements/acknowledgement.html",
-            self._context(self._form()),
+        return pdf_download(
+            letters.acknowledgement_pdf(request, self.party),
             filename=_letter_filename("written-acknowledgement"),
         )
 
@@ -219,10 +217,12 @@ class YourRightsView(AcknowledgementView):
     action = "cases.view"
 
     def _context(self, form=None):
+        # The letter in the person's language (letters.py chooses it); the page around it is
+        # the staff's, in English.
         return {
             "case": self.case,
             "party": self.party,
-            "rights": letters.rights_summary(self.party),
+            "letter": letters.your_rights_letter(self.party),
         }
 
     def get(self, request, pk, party_pk):
@@ -236,10 +236,8 @@ class YourRightsPdfView(YourRightsView):
     http_method_names = ["get"]
 
     def get(self, request, pk, party_pk):
-        return pdf_response(
-            request,
-            "entitlements/your_rights.html",
-            self._context(),
+        return pdf_download(
+            letters.your_rights_pdf(request, self.party),
             filename=_letter_filename("your-rights"),
         )
 

@@ -95,8 +95,7 @@ def hash_token(raw: str) -> str:
 
 def language_of(party: Party) -> str:
     """The language the person's record says they prefer: Welsh, or English."""
-    preferred = (party.person.preferred_language or "").strip().lower()
-    return "cy" if preferred in {"welsh", "cymraeg", "cy"} else language.DEFAULT
+    return language.for_preference(party.person.preferred_language)
 
 
 # --- who may have access ---

@@ -16,6 +16,16 @@ def codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
+# How a person's record may name Welsh (the field is free text, typed by staff or a referral).
+_WELSH_NAMES = {"welsh", "cymraeg", "cy"}
+
+
+def for_preference(preferred_language: str | None) -> str:
+    """The language to send a person, from the preferred language on their record: Welsh, or
+    English for anything else (the only two the portal writes in)."""
+    return "cy" if (preferred_language or "").strip().lower() in _WELSH_NAMES else DEFAULT
+
+
 def is_victim_path(path: str) -> bool:
     return any(path.startswith(prefix) for prefix in settings.VICTIM_PATH_PREFIXES)
 

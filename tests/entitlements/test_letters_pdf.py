@@ -17,6 +17,7 @@ from accounts.models import Role
 from audit import pdf
 from audit.models import AuditAction, AuditEvent
 from entitlements.models import Duty, DutyStatus, Right
+from entitlements.plain_words import RIGHTS
 from tests.cases.factories import CaseFactory, offence, victim_of
 from tests.factories import make_user
 
@@ -113,7 +114,9 @@ def test_the_your_rights_pdf_lists_every_right_with_this_persons_timescales(clie
     rights = Right.objects.filter(scheme=Right.Scheme.VICTIMS_CODE)
     assert rights.count() == 12
     for right in rights:
-        assert f"{right.title}." in page and f"{right.title}." in text, right.number
+        # The public pages' plain words for each Right (entitlements.plain_words).
+        title = str(RIGHTS[(right.scheme, right.number)][0])
+        assert f"{title}." in page and f"{title}." in text, right.number
     for words in (
         f"For Ana Lee, crime reference {case.crime_reference}.",
         "You are entitled to enhanced rights.",

@@ -12,6 +12,17 @@ def test_the_victim_templates_are_found():
     assert "victim/base.html" in welsh.victim_templates()
 
 
+def test_the_letters_a_victim_is_sent_are_victim_templates():
+    """The written acknowledgement (PDF and email) and the 'your rights' summary."""
+    found = welsh.victim_templates()
+    for name in (
+        "entitlements/letters/letter.html",
+        "entitlements/letters/acknowledgement.txt",
+        "entitlements/letters/your_rights.html",
+    ):
+        assert name in found, name
+
+
 @pytest.mark.parametrize("name", list(welsh.victim_templates()))
 def test_a_victim_template_marks_every_visible_word_for_translation(name):
     source = welsh.victim_templates()[name].read_text(encoding="utf-8")

@@ -22,11 +22,16 @@ from . import po
 ROOT = Path(settings.BASE_DIR)
 PO_FILE = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
 # Template folders (as template names start) that are the victim's whatever they extend.
-VICTIM_TEMPLATE_FOLDERS = ("victim/", "publicinfo/", "portal/")
+# The letters a victim is sent (entitlements/letters.py) are theirs too, the email's text included.
+VICTIM_TEMPLATE_FOLDERS = ("victim/", "publicinfo/", "portal/", "entitlements/letters/")
 # Apps whose Python modules are all the victim's (their gettext strings must be in Welsh).
 VICTIM_APPS = ("victimsite", "publicinfo", "portal")
-# Modules of other apps with strings a victim reads (the survey's answer scale).
-VICTIM_MODULE_FILES = ("surveys/models.py",)
+# Modules of other apps with strings a victim reads (the survey's answer scale, the letters).
+VICTIM_MODULE_FILES = (
+    "surveys/models.py",
+    "entitlements/letters.py",
+    "entitlements/plain_words.py",
+)
 # Attributes a person reads or hears (a screen reader reads aria-label, title and alt).
 _READ_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "aria-description"}
 _GETTEXT = {
@@ -54,7 +59,8 @@ def all_templates() -> dict[str, Path]:
     ]
     found: dict[str, Path] = {}
     for folder in folders:
-        for path in sorted(folder.rglob("*.html")):
+        # .txt: a letter's plain text (the acknowledgement sent by email).
+        for path in sorted([*folder.rglob("*.html"), *folder.rglob("*.txt")]):
             found.setdefault(path.relative_to(folder).as_posix(), path)
     return found
 
