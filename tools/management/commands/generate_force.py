@@ -272,14 +272,18 @@ class Generator:
         ]
         values = ",".join(
             f"({self.ab + i}, 'Generated {name.replace(chr(39), chr(39) * 2)} {self.ab + i}', "
-            f"'{kind}', 'Northshire', '', '', 2, '[]', NULL, NULL, '[]', 'consent', '', true)"
+            f"'{kind}', 'Northshire', '', '', 2, '[]', NULL, NULL, '[]', 'consent', '', true, "
+            "false, '', '', '', '', '', '')"
             for i, (kind, name) in enumerate(kinds, start=1)
         )
         self.step(
             "referrals_supportagency",
             "INSERT INTO referrals_supportagency (id, name, kind, area, contact_email, "  # nosec B608
             "contact_phone, response_target_working_days, accepts_offence_flags, accepts_min_age, "
-            "accepts_max_age, accepts_risk_levels, consent_basis, contact_route, is_active) "
+            "accepts_max_age, accepts_risk_levels, consent_basis, contact_route, is_active, "
+            # Generated agencies are not on the public support page.
+            "listed_publicly, public_summary_en, public_summary_cy, self_referral_en, "
+            "self_referral_cy, public_phone, public_website) "
             "VALUES " + values,
         )
 
