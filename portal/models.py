@@ -37,6 +37,10 @@ class PortalPolicy(models.Model):
     )
     urgent_max_attempts = models.PositiveSmallIntegerField(default=8)
     urgent_tell_officer_after_minutes = models.PositiveSmallIntegerField(default=60)
+    new_link_every_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        help_text="A person who asks for a new link gets one at most this often.",
+    )
 
     objects = EffectiveQuerySet.as_manager()
 
@@ -113,6 +117,14 @@ class Factor(models.TextChoices):
     DOB_AND_CODE = "dob_and_code", "Date of birth and a code sent to them"
 
 
+class LinkPurpose(models.TextChoices):
+    """Why a link is sent: its message says so."""
+
+    FIRST = "first", "The first link"
+    REPLY = "reply", "The officer replied"
+    AGAIN = "again", "The person asked for a new link"
+
+
 class Send(models.TextChoices):
     """Where a message to the person stands in the outbox."""
 
@@ -161,6 +173,9 @@ class Access(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoke_reason = models.CharField(max_length=200, blank=True)
+    link_purpose = models.CharField(
+        max_length=10, choices=LinkPurpose.choices, default=LinkPurpose.FIRST
+    )
 
     objects = AccessQuerySet.as_manager()
 

@@ -51,6 +51,7 @@ from .models import (
     Channel,
     Direction,
     Factor,
+    LinkPurpose,
     PortalMessage,
     PortalPolicy,
     SelfService,
@@ -364,16 +365,33 @@ def send_link(access_id: int, *, now: datetime.datetime | None = None) -> str:
         access.save(update_fields=["token_hash", "link_status", "link_sent_at"])
         with translation.override(language_of(access.party)):
             hours = round((access.link_expires_at - now).total_seconds() / 3600)
-            body = _(
-                "%(force)s: you can now follow your case online. Open this link: %(url)s "
-                "It works once, for %(hours)s hours. You will need what you agreed with your "
-                "officer."
-            ) % {
+            words = {
                 "force": settings.FORCE_NAME,
                 "url": _site(reverse("track-open", args=[raw])),
                 "hours": hours,
             }
-            subject = _("Follow your case online")
+            # No words of a reply: the message may be read where the case page is not.
+            if access.link_purpose == LinkPurpose.REPLY:
+                body = _(
+                    "%(force)s: your officer has answered your message. Open this link to read "
+                    "it: %(url)s It works once, for %(hours)s hours. You will need what you "
+                    "agreed with your officer."
+                )
+                subject = _("Your officer has answered")
+            elif access.link_purpose == LinkPurpose.AGAIN:
+                body = _(
+                    "%(force)s: here is the new link you asked for: %(url)s It works once, for "
+                    "%(hours)s hours. You will need what you agreed with your officer."
+                )
+                subject = _("Your new link")
+            else:
+                body = _(
+                    "%(force)s: you can now follow your case online. Open this link: %(url)s "
+                    "It works once, for %(hours)s hours. You will need what you agreed with "
+                    "your officer."
+                )
+                subject = _("Follow your case online")
+            body = body % words
         # Inside the transaction: a failed send rolls the token back and the sweep tries again.
         _deliver(access.party, access.channel, subject=subject, body=body)
         return "sent"
@@ -409,6 +427,61 @@ def send_code(access_id: int, *, now: datetime.datetime | None = None) -> str:
             subject = _("Your code")
         _deliver(access.party, access.channel, subject=subject, body=body)
         return "sent"
+
+
+def _send_again(
+    access_id: int,
+    *,
+    purpose: str,
+    now: datetime.datetime,
+    every: datetime.timedelta | None = None,
+) -> bool:
+    """A fresh one-time link on the same access, to the same safe channel: the old link stops
+    working (its token is forgotten) and the second factor is asked again. At most one per
+    `every`, decided by one conditional UPDATE, so two requests at once send one link."""
+    rules = policy(timezone.localdate(now))
+    wanted = Q(pk=access_id, revoked_at__isnull=True)
+    if every is not None:
+        wanted &= Q(link_queued_at__isnull=True) | Q(link_queued_at__lte=now - every)
+    renewed = Access.objects.filter(wanted).update(
+        token_hash="",
+        link_status=Send.PENDING,
+        link_used_at=None,
+        link_expires_at=now + datetime.timedelta(hours=rules.link_valid_hours),
+        link_queued_at=now,
+        link_purpose=purpose,
+    )
+    if renewed:
+        from .tasks import send_link
+
+        queue_on_commit(send_link, access_id)
+    return bool(renewed)
+
+
+@transaction.atomic
+def request_new_link(access: Access | None, *, now: datetime.datetime | None = None) -> bool:
+    """The person asks for a new link from one that no longer works. Sent only while their
+    access stands and its channel is still safe, and at most once per the policy's minutes;
+    the page answers the same whatever happened here."""
+    now = _now(now)
+    if access is None:
+        return False
+    reason = refusal(access, now=now)
+    sent = False
+    if reason is None:
+        every = datetime.timedelta(minutes=policy(timezone.localdate(now)).new_link_every_minutes)
+        sent = _send_again(access.pk, purpose=LinkPurpose.AGAIN, now=now, every=every)
+        reason = None if sent else "asked again too soon"
+    audit.record(
+        None,
+        audit.AuditAction.CHANGE if sent else audit.AuditAction.ACCESS_DENIED,
+        obj=access.party,
+        case=access.case_id,
+        person_ids=[access.party.person_id],
+        detail="Track my case: the person asked for a new link"
+        + ("" if sent else f" (none sent: {reason})"),
+    )
+    return sent
 
 
 # --- the person: opening the link and proving who they are ---
@@ -700,13 +773,19 @@ def reply(
     PortalMessage.objects.filter(
         party=party, direction=Direction.FROM_PERSON, answered_at__isnull=True
     ).update(answered_at=now)
+    # The person is told by their safe channel, with a fresh link to read it: never the words.
+    access = Access.objects.active().filter(party=party).select_related("party__person").first()
+    told = access is not None and refusal(access, now=now) is None
+    if told:
+        _send_again(access.pk, purpose=LinkPurpose.REPLY, now=now)
     audit.record(
         by,
         audit.AuditAction.CREATE,
         obj=message,
         case=case.pk,
         person_ids=[party.person_id],
-        detail="Track my case: the officer replied",
+        detail="Track my case: the officer replied"
+        + ("; the person is sent a link to read it" if told else "; the person has no access"),
     )
     return message
 

@@ -69,13 +69,15 @@ def victim_page(view):
     return login_not_required(never_cache(wrapped))
 
 
-def _refused(request, *, access: Access | None = None, reason: str, log_request=True):
+def _refused(
+    request, *, access: Access | None = None, reason: str, log_request=True, new_link=False
+):
     """The one kind page for every refusal, and a line in the trail with the reason."""
     services.record_refused(request if log_request else None, access=access, reason=reason)
     for key in KEYS:
         request.session.pop(key, None)
     # 200, not 403: the page is the answer, the same for every reason (nothing to tell apart).
-    return render(request, "portal/refused.html")
+    return render(request, "portal/refused.html", {"new_link": new_link})
 
 
 def _stamp(moment: datetime.datetime) -> str:
@@ -124,12 +126,19 @@ def in_session(view):
 @victim_page
 def open_link(request, token: str):
     """The link from the message: swapped at once for a session waiting for the second factor.
-    The trail records no path here: the path holds the token."""
+    The trail records no path here: the path holds the token.
+
+    A link that does not work offers to send a new one (a POST here): the same offer and the same
+    answer for every token, so neither says whether the link was ever real. A new link goes only
+    to the safe channel the access was issued for, never to the page."""
     now = timezone.now()
     access = services.access_for_link(token)
+    if request.method == "POST":
+        services.request_new_link(access, now=now)
+        return render(request, "portal/new_link.html")
     reason = services.link_refusal(access, now=now)
     if reason is not None:
-        return _refused(request, access=access, reason=reason, log_request=False)
+        return _refused(request, access=access, reason=reason, log_request=False, new_link=True)
     request.session.cycle_key()
     for key in KEYS:
         request.session.pop(key, None)

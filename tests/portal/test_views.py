@@ -320,6 +320,7 @@ def test_every_page_of_the_person_reads_at_age_nine_or_below(client, clock):
     pages["signed out"] = client.post(reverse("track-sign-out"))
     pages["news"] = client.get(reverse("track-confirm", args=["any"]))
     pages["news confirmed"] = render_news_confirmed(client)
+    pages["new link"] = client.post(reverse("track-open", args=["guessed-token"]))
     for name, response in pages.items():
         assert response.status_code in (200, 403), name
         assert_reading_age(response.content.decode())
