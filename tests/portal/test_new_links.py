@@ -54,9 +54,10 @@ def test_the_officers_answer_sends_a_fresh_link_without_its_words(client, clock)
     assert "Court is on" not in message.body and case.crime_reference not in message.body
 
     # The old link is forgotten; the new one opens the door, to the second factor again.
-    assert "Sorry, this does not work now" in client.get(
-        reverse("track-open", args=[old])
-    ).content.decode()
+    assert (
+        "Sorry, this does not work now"
+        in client.get(reverse("track-open", args=[old])).content.decode()
+    )
     assert _sign_in(client, token).url == reverse("track-home")
     assert "Court is on 3 March" in client.get(reverse("track-home")).content.decode()
 
