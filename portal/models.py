@@ -244,7 +244,21 @@ class UrgentNotice(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     party = models.ForeignKey("cases.Party", on_delete=models.CASCADE, related_name="+")
-    access = models.ForeignKey(Access, on_delete=models.CASCADE, related_name="urgent_notices")
+    # None for a person with no Track my case access: the news still goes, by a safe channel of
+    # their profile, and its link confirms it without signing in.
+    access = models.ForeignKey(
+        Access,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="urgent_notices",
+    )
+    channel = models.CharField(
+        max_length=10,
+        choices=Channel.choices,
+        blank=True,
+        help_text="Empty when no safe way to send it was found: the officer is told at once.",
+    )
     event = models.ForeignKey("cases.CaseEvent", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -881,32 +881,106 @@ def opt_out_of_surveys(request, *, access: Access, now: datetime.datetime | None
 # --- urgent news ---
 
 
+def urgent_channel(
+    party: Party,
+    case: Case,
+    *,
+    access: Access | None,
+    safe: SafeContact | None,
+    self_service: SelfService | None,
+) -> str:
+    """The way urgent news may go to this person, or "" when none is safe: their access's
+    channel when they have one, otherwise a text message, then an email, that their answered
+    profile allows. A person barred from self-service (a restricted case, a suspect who may see
+    their phone) gets no automatic message: the officer reaches them."""
+    if barred(party, case, self_service):
+        return ""
+    if access is not None:
+        return access.channel if channel_problem(party, access.channel, safe) is None else ""
+    for channel in (Channel.SMS, Channel.EMAIL):
+        if not _channel_off(channel) and channel_problem(party, channel, safe) is None:
+            return channel
+    return ""
+
+
 def on_event_recorded(event: CaseEvent, *, now: datetime.datetime | None = None) -> list[int]:
-    """An event whose rule row says urgent: a notice for each person of the case with access,
-    whose first try is made at once (queued on commit)."""
+    """An event whose rule row says urgent: a notice for each person of the case (or the one it
+    is about), with or without Track my case access, whose first try is made at once (queued
+    on commit). A person with no safe way to be sent it gets a notice with no channel, and the
+    officer is told at once to reach them."""
     now = _now(now)
     rule = VictimEventRule.objects.in_force(timezone.localdate(event.occurred_at)).get(event.kind)
     if rule is None or not rule.urgent:
         return []
-    accesses = Access.objects.active().filter(case_id=event.case_id)
+    parties = Party.objects.filter(case_id=event.case_id).select_related("person", "case")
     if event.party_id is not None:
-        accesses = accesses.filter(party_id=event.party_id)
+        parties = parties.filter(pk=event.party_id)
+    parties = list(parties)
+    ids = [party.pk for party in parties]
+    accesses = {a.party_id: a for a in Access.objects.active().filter(party_id__in=ids)}
+    bars = {s.party_id: s for s in SelfService.objects.filter(party_id__in=ids)}
+    profiles = {
+        safe.person_id: safe
+        for safe in SafeContact.objects.filter(person_id__in=[p.person_id for p in parties])
+    }
     notices = [
         UrgentNotice(
             case_id=event.case_id,
-            party_id=access.party_id,
-            access=access,
+            party=party,
+            access=accesses.get(party.pk),
+            channel=(
+                channel := urgent_channel(
+                    party,
+                    party.case,
+                    access=accesses.get(party.pk),
+                    safe=profiles.get(party.person_id),
+                    self_service=bars.get(party.pk, _NOT_ASKED),
+                )
+            ),
             event=event,
             created_at=now,
-            next_attempt_at=now,
+            next_attempt_at=now if channel else None,
         )
-        for access in accesses
+        for party in parties
     ]
     if not notices:
         return []
     UrgentNotice.objects.bulk_create(notices, ignore_conflicts=True)
-    ids = list(UrgentNotice.objects.filter(event=event, attempts=0).values_list("id", flat=True))
+    unsendable = list(
+        UrgentNotice.objects.filter(event=event, channel="", officer_told_at__isnull=True)
+    )
+    for notice in unsendable:
+        _tell_officer_no_way(notice, now=now)
+    ids = list(
+        UrgentNotice.objects.filter(event=event, attempts=0)
+        .exclude(channel="")
+        .values_list("id", flat=True)
+    )
     return _try_notices(ids, now=now)
+
+
+# An unsaved row stands for "no SelfService yet", so barred() asks no query per person.
+_NOT_ASKED = SelfService(suspect_may_see_phone=False)
+
+
+def _tell_officer_no_way(notice: UrgentNotice, *, now: datetime.datetime) -> None:
+    if not UrgentNotice.objects.filter(pk=notice.pk, officer_told_at__isnull=True).update(
+        officer_told_at=now
+    ):
+        return
+    case = Case.objects.only("id", "officer_id", "crime_reference").get(pk=notice.case_id)
+    notifications.notify(
+        recipient_id=case.officer_id,
+        kind=Kind.URGENT_UNCONFIRMED,
+        key=f"urgent:{notice.pk}",
+        case_id=case.pk,
+        title=f"Urgent news to give in person ({case.crime_reference})",
+        body="A person in one of your cases has urgent news and no safe way for us to send it "
+        "(or their case is restricted). Reach them yourself, by a way their safe-contact "
+        "instructions allow.",
+        link=reverse("portal-case", kwargs={"pk": case.pk}),
+        now=now,
+    )
 
 
 def _try_notices(ids: list[int], *, now: datetime.datetime) -> list[int]:
@@ -936,7 +1010,7 @@ def _try_notices(ids: list[int], *, now: datetime.datetime) -> list[int]:
         try:
             with transaction.atomic():
                 attempt = UrgentAttempt.objects.create(
-                    notice=notice, number=number, channel=notice.access.channel, due_at=now
+                    notice=notice, number=number, channel=notice.channel, due_at=now
                 )
         except IntegrityError:
             continue
@@ -961,7 +1035,7 @@ def send_urgent(attempt_id: int, *, now: datetime.datetime | None = None) -> str
         attempt = (
             UrgentAttempt.objects.select_for_update(of=("self",))
             .select_related(
-                "notice__access__party__person", "notice__access__case", "notice__event"
+                "notice__access", "notice__party__person", "notice__case", "notice__event"
             )
             .filter(pk=attempt_id, status=Send.PENDING)
             .first()
@@ -971,7 +1045,7 @@ def send_urgent(attempt_id: int, *, now: datetime.datetime | None = None) -> str
         notice = attempt.notice
         if notice.confirmed_at is not None:
             attempt.status, attempt.outcome = Send.SKIPPED, "already confirmed"
-        elif reason := refusal(notice.access, now=now):
+        elif reason := _urgent_refusal(notice, now=now):
             attempt.status, attempt.outcome = Send.SKIPPED, f"not sent: {reason}"
         elif _channel_off(attempt.channel):
             attempt.status, attempt.outcome = Send.SKIPPED, "not sent: text messages are off"
@@ -985,7 +1059,7 @@ def send_urgent(attempt_id: int, *, now: datetime.datetime | None = None) -> str
         attempt.claimed_at = now
         attempt.outcome = "sent"
         attempt.save(update_fields=["token_hash", "status", "sent_at", "claimed_at", "outcome"])
-        party = notice.access.party
+        party = notice.party
         with translation.override(language_of(party)):
             body = _(
                 "%(force)s: important news about your case. %(news)s Please tap this link to "
@@ -996,8 +1070,20 @@ def send_urgent(attempt_id: int, *, now: datetime.datetime | None = None) -> str
                 "url": _site(reverse("track-confirm", args=[raw])),
             }
             subject = _("Important news about your case")
-        _deliver(party, notice.access.channel, subject=subject, body=body)
+        _deliver(party, notice.channel, subject=subject, body=body)
     return "sent"
+
+
+def _urgent_refusal(notice: UrgentNotice, *, now: datetime.datetime) -> str | None:
+    """Why this try may not go now, checked again at sending: access since switched off, a
+    channel since marked unsafe, the person since barred."""
+    if notice.access is not None:
+        return refusal(notice.access, now=now)
+    if reason := barred(notice.party, notice.case):
+        return reason
+    if channel_problem(notice.party, notice.channel, safe_channels.profile(notice.party)):
+        return "channel unsafe"
+    return None
 
 
 def confirm_urgent(raw: str, *, now: datetime.datetime | None = None) -> UrgentNotice | None:
@@ -1077,8 +1163,9 @@ def sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
             UrgentNotice.objects.filter(
                 confirmed_at__isnull=True,
                 next_attempt_at__lte=now,
-                access__revoked_at__isnull=True,
-            ).values_list("id", flat=True)
+            )
+            .filter(Q(access__isnull=True) | Q(access__revoked_at__isnull=True))
+            .values_list("id", flat=True)
         )
         tried = _try_notices(due, now=now)
         told = _tell_officers_unconfirmed(

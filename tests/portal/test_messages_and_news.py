@@ -226,4 +226,57 @@ def test_a_witness_event_about_another_person_is_not_sent_to_the_victim():
         party=witness,
         now=NOW,
     )
-    assert not UrgentNotice.objects.exists()
+    assert not UrgentNotice.objects.filter(party=party).exists()
+    assert list(UrgentNotice.objects.values_list("party", flat=True)) == [witness.pk]
+
+
+# --- urgent news to a person without Track my case ---
+
+
+def test_a_person_without_access_is_sent_urgent_news_by_a_safe_way_and_confirms_by_its_link(
+    client,
+):
+    case, party = victim_case(text_safe=False)
+    _bail(case)
+    notice = UrgentNotice.objects.get(party=party)
+    assert notice.access is None and notice.channel == "email"
+    attempt = UrgentAttempt.objects.get(notice=notice)
+    assert services.send_urgent(attempt.pk, now=NOW) == "sent"
+    assert mail.outbox[-1].to == [party.person.email]
+    token = NEWS.search(mail.outbox[-1].body).group(1)
+    with time_machine.travel(NOW + MINUTE, tick=False):
+        page = client.post(f"/track/news/{token}/")
+    assert page.status_code == 200
+    notice.refresh_from_db()
+    assert notice.confirmed_at is not None
+    assert services.sweep(now=NOW + 2 * 60 * MINUTE)["tries"] == 0
+
+
+def test_no_safe_way_to_send_it_tells_the_officer_at_once_and_sends_nothing():
+    case, party = victim_case(text_safe=False, email_safe=False)
+    _bail(case)
+    notice = UrgentNotice.objects.get(party=party)
+    assert notice.channel == "" and notice.officer_told_at == NOW
+    assert not UrgentAttempt.objects.exists()
+    told = Notification.objects.get(kind=Kind.URGENT_UNCONFIRMED, recipient=case.officer)
+    assert "in person" in told.title and party.person.last_name not in told.body
+    services.sweep(now=NOW + 2 * 60 * MINUTE)
+    assert Notification.objects.filter(kind=Kind.URGENT_UNCONFIRMED).count() == 1
+    assert mail.outbox == []
+
+
+def test_a_restricted_case_sends_no_automatic_news_to_a_person_without_access():
+    case, party = victim_case(restricted=True)
+    _bail(case)
+    notice = UrgentNotice.objects.get(party=party)
+    assert notice.channel == "" and not UrgentAttempt.objects.exists()
+    assert Notification.objects.filter(kind=Kind.URGENT_UNCONFIRMED).exists()
+
+
+def test_a_profile_changed_after_the_news_stops_a_later_try_for_a_person_without_access():
+    case, party = victim_case(text_safe=False)
+    _bail(case)
+    set_safe(party.person, email_safe=False, text_safe=False)
+    attempt = UrgentAttempt.objects.get()
+    assert services.send_urgent(attempt.pk, now=NOW) == "not sent: channel unsafe"
+    assert mail.outbox == []
