@@ -82,6 +82,8 @@ def test_generate_a_small_force_then_benchmark_it(settings):
         "sweep notifications.sweep_overdue",
         "sweep entitlements.mark_missed",
         "summary update, 200 duties met",
+        "public information, your rights",
+        "Track my case, the victim's page",
     ):
         assert re.search(rf"^{re.escape(label)}\s+[\d.]+\s+[\d.]+\s+[\d-]+\s", report, re.M), label
     assert len(re.findall(r" (PASS|MISS)\b", report)) >= 9

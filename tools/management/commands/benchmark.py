@@ -36,6 +36,7 @@ from cases.models import (
     Party,
     PartyRole,
     Person,
+    SafeContact,
 )
 from compliance import summary
 from counting.filters import Filters
@@ -44,6 +45,8 @@ from entitlements import services as entitlements
 from entitlements.models import OPEN_STATUSES, Duty, DutyStatus
 from notifications import services as notifications
 from notifications.models import Notification
+from portal import views as portal_views
+from portal.models import Access, Channel, Factor, SelfService, Send
 from referrals import automatic as automatic_referrals
 from surveys.models import Invitation
 from surveys.services import OPEN_STATUSES as SURVEY_OPEN
@@ -305,6 +308,7 @@ class Command(BaseCommand):
         if survey:
             # What a victim opens: the survey page, signed out.
             results.append(self.page(Client(), "victim's survey page", survey, PAGE_MS))
+        results.extend(self.victim_pages(case_id))
         period = Period(start, today)
         results.append(
             self.timed(
@@ -439,6 +443,64 @@ class Command(BaseCommand):
             )
             transaction.set_rollback(True)
         return result
+
+    def victim_pages(self, case_id: int) -> list[Result]:
+        """What a victim reads: the public information (no sign-in) and Track my case signed in
+        as a victim of the busiest case. generate_force gives nobody access, so the access is
+        made here, inside a transaction rolled back afterwards, and the session is set as the
+        second factor leaves it (the door itself is not what is timed)."""
+        public = Client()
+        results = [
+            self.page(public, "public information, index", reverse("info-index"), PAGE_MS),
+            self.page(
+                public, "public information, your rights", reverse("info-victims-code"), PAGE_MS
+            ),
+            self.page(public, "public information, support", reverse("info-support"), PAGE_MS),
+        ]
+        party = (
+            Party.objects.filter(case_id=case_id, role=PartyRole.VICTIM)
+            .select_related("case")
+            .first()
+        )
+        if party is None:
+            return results
+        now = timezone.now()
+        with transaction.atomic():
+            Person.objects.filter(pk=party.person_id).update(email="victim@bench.invalid")
+            SafeContact.objects.update_or_create(
+                person_id=party.person_id, defaults={"answered_at": now}
+            )
+            SelfService.objects.filter(party=party).delete()
+            Case.objects.filter(pk=case_id).update(restricted=False)
+            access = Access.objects.create(
+                case_id=case_id,
+                party=party,
+                channel=Channel.EMAIL,
+                factor=Factor.PASSCODE,
+                issued_at=now,
+                issued_by_id=party.case.officer_id,
+                link_expires_at=now + datetime.timedelta(hours=1),
+                link_status=Send.SENT,
+                link_used_at=now,
+            )
+            victim = Client()
+            session = victim.session
+            session.update(
+                {
+                    portal_views.ACCESS: access.pk,
+                    portal_views.STARTED: now.isoformat(),
+                    portal_views.SEEN: now.isoformat(),
+                }
+            )
+            session.save()
+            victim.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+            results.append(
+                self.page(
+                    victim, "Track my case, the victim's page", reverse("track-home"), PAGE_MS
+                )
+            )
+            transaction.set_rollback(True)
+        return results
 
     def timed(
         self,
