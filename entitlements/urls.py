@@ -35,6 +35,16 @@ urlpatterns = [
         name="edition-copy",
     ),
     path(
+        "code/editions/<id:pk>/rules/new/",
+        edition_views.DraftRuleAddView.as_view(),
+        name="edition-rule-add",
+    ),
+    path(
+        "code/editions/<id:pk>/rules/<id:rule_pk>/remove/",
+        edition_views.DraftRuleRemoveView.as_view(),
+        name="edition-rule-remove",
+    ),
+    path(
         "code/editions/<id:pk>/rules/<id:rule_pk>/",
         edition_views.DraftRuleView.as_view(),
         name="edition-rule",
