@@ -14,8 +14,14 @@ from accounts.permissions import can
 from cases.views import apply_service
 
 from . import editions
-from .forms import DraftRuleForm, EditionCopyForm, EditionScheduleForm, NewDraftRuleForm
-from .models import DutyRule, Edition
+from .forms import (
+    DraftRightForm,
+    DraftRuleForm,
+    EditionCopyForm,
+    EditionScheduleForm,
+    NewDraftRuleForm,
+)
+from .models import DutyRule, Edition, Right
 
 
 class EditionListView(ActionRequiredMixin, View):
@@ -109,6 +115,41 @@ class DraftRuleView(ActionRequiredMixin, View):
             )
             if saved is not None:
                 messages.success(request, f"Rule {saved.code} saved in the draft.")
+                return redirect("edition", pk=pk)
+        return self._render(form)
+
+
+class DraftRightView(ActionRequiredMixin, View):
+    """A draft's Right: its guidance, whose numbers name the draft's rules."""
+
+    action = "editions.manage"
+
+    def dispatch(self, request, pk, right_pk):
+        if not can(request.user, self.action):
+            return super().dispatch(request, pk, right_pk)
+        self.right = get_object_or_404(
+            Right.objects.select_related("code_edition"),
+            pk=right_pk,
+            code_edition_id=pk,
+            code_edition__starts_on__isnull=True,
+        )
+        return super().dispatch(request, pk, right_pk)
+
+    def _render(self, form):
+        context = {"right": self.right, "edition": self.right.code_edition, "form": form}
+        return render(self.request, "entitlements/draft_right.html", context)
+
+    def get(self, request, pk, right_pk):
+        return self._render(DraftRightForm(instance=self.right))
+
+    def post(self, request, pk, right_pk):
+        form = DraftRightForm(request.POST, instance=self.right)
+        if form.is_valid():
+            saved = apply_service(
+                form, lambda: editions.save_draft_right(form.instance, by=request.user)
+            )
+            if saved is not None:
+                messages.success(request, f"{saved} saved in the draft.")
                 return redirect("edition", pk=pk)
         return self._render(form)
 

@@ -176,6 +176,17 @@ def save_draft_rule(rule: DutyRule, *, by: User) -> DutyRule:
 
 
 @transaction.atomic
+def save_draft_right(right: Right, *, by: User) -> Right:
+    """Save a draft's Right with its guidance, after checking its placeholders name rules of
+    the draft (refused in words on the field). Kept in the right's history."""
+    _ensure_draft(right.code_edition)
+    right.full_clean()
+    right._history_user = by
+    right.save()
+    return right
+
+
+@transaction.atomic
 def add_draft_rule(edition: Edition, rule: DutyRule, *, by: User) -> DutyRule:
     """Add a new rule to a draft, checked whole like an edited one: its code must be new in the
     draft and its Right one of the draft's. Kept in the rule's history and the audit trail."""

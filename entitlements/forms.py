@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from cases.forms import DateTimeInput, LocalDateTimeField, PastMomentsForm
 
-from .models import FLAG_CHOICES, ROLE_CHOICES, DutyRule
+from .models import FLAG_CHOICES, ROLE_CHOICES, DutyRule, Right
 
 
 class DutyResolveForm(PastMomentsForm):
@@ -161,3 +161,29 @@ class NewDraftRuleForm(DraftRuleForm):
         super().__init__(*args, **kwargs)
         self.fields["right"].queryset = edition.rights.all()
         self.fields["right"].empty_label = "Choose a right"
+
+
+PLACEHOLDER_HELP = (
+    "Write no number of days: name the rule, as {R7.standard} or {R7.enhanced} (its clock in "
+    "words) or {R23.months} (its minimum custody), and the words come from the rule in force."
+)
+
+
+class DraftRightForm(forms.ModelForm):
+    """A draft's Right: its guidance for officers and its summary for the victim."""
+
+    class Meta:
+        model = Right
+        fields = ["victim_summary", "what_to_do", "what_to_say", "what_to_record"]
+        labels = {
+            "victim_summary": "For the victim",
+            "what_to_do": "What to do",
+            "what_to_say": "What to say",
+            "what_to_record": "What to record",
+        }
+        help_texts = {name: PLACEHOLDER_HELP for name in fields}
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        error_messages = {
+            "victim_summary": {"required": "Say what this right means for the victim."},
+            "what_to_do": {"required": "Say what officers must do."},
+        }

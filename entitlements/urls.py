@@ -35,6 +35,11 @@ urlpatterns = [
         name="edition-copy",
     ),
     path(
+        "code/editions/<id:pk>/rights/<id:right_pk>/",
+        edition_views.DraftRightView.as_view(),
+        name="edition-right",
+    ),
+    path(
         "code/editions/<id:pk>/rules/new/",
         edition_views.DraftRuleAddView.as_view(),
         name="edition-rule-add",

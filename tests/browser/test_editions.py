@@ -66,6 +66,14 @@ def test_the_administrator_copies_changes_previews_and_schedules_an_edition(
         page.get_by_role("button", name="Save the rule").click()
         page.get_by_text("Rule R7 saved in the draft.").wait_for()
 
+        # A rule can be added to the draft; an empty one is refused in sentences.
+        page.get_by_role("link", name="Add a rule").click()
+        page.get_by_role("button", name="Add the rule").click()
+        page.get_by_text("Give the rule a code, for example R31.").wait_for()
+        page.get_by_text("Choose the right or standard the rule belongs to.").wait_for()
+        assert_accessible(page)
+        page.get_by_role("link", name="Back to Victims' Code 2027").click()
+
         page.get_by_role("link", name="Preview and schedule").click()
         page.get_by_label("First day in force").fill(START.isoformat())
         page.get_by_role("button", name="Preview what would change").click()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from entitlements import editions
+from entitlements import editions, letters
 from entitlements.models import Duty, DutyRule, Edition
 from tests.cases.factories import victim_of
 from tests.entitlements.test_engine import arrest, london, make_case
@@ -302,3 +302,68 @@ def test_an_age_band_is_refused_when_its_maximum_is_below_its_minimum(draft, adm
     with pytest.raises(Exception) as refused:
         editions.save_draft_rule(rule, by=admin_user)
     assert "below the minimum age" in str(refused.value)
+
+
+# --- the letters follow the edition --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "before", "after"),
+    [
+        ("English", "within 5 working days", "within 3 working days"),
+        ("Welsh", "o fewn 5 diwrnod gwaith", "o fewn 3 diwrnod gwaith"),
+    ],
+)
+def test_the_letters_say_the_new_days_from_the_start_date(
+    draft, admin_user, language, before, after
+):
+    rule = draft.rules.get(code="R7")
+    rule.standard_working_days = 3
+    editions.save_draft_rule(rule, by=admin_user)
+    editions.schedule_edition(draft, starts_on=START, by=admin_user, today=NOW.date())
+    case = make_case()
+    victim = victim_of(case)
+    victim.person.preferred_language = language
+    victim.person.save()
+    day_before = START - datetime.timedelta(days=1)
+    assert before in letters.acknowledgement_text(victim, on=day_before)
+    assert after in letters.acknowledgement_text(victim, on=START)
+    assert before in letters.your_rights_letter(victim, on=day_before)
+    assert after in letters.your_rights_letter(victim, on=START)
+
+
+# --- a draft's guidance ------------------------------------------------------------------------
+
+
+def right_data(right, **changes):
+    data = {
+        "victim_summary": right.victim_summary,
+        "what_to_do": right.what_to_do,
+        "what_to_say": right.what_to_say,
+        "what_to_record": right.what_to_record,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_administrator_changes_a_drafts_guidance_naming_its_rules(client, admin_user, draft):
+    client.force_login(admin_user)
+    right = draft.rights.get(scheme="victims_code", number=6)
+    url = reverse("edition-right", args=[draft.pk, right.pk])
+    assert "{R7.standard}" in client.get(url).content.decode()
+    text = "Tell the victim of an arrest within {R7.standard}."
+    assert client.post(url, right_data(right, what_to_say=text)).status_code == 302
+    right.refresh_from_db()
+    assert right.what_to_say == text
+    assert right.history.first().history_user == admin_user
+
+
+def test_an_unknown_placeholder_in_a_drafts_guidance_is_a_field_error(client, admin_user, draft):
+    client.force_login(admin_user)
+    right = draft.rights.get(scheme="victims_code", number=6)
+    url = reverse("edition-right", args=[draft.pk, right.pk])
+    page = client.post(url, right_data(right, what_to_say="Within {R99.standard}."))
+    assert page.status_code == 200
+    assert "names rule R99, which this edition does not have" in page.content.decode()
+    right.refresh_from_db()
+    assert right.what_to_say == ""
