@@ -4,6 +4,7 @@ these only check the shape (a list of codes, a whole number), so an unknown role
 is refused by the model's words, which name the choices."""
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from entitlements.models import DutyRule, Edition, MetBy, Owner, Trigger
@@ -104,6 +105,7 @@ class EditionDetailSerializer(EditionSerializer):
         fields = [*EditionSerializer.Meta.fields, "rules"]
         read_only_fields = fields
 
+    @extend_schema_field(RuleSerializer(many=True))
     def get_rules(self, edition: Edition) -> list[dict]:
         return RuleSerializer(self.context["rules"], many=True).data
 

@@ -58,6 +58,8 @@ class RuleView(EditionAccess, generics.GenericAPIView):
     serializer_class = s.RuleSerializer
 
     def get_queryset(self):
+        if self.is_schema_request():
+            return DutyRule.objects.none()
         return DutyRule.objects.select_related("right", "code_edition").filter(
             code_edition_id=self.kwargs["pk"]
         )
