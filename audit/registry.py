@@ -178,4 +178,11 @@ NOT_RECORDS: dict[str, str] = {
     "edition-withdraw": "a change (recorded by entitlements.editions)",
     "edition-discard": "a deletion (recorded by entitlements.editions and the rows' history)",
     "edition-export": "rules, no personal data; the export is recorded by entitlements.editions",
+    "edition-right": "a draft's right and guidance: a change is recorded by its history",
+    "edition-rule-add": "a rule added to a draft (recorded by entitlements.editions, history)",
+    "edition-rule-remove": "a draft's rule removed (recorded by entitlements.editions and history)",
+    "api-edition-list": "editions of the Code: rules, no personal data",
+    "api-edition-detail": "an edition of the Code and its rules: no personal data",
+    "api-edition-rule": "a rule; a draft's rule changed is recorded by the rule's history",
+    "api-edition-schedule": "a change (recorded by entitlements.editions)",
 }

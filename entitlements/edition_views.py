@@ -14,8 +14,14 @@ from accounts.permissions import can
 from cases.views import apply_service
 
 from . import editions
-from .forms import DraftRuleForm, EditionCopyForm, EditionScheduleForm
-from .models import DutyRule, Edition
+from .forms import (
+    DraftRightForm,
+    DraftRuleForm,
+    EditionCopyForm,
+    EditionScheduleForm,
+    NewDraftRuleForm,
+)
+from .models import DutyRule, Edition, Right
 
 
 class EditionListView(ActionRequiredMixin, View):
@@ -113,6 +119,88 @@ class DraftRuleView(ActionRequiredMixin, View):
         return self._render(form)
 
 
+class DraftRightView(ActionRequiredMixin, View):
+    """A draft's Right: its guidance, whose numbers name the draft's rules."""
+
+    action = "editions.manage"
+
+    def dispatch(self, request, pk, right_pk):
+        if not can(request.user, self.action):
+            return super().dispatch(request, pk, right_pk)
+        self.right = get_object_or_404(
+            Right.objects.select_related("code_edition"),
+            pk=right_pk,
+            code_edition_id=pk,
+            code_edition__starts_on__isnull=True,
+        )
+        return super().dispatch(request, pk, right_pk)
+
+    def _render(self, form):
+        context = {"right": self.right, "edition": self.right.code_edition, "form": form}
+        return render(self.request, "entitlements/draft_right.html", context)
+
+    def get(self, request, pk, right_pk):
+        return self._render(DraftRightForm(instance=self.right))
+
+    def post(self, request, pk, right_pk):
+        form = DraftRightForm(request.POST, instance=self.right)
+        if form.is_valid():
+            saved = apply_service(
+                form, lambda: editions.save_draft_right(form.instance, by=request.user)
+            )
+            if saved is not None:
+                messages.success(request, f"{saved} saved in the draft.")
+                return redirect("edition", pk=pk)
+        return self._render(form)
+
+
+class DraftRuleAddView(ActionRequiredMixin, View):
+    action = "editions.manage"
+
+    def dispatch(self, request, pk):
+        if not can(request.user, self.action):
+            return super().dispatch(request, pk)
+        self.edition = get_object_or_404(Edition, pk=pk, starts_on__isnull=True)
+        return super().dispatch(request, pk)
+
+    def _render(self, form):
+        context = {"edition": self.edition, "form": form}
+        return render(self.request, "entitlements/draft_rule_new.html", context)
+
+    def get(self, request, pk):
+        return self._render(NewDraftRuleForm(edition=self.edition))
+
+    def post(self, request, pk):
+        form = NewDraftRuleForm(
+            request.POST, edition=self.edition, instance=DutyRule(code_edition=self.edition)
+        )
+        if form.is_valid():
+            added = apply_service(
+                form,
+                lambda: editions.add_draft_rule(self.edition, form.instance, by=request.user),
+            )
+            if added is not None:
+                messages.success(request, f"Rule {added.code} added to the draft.")
+                return redirect("edition", pk=pk)
+        return self._render(form)
+
+
+class DraftRuleRemoveView(DraftRuleView):
+    """POST only: the rule's page holds the button."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, rule_pk):
+        code = self.rule.code
+        try:
+            editions.remove_draft_rule(self.rule, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("edition-rule", pk=pk, rule_pk=rule_pk)
+        messages.success(request, f"Rule {code} removed from the draft.")
+        return redirect("edition", pk=pk)
+
+
 class EditionScheduleView(ActionRequiredMixin, View):
     """GET with a start date previews what would change; POST schedules from it."""
 
@@ -125,7 +213,12 @@ class EditionScheduleView(ActionRequiredMixin, View):
         return super().dispatch(request, pk)
 
     def _render(self, form, preview=None):
-        context = {"edition": self.edition, "form": form, "preview": preview}
+        context = {
+            "edition": self.edition,
+            "form": form,
+            "preview": preview,
+            "rate_days": editions.RATE_DAYS,
+        }
         return render(self.request, "entitlements/edition_schedule.html", context)
 
     def get(self, request, pk):

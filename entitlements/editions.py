@@ -27,7 +27,7 @@ from accounts.models import User
 from audit.models import AuditAction
 from audit.services import record
 
-from . import calendar
+from . import calendar, guidance
 from .models import (
     FLAG_CHOICES,
     ONE_DAY,
@@ -52,6 +52,8 @@ COMPARED = (
     "roles",
     "offence_flags",
     "min_custody_months",
+    "min_age",
+    "max_age",
     "standard_working_days",
     "enhanced_working_days",
     "calendar_hours",
@@ -171,6 +173,77 @@ def save_draft_rule(rule: DutyRule, *, by: User) -> DutyRule:
     rule._history_user = by
     rule.save()
     return rule
+
+
+@transaction.atomic
+def save_draft_right(right: Right, *, by: User) -> Right:
+    """Save a draft's Right with its guidance, after checking its placeholders name rules of
+    the draft (refused in words on the field). Kept in the right's history."""
+    _ensure_draft(right.code_edition)
+    right.full_clean()
+    right._history_user = by
+    right.save()
+    return right
+
+
+@transaction.atomic
+def add_draft_rule(edition: Edition, rule: DutyRule, *, by: User) -> DutyRule:
+    """Add a new rule to a draft, checked whole like an edited one: its code must be new in the
+    draft and its Right one of the draft's. Kept in the rule's history and the audit trail."""
+    _ensure_draft(edition)
+    rule.code = (rule.code or "").strip()
+    rule.code_edition = edition
+    rule.edition = edition.name
+    rule.effective_from = rule.effective_to = None
+    errors = {}
+    if not rule.code:
+        errors["code"] = "Give the rule a code, for example R31."
+    elif edition.rules.filter(code=rule.code).exists():
+        errors["code"] = (
+            f"This draft already has a rule {rule.code}: choose another code, or change that rule."
+        )
+    if rule.right_id is not None and rule.right.code_edition_id != edition.pk:
+        errors["right"] = "Choose one of this draft's rights."
+    if errors:
+        raise ValidationError(errors)
+    rule.full_clean()
+    rule._history_user = by
+    rule.save()
+    record(by, AuditAction.CREATE, obj=edition, detail=f"Rule {rule} added to the draft.")
+    return rule
+
+
+def guidance_naming(rule: DutyRule) -> list[Right]:
+    """The draft's rights whose guidance names this rule's code in a placeholder."""
+    return [
+        right
+        for right in rule.code_edition.rights.all()
+        if any(rule.code in guidance.placeholders(getattr(right, f)) for f in guidance.FIELDS)
+    ]
+
+
+@transaction.atomic
+def remove_draft_rule(rule: DutyRule, *, by: User) -> None:
+    """Remove a rule from a draft. Refused while a right's guidance names it ({R7.standard}):
+    the guidance would lose its number. A draft's rule never timed a duty, so nothing else
+    depends on it. The deletion is kept in the rule's history and the audit trail."""
+    _ensure_draft(rule.code_edition)
+    naming = guidance_naming(rule)
+    if naming:
+        rights = ", ".join(str(right) for right in naming)
+        raise ValidationError(
+            f"The guidance of {rights} gives its numbers from rule {rule.code}: change that "
+            "guidance first, then remove the rule."
+        )
+    label = str(rule)
+    rule._history_user = by
+    rule.delete()
+    record(
+        by,
+        AuditAction.DELETE,
+        obj=rule.code_edition,
+        detail=f"Rule {label} removed from the draft.",
+    )
 
 
 # --- scheduling --------------------------------------------------------------------------------

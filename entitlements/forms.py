@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from cases.forms import DateTimeInput, LocalDateTimeField, PastMomentsForm
 
-from .models import FLAG_CHOICES, ROLE_CHOICES, DutyRule
+from .models import FLAG_CHOICES, ROLE_CHOICES, DutyRule, Right
 
 
 class DutyResolveForm(PastMomentsForm):
@@ -104,6 +104,8 @@ class DraftRuleForm(forms.ModelForm):
             "roles",
             "offence_flags",
             "min_custody_months",
+            "min_age",
+            "max_age",
             "standard_working_days",
             "enhanced_working_days",
             "calendar_hours",
@@ -117,6 +119,8 @@ class DraftRuleForm(forms.ModelForm):
             "enhanced_working_days": "Working days, enhanced rights",
             "calendar_hours": "Or a clock in hours",
             "met_by": "Met by",
+            "min_age": "Only for people aged at least",
+            "max_age": "Only for people aged at most",
         }
         error_messages = {
             "trigger": {"invalid_choice": "%(value)s is not a known event: choose from the list."},
@@ -125,6 +129,61 @@ class DraftRuleForm(forms.ModelForm):
             "standard_working_days": {"invalid": "Enter the working days as a whole number."},
             "enhanced_working_days": {"invalid": "Enter the working days as a whole number."},
             "calendar_hours": {"invalid": "Enter the hours as a whole number."},
+            "min_age": {"invalid": "Enter the age in whole years."},
+            "max_age": {"invalid": "Enter the age in whole years."},
             "title": {"required": "Say what the force must do, in a few words."},
             "source": {"required": "Say where the rule comes from."},
+        }
+
+
+class NewDraftRuleForm(DraftRuleForm):
+    """A rule added to a draft: its code and the Right it belongs to, then the same typed
+    fields as a changed rule."""
+
+    class Meta(DraftRuleForm.Meta):
+        fields = ["code", "right", *DraftRuleForm.Meta.fields]
+        labels = {
+            **DraftRuleForm.Meta.labels,
+            "code": "Code",
+            "right": "Right or standard it belongs to",
+        }
+        help_texts = {"code": "A code not used in this draft, for example R31."}
+        error_messages = {
+            **DraftRuleForm.Meta.error_messages,
+            "code": {"required": "Give the rule a code, for example R31."},
+            "right": {
+                "required": "Choose the right or standard the rule belongs to.",
+                "invalid_choice": "Choose one of this draft's rights.",
+            },
+        }
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["right"].queryset = edition.rights.all()
+        self.fields["right"].empty_label = "Choose a right"
+
+
+PLACEHOLDER_HELP = (
+    "Write no number of days: name the rule, as {R7.standard} or {R7.enhanced} (its clock in "
+    "words) or {R23.months} (its minimum custody), and the words come from the rule in force."
+)
+
+
+class DraftRightForm(forms.ModelForm):
+    """A draft's Right: its guidance for officers and its summary for the victim."""
+
+    class Meta:
+        model = Right
+        fields = ["victim_summary", "what_to_do", "what_to_say", "what_to_record"]
+        labels = {
+            "victim_summary": "For the victim",
+            "what_to_do": "What to do",
+            "what_to_say": "What to say",
+            "what_to_record": "What to record",
+        }
+        help_texts = {name: PLACEHOLDER_HELP for name in fields}
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        error_messages = {
+            "victim_summary": {"required": "Say what this right means for the victim."},
+            "what_to_do": {"required": "Say what officers must do."},
         }

@@ -26,7 +26,7 @@ from cases import services as case_services
 from cases.models import ContactMethod, ContactPurpose, Party, SafeContact
 from victimsite import language
 
-from . import services
+from . import guidance, services
 from .models import DutyRule, MetBy, Right, Trigger
 from .plain_words import RIGHTS
 
@@ -73,11 +73,11 @@ def language_of(party: Party) -> str:
     return language.for_preference(party.person.preferred_language)
 
 
-def acknowledgement_text(party: Party) -> str:
+def acknowledgement_text(party: Party, *, on: datetime.date | None = None) -> str:
     with translation.override(language_of(party)):
-        return render_to_string(
-            "entitlements/letters/acknowledgement.txt", acknowledgement_context(party)
-        )
+        # The arrest's clock from the rule in force on the letter's day, in its language.
+        context = {**acknowledgement_context(party), "arrest_news": arrest_news(party, on=on)}
+        return render_to_string("entitlements/letters/acknowledgement.txt", context)
 
 
 def acknowledgement_pdf(request: HttpRequest, party: Party) -> bytes:
@@ -174,23 +174,38 @@ def rights_summary(party: Party, *, on: datetime.date | None = None) -> list[dic
     """The 12 Rights in plain words, in the active language, with the timescales that apply to
     this person (the days from the rule row in force, never written in words)."""
     on = on or timezone.localdate()
-    arrest = DutyRule.objects.in_force(on).filter(trigger=Trigger.ARREST).first()
+    rules = {rule.code: rule for rule in DutyRule.objects.in_force(on)}
     rights = []
     for right in Right.objects.in_force(on).filter(scheme=Right.Scheme.VICTIMS_CODE):
         # The public pages' words, so the letter and the pages agree; a Right with none yet
         # (tests/publicinfo catches that) falls back to the row's own English.
         title, meaning = RIGHTS.get(
-            (right.scheme, right.number), (right.title, right.victim_summary)
+            (right.scheme, right.number),
+            (right.title, guidance.render(right.victim_summary, rules)),
         )
         item = {"right": right, "title": str(title), "meaning": str(meaning), "extra": ""}
-        if right.number == 6 and arrest is not None:
-            days = arrest.enhanced_working_days if party.enhanced else arrest.standard_working_days
-            item["extra"] = ngettext(
-                "We will tell you about an arrest, an interview or a release within %(days)s "
-                "working day.",
-                "We will tell you about an arrest, an interview or a release within %(days)s "
-                "working days.",
-                days,
-            ) % {"days": days}
+        if right.number == 6:
+            item["extra"] = _arrest_sentence(party, rules.values())
         rights.append(item)
     return rights
+
+
+def arrest_news(party: Party, *, on: datetime.date | None = None) -> str:
+    """By when we tell the person of an arrest, from the rule in force on the day (the letter's
+    day), in the active language; empty if no rule in force has a clock in working days."""
+    on = on or timezone.localdate()
+    return _arrest_sentence(party, DutyRule.objects.in_force(on).filter(trigger=Trigger.ARREST))
+
+
+def _arrest_sentence(party: Party, rules) -> str:
+    arrest = next((r for r in rules if r.trigger == Trigger.ARREST and not r.recurring), None)
+    if arrest is None:
+        return ""
+    days = arrest.enhanced_working_days if party.enhanced else arrest.standard_working_days
+    if days is None:
+        return ""
+    return ngettext(
+        "We will tell you about an arrest, an interview or a release within %(days)s working day.",
+        "We will tell you about an arrest, an interview or a release within %(days)s working days.",
+        days,
+    ) % {"days": days}

@@ -25,6 +25,8 @@ from simple_history.models import HistoricalRecords
 from audit.history import CaseHistory
 from cases.models import Case, OffenceFlag, PartyRole
 
+from . import guidance
+
 ONE_DAY = datetime.timedelta(days=1)
 
 
@@ -235,6 +237,23 @@ class Right(models.Model):
 
     natural_key.dependencies = ["entitlements.edition"]
 
+    def clean(self) -> None:
+        """Refuse, on its field, a placeholder that names no rule of the edition or nothing a
+        rule can show: the guidance's numbers come from the rules (entitlements/guidance.py)."""
+        rules = self.code_edition.rules.all() if self.code_edition_id else DutyRule.objects.all()
+        codes = set(rules.values_list("code", flat=True))
+        problems = {}
+        for name in guidance.FIELDS:
+            found = guidance.errors(getattr(self, name), codes)
+            if found:
+                problems[name] = found
+        if problems:
+            raise ValidationError(problems)
+
+    def shown(self, rules: dict[str, "DutyRule"]) -> dict[str, str]:
+        """The guidance fields with their placeholders in words, from these rules by code."""
+        return {name: guidance.render(getattr(self, name), rules) for name in guidance.FIELDS}
+
 
 class Trigger(models.TextChoices):
     """What starts a duty's clock: an event kind (same codes as cases.EventKind) or a milestone."""
@@ -345,6 +364,22 @@ class DutyRule(models.Model):
     min_custody_months = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Only for a sentence of at least this many months."
     )
+    # An age band, as data (the new Code's provisions for children): the person's age on the
+    # trigger's day, from their date of birth. With no date of birth recorded the rule applies
+    # and the duty says why (services._age_note): a duty owed and missed is a breach of the
+    # Code, one not owed is closed by the officer as not applicable, in a minute.
+    min_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="minimum age",
+        help_text="Only for a person at least this old on the trigger's day (empty: any age).",
+    )
+    max_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        verbose_name="maximum age",
+        help_text="Only for a person at most this old on the trigger's day (empty: any age).",
+    )
     standard_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     enhanced_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
     calendar_hours = models.PositiveSmallIntegerField(
@@ -442,8 +477,24 @@ class DutyRule(models.Model):
                 errors["enhanced_working_days"] = (
                     "Give the number of working days for enhanced rights, or a clock in hours."
                 )
+        if self.min_age is not None and self.max_age is not None and self.min_age > self.max_age:
+            errors["max_age"] = (
+                f"The maximum age ({self.max_age}) is below the minimum age ({self.min_age}): "
+                "give a maximum of at least the minimum, or leave one empty."
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def age_band(self) -> str:
+        """The ages the rule is for, in words (empty: any age)."""
+        if self.min_age is not None and self.max_age is not None:
+            return f"aged {self.min_age} to {self.max_age}"
+        if self.min_age is not None:
+            return f"aged {self.min_age} or over"
+        if self.max_age is not None:
+            return f"aged {self.max_age} or under"
+        return ""
 
 
 class DutyStatus(models.TextChoices):

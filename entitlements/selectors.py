@@ -10,8 +10,17 @@ from cases import safe_channels
 from cases.models import BasisSource, ContactMethod, EligibilityBasis, SafeContact
 from cases.permissions import visibility
 
-from . import calendar
-from .models import OPEN_STATUSES, Duty, DutyAttempt, DutyRetiming, DutyRule, MetBy, Owner
+from . import calendar, guidance
+from .models import (
+    OPEN_STATUSES,
+    Duty,
+    DutyAttempt,
+    DutyRetiming,
+    DutyRule,
+    MetBy,
+    Owner,
+    Trigger,
+)
 
 # --- "due now" or "overdue" ---------------------------------------------------------------------
 
@@ -342,3 +351,50 @@ def retimings(duty: Duty) -> list[DutyRetiming]:
     return list(
         DutyRetiming.objects.filter(duty=duty).select_related("changed_by").order_by("at", "id")
     )
+
+
+# --- guidance in words ---------------------------------------------------------------------------
+
+
+def rules_by_code(on: datetime.date, codes: set[str] | None = None) -> dict[str, DutyRule]:
+    """The rules in force on a day, by code (only these codes, if given): what a guidance
+    text's placeholders are worded from (entitlements/guidance.py)."""
+    found = DutyRule.objects.in_force(on)
+    if codes is not None:
+        if not codes:
+            return {}
+        found = found.filter(code__in=codes)
+    return {rule.code: rule for rule in found}
+
+
+def what_to_do(duty: Duty) -> str:
+    """The officer's guidance for a duty, its numbers from the rules in force on its trigger's
+    day (the rules that timed it). No query when the text names no rule."""
+    text = duty.rule.right.what_to_do
+    codes = guidance.placeholders(text)
+    on = timezone.localdate(duty.trigger_at)
+    return guidance.render(text, rules_by_code(on, codes))
+
+
+def counting_example(rules: dict[str, DutyRule], *, today: datetime.date) -> dict | None:
+    """How a deadline is counted, shown on the arrest rule in force (its clocks, not a number
+    written in the page): an arrest at 5pm on the next Friday, and when each clock ends."""
+    rule = next(
+        (r for r in rules.values() if r.trigger == Trigger.ARREST and not r.recurring), None
+    )
+    if rule is None or rule.standard_working_days is None or rule.enhanced_working_days is None:
+        return None
+    friday = today + datetime.timedelta(days=(4 - today.weekday()) % 7 or 7)
+    at = datetime.datetime.combine(friday, datetime.time(17), tzinfo=calendar.LONDON)
+    return {
+        "rule": rule,
+        "at": at,
+        "standard": guidance.clock_words(rule, enhanced=False),
+        "standard_due": timezone.localtime(
+            calendar.working_days_after(at, rule.standard_working_days).due_at
+        ),
+        "enhanced": guidance.clock_words(rule, enhanced=True),
+        "enhanced_due": timezone.localtime(
+            calendar.working_days_after(at, rule.enhanced_working_days).due_at
+        ),
+    }

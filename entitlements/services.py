@@ -105,7 +105,39 @@ def _why_changed(change: EnhancedStatusChange | None, *, enhanced: bool) -> str:
     return f"{_what_changed(change, enhanced=enhanced)}{who}."
 
 
-def _applies(rule: DutyRule, party: Party, case: Case, event: CaseEvent | None) -> bool:
+def age_on(born: datetime.date, on: datetime.date) -> int:
+    """Whole years of age on a day (a 29 February birthday counts from 1 March)."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _age_fits(rule: DutyRule, party: Party, on: datetime.date) -> bool:
+    """Whether the person's age on the trigger's day is in the rule's band. With no date of
+    birth, yes (the safer reading: see DutyRule.min_age); the duty then says why."""
+    if rule.min_age is None and rule.max_age is None:
+        return True
+    born = party.person.date_of_birth
+    if born is None:
+        return True
+    age = age_on(born, on)
+    return (rule.min_age is None or age >= rule.min_age) and (
+        rule.max_age is None or age <= rule.max_age
+    )
+
+
+def _age_note(rule: DutyRule, party: Party) -> str:
+    """What the officer reads on a duty of an age-banded rule made without a date of birth."""
+    if not rule.age_band or party.person.date_of_birth is not None:
+        return ""
+    return (
+        f" This rule is for people {rule.age_band}. {party.person}'s date of birth is not "
+        "recorded, so the duty was made to be safe: record it, and if they are outside that "
+        "age mark the duty not applicable."
+    )
+
+
+def _applies(
+    rule: DutyRule, party: Party, case: Case, event: CaseEvent | None, on: datetime.date
+) -> bool:
     if party.role not in rule.roles:
         return False
     if rule.offence_flags and not set(rule.offence_flags) & set(case.offence_flags):
@@ -114,7 +146,8 @@ def _applies(rule: DutyRule, party: Party, case: Case, event: CaseEvent | None) 
         months = event.custody_months if event is not None else None
         if months is None or months < rule.min_custody_months:
             return False
-    return True
+    # Last: the only check that may read the person.
+    return _age_fits(rule, party, on)
 
 
 def _create_duties(
@@ -138,7 +171,7 @@ def _create_duties(
     created = []
     for party in parties:
         for rule in rules:
-            if not _applies(rule, party, case, event):
+            if not _applies(rule, party, case, event, on):
                 continue
             clock_at = received_at if rule.clock_from_receipt and received_at else occurred_at
             due_at, sum_ = deadline(rule, enhanced=party.enhanced, clock_at=clock_at)
@@ -157,7 +190,8 @@ def _create_duties(
                     "owner": rule.owner,
                     "explanation": _explain(
                         rule, party=party, clock_at=clock_at, what=what, sum_=sum_
-                    ),
+                    )
+                    + _age_note(rule, party),
                 },
             )
             if made:

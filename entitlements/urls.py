@@ -35,6 +35,21 @@ urlpatterns = [
         name="edition-copy",
     ),
     path(
+        "code/editions/<id:pk>/rights/<id:right_pk>/",
+        edition_views.DraftRightView.as_view(),
+        name="edition-right",
+    ),
+    path(
+        "code/editions/<id:pk>/rules/new/",
+        edition_views.DraftRuleAddView.as_view(),
+        name="edition-rule-add",
+    ),
+    path(
+        "code/editions/<id:pk>/rules/<id:rule_pk>/remove/",
+        edition_views.DraftRuleRemoveView.as_view(),
+        name="edition-rule-remove",
+    ),
+    path(
         "code/editions/<id:pk>/rules/<id:rule_pk>/",
         edition_views.DraftRuleView.as_view(),
         name="edition-rule",

@@ -112,6 +112,7 @@ class DutyView(ActionRequiredMixin, View):
                 "now_": timezone.now(),
                 "notes": duty_notes.for_duty(self.duty),
                 "enhanced_because": selectors.enhanced_because(self.duty),
+                "what_to_do": selectors.what_to_do(self.duty),
                 "retimings": selectors.retimings(self.duty),
                 "attempts": attempts,
                 "attempts_summary": selectors.attempts_summary(attempts),
@@ -247,14 +248,18 @@ class GuidanceView(ActionRequiredMixin, View):
 
     def get(self, request):
         today = timezone.localdate()
-        rules = DutyRule.objects.in_force(today).select_related("right")
+        rules = list(DutyRule.objects.in_force(today).select_related("right"))
+        by_code = {rule.code: rule for rule in rules}
+        # The edition in force's rights only: a draft's copies are not guidance yet. Their
+        # numbers are worded from the rules in force (entitlements/guidance.py).
+        rights = [(right, right.shown(by_code)) for right in Right.objects.in_force(today)]
         return render(
             request,
             "entitlements/guidance.html",
             {
-                # The edition in force's rights only: a draft's copies are not guidance yet.
-                "rights": Right.objects.in_force(today).prefetch_related("rules"),
+                "rights": rights,
                 "rules": rules,
+                "example": selectors.counting_example(by_code, today=today),
                 "working_days": calendar.__doc__,
                 "region": calendar.settings.WORKING_DAY_REGION,
             },

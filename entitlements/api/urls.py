@@ -2,9 +2,21 @@ from django.urls import path
 
 from cases.api import converters  # noqa: F401  (registers <id:...>)
 
-from . import views
+from . import edition_views, views
 
 urlpatterns = [
+    path("editions/", edition_views.EditionListView.as_view(), name="api-edition-list"),
+    path("editions/<id:pk>/", edition_views.EditionDetailView.as_view(), name="api-edition-detail"),
+    path(
+        "editions/<id:pk>/rules/<id:rule_pk>/",
+        edition_views.RuleView.as_view(),
+        name="api-edition-rule",
+    ),
+    path(
+        "editions/<id:pk>/schedule/",
+        edition_views.EditionScheduleView.as_view(),
+        name="api-edition-schedule",
+    ),
     path(
         "cases/<id:case_pk>/obligations/",
         views.CaseDutyListView.as_view(),

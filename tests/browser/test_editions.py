@@ -1,6 +1,8 @@
 """The administrator makes a new edition of the Code: copies the edition in force, changes the
 standard arrest deadline to 3 working days, previews what would change from a date next month
-and schedules it. An arrest the day before keeps 5 days; one on the start date gets 3."""
+and schedules it. An arrest the day before keeps 5 days; one on the start date gets 3. The
+officers' guidance, the 'your rights' letter, the written acknowledgement and the public pages
+say 5 until the day before and 3 from the start date, as none of them writes the number."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -22,15 +24,21 @@ NOW = datetime.datetime(2027, 1, 11, 10, 0, tzinfo=LONDON)  # a Monday
 START = datetime.date(2027, 2, 1)  # next month
 
 
+def sign_in(page, live_server, user) -> None:
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 def test_the_administrator_copies_changes_previews_and_schedules_an_edition(
     page, live_server, assert_accessible
 ):
     admin = make_user(Role.ADMIN)
     with time_machine.travel(NOW, tick=True):
-        page.goto(live_server.url + reverse("login"))
-        page.get_by_label("Username").fill(admin.username)
-        page.get_by_label("Password").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        sign_in(page, live_server, admin)
         page.wait_for_url("**/home/admin/")
         page.get_by_role("link", name="Editions of the Code").click()
         page.wait_for_url("**/code/editions/")
@@ -58,6 +66,14 @@ def test_the_administrator_copies_changes_previews_and_schedules_an_edition(
         page.get_by_role("button", name="Save the rule").click()
         page.get_by_text("Rule R7 saved in the draft.").wait_for()
 
+        # A rule can be added to the draft; an empty one is refused in sentences.
+        page.get_by_role("link", name="Add a rule").click()
+        page.get_by_role("button", name="Add the rule").click()
+        page.get_by_text("Give the rule a code, for example R31.").wait_for()
+        page.get_by_text("Choose the right or standard the rule belongs to.").wait_for()
+        assert_accessible(page)
+        page.get_by_role("link", name="Back to Victims' Code 2027").click()
+
         page.get_by_role("link", name="Preview and schedule").click()
         page.get_by_label("First day in force").fill(START.isoformat())
         page.get_by_role("button", name="Preview what would change").click()
@@ -80,3 +96,30 @@ def test_the_administrator_copies_changes_previews_and_schedules_an_edition(
     after = arrest(case, at=datetime.datetime(2027, 2, 1, 12, tzinfo=LONDON))
     assert duty(victim, "R7", trigger_event=before).due_at == end_of(2027, 2, 5)  # 5 days
     assert duty(victim, "R7", trigger_event=after).due_at == end_of(2027, 2, 4)  # 3 days
+
+    # What the officer and the person read, the day before the start and on it.
+    enhanced_arrest = "(1 working day for enhanced rights)"
+    for day, days in ((START - datetime.timedelta(days=1), 5), (START, 3)):
+        with time_machine.travel(
+            datetime.datetime.combine(day, datetime.time(10), LONDON), tick=True
+        ):
+            sign_in(page, live_server, case.officer)
+            page.goto(live_server.url + reverse("guidance"))
+            guidance = page.inner_text("main")
+            assert f"within {days} working days {enhanced_arrest}" in guidance
+            assert f"R7 (tell them the suspect was arrested) gives {days} working days" in guidance
+            assert_accessible(page)
+
+            page.goto(live_server.url + reverse("your-rights", args=[case.pk, victim.pk]))
+            sentence = f"about an arrest, an interview or a release within {days} working days"
+            assert sentence in page.inner_text("main")
+            assert_accessible(page)
+            page.goto(live_server.url + reverse("acknowledgement", args=[case.pk, victim.pk]))
+            assert sentence in page.inner_text("main")
+            assert_accessible(page)
+
+            page.context.clear_cookies()
+            page.goto(live_server.url + reverse("info-victims-code"))
+            public = page.inner_text("main")
+            assert f"We will do this within {days} working days after the arrest." in public
+            assert_accessible(page)

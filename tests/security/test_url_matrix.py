@@ -89,6 +89,7 @@ KWARGS = {
     "outcome": lambda w: "charged",  # api/v1/outcomes/<outcome>/
     "code": lambda w: "reached",  # api/v1/contact-outcomes/<code>/
     "rule_pk": lambda w: _draft(w).rules.first().pk,  # code/editions/<pk>/rules/<rule_pk>/
+    "right_pk": lambda w: _draft(w).rights.first().pk,  # code/editions/<pk>/rights/<right_pk>/
 }
 PK_BY_SEGMENT = {
     "cases": lambda w: w.case.pk,
