@@ -93,7 +93,9 @@ MEASURES: dict[str, Callable[..., Counted]] = {
     MeasureKey.ACKNOWLEDGEMENT_ON_TIME: _duties_met_on_time("R2"),
     MeasureKey.REFERRAL_ON_TIME: _duties_met_on_time("R4"),
     MeasureKey.UPDATES_ON_TIME: _duties_met_on_time("R5-U"),
-    # The Right 7 duty as it stands; see ARCHITECTURE.md for when offers are kept by stage.
+    # Right 7 as the duty rules hold it today: one offer (R14), met by a VPS record. When
+    # offers are kept by stage, each stage's offer is a key of its own here, and a new template
+    # names them from its date; earlier quarters keep this one.
     MeasureKey.VPS_OFFER_ON_TIME: _duties_met_on_time("R14"),
     MeasureKey.VPS_OFFERED: _victims_offered_vps,
 }
