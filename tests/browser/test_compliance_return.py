@@ -41,7 +41,9 @@ def test_supervisor_reads_the_quarterly_return(page, live_server, assert_accessi
     assert_accessible(page)
 
     before = Period.last_complete_quarter(quarter.start)  # the quarter before it
-    page.get_by_label("Quarter").select_option(label=f"{before.start:%B} to {before.end:%B %Y}")
+    page.get_by_label("Quarter", exact=True).select_option(
+        label=f"{before.start:%B} to {before.end:%B %Y}"
+    )
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/compliance/return/?quarter=*")
     assert (
