@@ -137,6 +137,7 @@ ROUTES: dict[str, Route] = {
     "survey-sample": Route(action=AuditAction.EXPORT, methods=POST, detail=form_fields),
     "compliance-pack-csv": Route(action=AuditAction.EXPORT, detail=query_string),
     "compliance-pack-pdf": Route(action=AuditAction.EXPORT, detail=query_string),
+    "compliance-return-csv": Route(action=AuditAction.EXPORT, detail=query_string),
 }
 
 # URLs that take an id but show no case or person record by themselves, and why. Changes made

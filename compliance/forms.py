@@ -245,3 +245,82 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = User.objects.holding(Role.OFFICER).filter(is_active=True)
+
+
+QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+QUARTERS_LISTED = 12
+
+
+def quarter_value(quarter: Period) -> str:
+    """A quarter as the address writes it: 2026-Q3 (July to September 2026)."""
+    return f"{quarter.start.year}-Q{(quarter.start.month - 1) // 3 + 1}"
+
+
+class ReturnForm(forms.Form):
+    """The compliance return's quarter (by default the last complete one) and optionally one of
+    the user's teams."""
+
+    quarter = forms.CharField(
+        required=False,
+        label="Quarter",
+        help_text="A quarter of the year, January to March, April to June, July to September "
+        "or October to December.",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="All the teams you can see",
+        error_messages={
+            "invalid_choice": "Choose one of the teams listed: the teams you supervise.",
+        },
+        widget=_select(),
+    )
+
+    def __init__(self, *args, user, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["team"].queryset = teams_to_choose(user)
+        # The current quarter (so far) and the last few whole ones; the address takes any.
+        quarter = Period.quarter(self.today.year, (self.today.month - 1) // 3 + 1)
+        choices = []
+        for _ in range(QUARTERS_LISTED + 1):
+            label = f"{quarter.start:%B} to {quarter.end:%B %Y}"
+            if quarter.end >= self.today:
+                label += " (so far)"
+            choices.append((quarter_value(quarter), label))
+            quarter = Period.quarter(*_quarter_before(quarter))
+        self.fields["quarter"].widget.choices = choices
+        self.fields["quarter"].initial = quarter_value(Period.last_complete_quarter(self.today))
+
+    def clean_quarter(self) -> Period:
+        value = (self.cleaned_data.get("quarter") or "").strip().upper()
+        if not value:
+            return Period.last_complete_quarter(self.today)
+        match = QUARTER.match(value)
+        if not match or int(match.group(1)) < 2000:
+            raise forms.ValidationError(
+                "Give the quarter as the year and its number, for example 2026-Q3 for July to "
+                "September 2026."
+            )
+        quarter = Period.quarter(int(match.group(1)), int(match.group(2)))
+        if quarter.start > self.today:
+            raise forms.ValidationError("That quarter has not started yet: choose an earlier one.")
+        return quarter
+
+    def filters(self) -> Filters:
+        """The figures' filters (call after is_valid): the chosen team, or none."""
+        team = self.cleaned_data.get("team")
+        return Filters(team=team.pk) if team else NO_FILTERS
+
+    def query(self) -> str:
+        """The chosen quarter and team as a query string (call after is_valid), for links."""
+        params = {"quarter": quarter_value(self.cleaned_data["quarter"])}
+        if self.cleaned_data.get("team"):
+            params["team"] = self.cleaned_data["team"].pk
+        return urlencode(params)
+
+
+def _quarter_before(quarter: Period) -> tuple[int, int]:
+    before = quarter.start - datetime.timedelta(days=1)
+    return before.year, (before.month - 1) // 3 + 1

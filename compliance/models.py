@@ -27,6 +27,9 @@ offence group and, with no offence group, for them all.
 
 from django.db import models
 
+from counting.models import Edition
+from surveys.models import Stage
+
 
 class OutcomeCounts(models.Model):
     """Duties that fell due on one London day (deadline after 23:59:59 the day before, up to
@@ -386,3 +389,56 @@ class SummaryChange(models.Model):
 
     def __str__(self) -> str:
         return f"team {self.team_id} at {self.at}"
+
+
+# --- the quarterly compliance return -------------------------------------------------------------
+
+
+class MeasureKey(models.TextChoices):
+    """The measures the return can hold, each computed in code (compliance/returns.py: MEASURES)
+    under this stable key; which of them a return holds, in what order and worded how, is data
+    (ReturnTemplate)."""
+
+    ACKNOWLEDGEMENT_ON_TIME = "acknowledgement_on_time", "Written acknowledgement sent in time"
+    REFERRAL_ON_TIME = "referral_on_time", "Referral to support services made in time"
+    UPDATES_ON_TIME = "updates_on_time", "Agreed updates given in time"
+    VPS_OFFER_ON_TIME = "vps_offer_on_time", "Victim Personal Statement offered in time"
+    VPS_OFFERED = "vps_offered", "Victims offered a Victim Personal Statement"
+
+
+class ReturnTemplate(Edition):
+    """Which measures the quarterly compliance return holds: a quarter is reported by the
+    template in force on its last day, so a new template changes later quarters only. The
+    information ministers may prescribe under the Victims and Prisoners Act 2024 (s. 6) is not
+    yet published: when it is, it becomes a new template, not new code."""
+
+    name = models.CharField(max_length=150)
+
+    class Meta(Edition.Meta):
+        verbose_name = "compliance return template"
+
+    def __str__(self) -> str:
+        return f"{self.name} (from {self.effective_from})"
+
+
+class ReturnMeasure(models.Model):
+    template = models.ForeignKey(ReturnTemplate, on_delete=models.CASCADE, related_name="measures")
+    order = models.PositiveSmallIntegerField(default=0)
+    key = models.CharField(max_length=40, choices=MeasureKey.choices)
+    label = models.CharField(max_length=150, help_text="How the return names the measure.")
+    survey_stage = models.CharField(
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        help_text="The survey questions whose answers speak to this measure (by stage); "
+        "empty for none.",
+    )
+
+    class Meta:
+        ordering = ["template", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="unique_return_measure"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

@@ -16,4 +16,6 @@ urlpatterns = [
     path("pack/", views.PackView.as_view(), name="compliance-pack"),
     path("pack.csv", views.PackCsvView.as_view(), name="compliance-pack-csv"),
     path("pack.pdf", views.PackPdfView.as_view(), name="compliance-pack-pdf"),
+    path("return/", views.ReturnView.as_view(), name="compliance-return"),
+    path("return.csv", views.ReturnCsvView.as_view(), name="compliance-return-csv"),
 ]

@@ -27,8 +27,8 @@ from counting.periods import Period
 from entitlements.models import Duty
 from victimcare.db_routers import reporting_reads
 
-from . import charts, closures, duty_figures, duty_lists, labels, links, pack, paging
-from .forms import FilterForm, PackForm, ReassignForm
+from . import charts, closures, duty_figures, duty_lists, labels, links, pack, paging, returns
+from .forms import FilterForm, PackForm, ReassignForm, ReturnForm, quarter_value
 from .sources import figures_for
 
 
@@ -458,4 +458,59 @@ class OverdueCsvView(ActionRequiredMixin, View):
             f"overdue-duties-{timezone.localdate(now):%Y-%m-%d}.csv",
             "Overdue worklist",
             duties,
+        )
+
+
+def _return_figures(request, form: ReturnForm, *, now: datetime.datetime) -> dict:
+    """The compliance return for the form's quarter and team (call after is_valid)."""
+    # Only reads: from the reporting replica when there is one (victimcare/db_routers.py).
+    with reporting_reads():
+        return returns.return_for(
+            request.user, quarter=form.cleaned_data["quarter"], filters=form.filters(), now=now
+        )
+
+
+def _return_filename(form: ReturnForm) -> str:
+    team = form.cleaned_data["team"]
+    scope = f"-{slugify(team.name)}" if team else ""
+    return f"victims-code-return-{quarter_value(form.cleaned_data['quarter'])}{scope}.csv"
+
+
+class ReturnView(ActionRequiredMixin, View):
+    """The quarterly compliance return for the police and crime commissioner."""
+
+    action = "compliance.view"
+    template = "compliance/return.html"
+
+    def get(self, request):
+        now = timezone.now()
+        form = ReturnForm(request.GET or None, user=request.user, today=timezone.localdate(now))
+        if not form.is_bound:
+            form = ReturnForm({}, user=request.user, today=timezone.localdate(now))
+        if not form.is_valid():
+            return render(request, self.template, {"form": form}, status=400)
+        return render(
+            request,
+            self.template,
+            {
+                "form": form,
+                "team": form.cleaned_data["team"],
+                "chosen_quarter": quarter_value(form.cleaned_data["quarter"]),
+                "query": form.query(),
+                **_return_figures(request, form, now=now),
+            },
+        )
+
+
+class ReturnCsvView(ActionRequiredMixin, View):
+    action = "compliance.view"
+
+    def get(self, request):
+        now = timezone.now()
+        form = ReturnForm(request.GET, user=request.user, today=timezone.localdate(now))
+        if not form.is_valid():
+            return _form_errors(form)
+        figures = _return_figures(request, form, now=now)
+        return csv_response(
+            _return_filename(form), returns.RETURN_COLUMNS, returns.return_table(figures)
         )

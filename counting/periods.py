@@ -29,6 +29,21 @@ class Period:
         first = datetime.date(year, month, 1)
         return cls(first, add_months(first, 1) - datetime.timedelta(days=1))
 
+    @classmethod
+    def quarter(cls, year: int, number: int) -> "Period":
+        """A calendar quarter: 1 is January to March, 4 October to December."""
+        if not 1 <= number <= 4:
+            raise ValueError(number)
+        first = datetime.date(year, 3 * number - 2, 1)
+        return cls(first, add_months(first, 3) - datetime.timedelta(days=1))
+
+    @classmethod
+    def last_complete_quarter(cls, today: datetime.date) -> "Period":
+        """The calendar quarter before the one `today` is in."""
+        before = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        before -= datetime.timedelta(days=1)
+        return cls.quarter(before.year, (before.month - 1) // 3 + 1)
+
     def previous_month(self) -> "Period":
         """The whole London month before the one this period starts in."""
         before = self.start.replace(day=1) - datetime.timedelta(days=1)

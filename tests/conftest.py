@@ -108,6 +108,7 @@ SEEDS = [
     ("assurance.migrations.0002_checklist", "seed"),
     ("compliance.migrations.0002_refresh_schedule", "create"),
     ("compliance.migrations.0009_update_every_minute", "schedule"),
+    ("compliance.migrations.0015_seed_return_template", "seed"),
     ("counting.migrations.0002_seed", "seed"),
     ("portal.migrations.0002_seed_and_schedule", "create"),
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("cases.api.urls")),
     path("api/v1/", include("entitlements.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
+    path("api/v1/", include("compliance.api.urls")),
     path("api/", include("accounts.api.urls")),
     # The case page (casework, above cases) and the rest of a case's pages share /cases/.
     path("cases/", include("casework.urls")),
