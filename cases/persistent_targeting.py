@@ -82,7 +82,9 @@ def _record_basis(
     services.recompute_enhanced(
         party=party,
         by=None,
-        reason=f"Persistently targeted, recorded by the system: {policy.describe()}",
+        # The history's reason holds 200 characters; a long policy name loses its end there
+        # only (the basis's evidence keeps it whole).
+        reason=f"Persistently targeted, recorded by the system: {policy.describe()}"[:200],
         now=now,
     )
 
