@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from accounts.services import add_to_team
-from cases import selectors, services
+from cases import events, selectors, services
 from cases.models import (
     Basis,
     BasisSource,
@@ -25,6 +25,7 @@ from cases.models import (
     PersistentTargetingPolicy,
 )
 from entitlements.models import Duty, DutyRetiming
+from notifications import services as notifications
 from notifications.models import Kind, Notification
 from tests.factories import TeamFactory, make_user
 
@@ -196,6 +197,23 @@ def test_the_supervisors_of_the_cases_team_are_told_once(person):
     assert basis(victim_of(fourth)) is not None
     assert len(told()) == 1
     assert PersistentTargeting.objects.get(person=person).cases.count() == 4
+
+
+def test_telling_again_of_the_same_finding_adds_nothing(person):
+    team = TeamFactory()
+    supervisor = make_user(Role.SUPERVISOR)
+    add_to_team(team=team, user=supervisor, is_supervisor=True)
+    crime(person, london(2026, 1, 5), team=team)
+    crime(person, london(2026, 2, 10), team=team)
+    crime(person, london(2026, 3, 16), team=team)
+    finding = PersistentTargeting.objects.get(person=person)
+
+    again = notifications.notify_persistently_targeted(
+        events.PersistentlyTargeted(targeting=finding, now=london(2026, 3, 17))
+    )
+
+    assert again == []
+    assert len(told()) == 1
 
 
 def test_a_new_policy_row_applies_to_later_crimes_only():
