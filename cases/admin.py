@@ -9,6 +9,7 @@ from .models import (
     CrimeReferenceFormat,
     EnhancedRightsPolicy,
     OffenceCategory,
+    PersistentTargetingPolicy,
     RiskQuestion,
     RiskQuestionSet,
     SpecialMeasure,
@@ -30,6 +31,11 @@ class CrimeReferenceFormatAdmin(admin.ModelAdmin):
 @admin.register(EnhancedRightsPolicy)
 class EnhancedRightsPolicyAdmin(admin.ModelAdmin):
     list_display = ["name", "effective_from", "vulnerable_under_age"]
+
+
+@admin.register(PersistentTargetingPolicy)
+class PersistentTargetingPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "effective_from", "crimes", "within_days", "source"]
 
 
 @admin.register(CaseEditPolicy)

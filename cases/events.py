@@ -19,6 +19,9 @@ Events and who listens:
 - CaseReopened: entitlements brings back what the closing withdrew, withdraws the closing's own
   duties still open, and starts what the rules give for a reopening.
 - NeedsAssessed: entitlements meets the needs assessment duty and starts what the needs call for.
+- PersistentlyTargeted: a person was found persistently targeted under the policy (once per
+  finding); notifications tells the supervisors of the case's team. Their duties are re-timed by
+  the EnhancedChanged each of their parties gained with the basis.
 - RecordMade: a record that meets a duty by itself (a risk assessment, an MG2, a VPS offer, a
   witness care officer assigned); entitlements meets it; referrals proposes MARAC or an IDVA
   after a risk assessment.
@@ -116,6 +119,12 @@ class RecordMade:
     record: str  # what the duty's history says met it
     party: Any = None  # None: the record is about the case (a witness care officer assigned)
     subject: Any = field(default=None)  # the record itself, e.g. the RiskAssessment
+
+
+@dataclass(frozen=True)
+class PersistentlyTargeted:
+    targeting: Any  # cases.models.PersistentTargeting, new: its party's case's team is told
+    now: datetime.datetime
 
 
 channel = Channel("cases")

@@ -104,6 +104,44 @@ class EnhancedRightsPolicy(models.Model):
         return f"{self.name} from {self.effective_from}"
 
 
+class PersistentTargetingPolicy(models.Model):
+    """When a victim counts as persistently targeted: `crimes` crimes against them (cases in
+    which they are a victim) within `within_days` days, as in force from a date. The Code names
+    the basis but sets no number: the number is local policy."""
+
+    name = models.CharField(max_length=100)
+    effective_from = models.DateField()
+    source = models.CharField(max_length=300)
+    crimes = models.PositiveSmallIntegerField(
+        help_text="How many crimes against the person, this one included (at least 2)."
+    )
+    within_days = models.PositiveSmallIntegerField(
+        help_text="Within how many days of each other the crimes happened (at least 1)."
+    )
+
+    objects = EffectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name_plural = "persistent targeting policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(crimes__gte=2, within_days__gte=1),
+                name="persistent_targeting_takes_repeat_crimes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} from {self.effective_from}"
+
+    def describe(self) -> str:
+        """The rule in words, for the basis's evidence and the people told of it."""
+        return (
+            f"{self.crimes} or more crimes against them within {self.within_days} days "
+            f"(local policy: {self.name})"
+        )
+
+
 class OtherTeams(models.TextChoices):
     NOBODY = "nobody", "Nobody: they read only"
     SUPERVISORS = "supervisors", "Supervisors of any team"
@@ -541,6 +579,8 @@ class BasisSource(models.TextChoices):
     AUTOMATIC = "automatic", "Automatic for this offence"
     OFFICER = "officer", "Assessed by an officer"
     NEEDS_ASSESSMENT = "needs_assessment", "Found by a needs assessment"
+    # The system, under the persistent targeting policy in force (cases/persistent_targeting.py).
+    POLICY = "policy", "Recorded by the system under local policy"
 
 
 class EligibilityBasis(models.Model):
@@ -585,6 +625,33 @@ class EnhancedStatusChange(models.Model):
 
     class Meta:
         ordering = ["party", "changed_at", "id"]
+
+
+class PersistentTargeting(models.Model):
+    """A person found persistently targeted under the policy in force: when, by which policy,
+    on which party (whose case's supervisors were told) and the crimes that counted. A later
+    crime that counts with these is added to the same finding, which is told once."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="persistent_targetings"
+    )
+    policy = models.ForeignKey(
+        PersistentTargetingPolicy, on_delete=models.PROTECT, related_name="+"
+    )
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The victim whose crime brought the count to the policy's number.",
+    )
+    found_at = models.DateTimeField()
+    cases = models.ManyToManyField(Case, related_name="+", help_text="The crimes that counted.")
+
+    class Meta:
+        ordering = ["person", "found_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Persistent targeting finding {self.pk}"
 
 
 # ---------------------------------------------------------------------------------------------

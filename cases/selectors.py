@@ -22,11 +22,15 @@ from django.db.models import (
 from accounts.models import TeamMembership, User
 
 from .models import (
+    Basis,
     Case,
     CaseEvent,
     Contact,
+    EligibilityBasis,
     NeedsAssessment,
     Party,
+    PersistentTargeting,
+    PersistentTargetingPolicy,
     RiskAssessment,
     SpecialMeasuresRecord,
     ThriveGrade,
@@ -200,3 +204,62 @@ class WholeTimeline:
         if not index.stop:
             return []  # an empty timeline's only page
         return timeline(self.case, latest=index.stop)[index]
+
+
+# --- persistently targeted ----------------------------------------------------------------------
+
+
+def with_persistent_targeting(parties: QuerySet[Party]) -> QuerySet[Party]:
+    """Parties with `persistently_targeted`: whether that basis applies to them (a subquery, so
+    a list of parties costs no query more)."""
+    return parties.annotate(
+        persistently_targeted=Exists(
+            EligibilityBasis.objects.filter(
+                party=OuterRef("pk"), basis=Basis.PERSISTENTLY_TARGETED, applies=True
+            )
+        )
+    )
+
+
+@dataclass
+class Targeting:
+    """A person found persistently targeted, as one viewer may see it: when first, under which
+    policy, and the crimes that counted among the cases they may see (none other named)."""
+
+    found_at: datetime
+    policy: PersistentTargetingPolicy
+    crimes: list[Case]
+
+
+def persistent_targeting(
+    user: User, person_ids: set[int], *, cases: QuerySet[Case] | None = None
+) -> dict[int, Targeting]:
+    """Person id -> how they were found persistently targeted, for those who were, with only
+    the crimes among `cases` (by default the cases the user may see): two queries whatever the
+    number of people, none for nobody."""
+    if not person_ids:
+        return {}
+    visible = Case.objects.visible_to(user) if cases is None else cases
+    findings = (
+        PersistentTargeting.objects.filter(person_id__in=person_ids)
+        .select_related("policy")
+        .prefetch_related(
+            Prefetch(
+                "cases",
+                queryset=visible.select_related("offence").order_by("occurred_at", "id"),
+                to_attr="visible_crimes",
+            )
+        )
+        .order_by("found_at", "id")
+    )
+    shown: dict[int, Targeting] = {}
+    for finding in findings:
+        targeting = shown.setdefault(
+            finding.person_id, Targeting(finding.found_at, finding.policy, [])
+        )
+        # A later run of crimes is a finding of its own; the person's crimes are shown as one.
+        known = {case.pk for case in targeting.crimes}
+        targeting.crimes += [case for case in finding.visible_crimes if case.pk not in known]
+    for targeting in shown.values():
+        targeting.crimes.sort(key=lambda case: (case.occurred_at, case.pk))
+    return shown

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, TeamKind, TeamMembership, User
 from audit.history import record_update
 
-from . import closure, dates, events, rules, safe_channels
+from . import closure, dates, events, persistent_targeting, rules, safe_channels
 from .events import RecordKind
 from .models import (
     ASKED_FLAGS,
@@ -391,6 +391,8 @@ def add_party(
         )
     recompute_enhanced(party=party, by=by, reason="Added to the case", now=now)
     now = _now(now)
+    # Before PartyAdded, so a victim found persistently targeted has enhanced duties at once.
+    persistent_targeting.check_victim(party, now=now)
     events.publish(
         events.PartyAdded(party=party, at=clock_at or now, at_report=clock_at is not None, now=now)
     )

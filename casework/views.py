@@ -19,7 +19,7 @@ from audit import services as audit
 from cases import safe_channels, services
 from cases import selectors as case_selectors
 from cases.forms import EventForm
-from cases.models import Case, CaseStatus
+from cases.models import Basis, Case, CaseStatus
 from cases.permissions import access_case, may_change_case, supervises_case
 from cases.views import CaseFormView, apply_service
 from entitlements.models import Duty, DutyAttempt
@@ -115,6 +115,16 @@ def _case_context(request, case, *, people=None, contact_form=None, event_form=N
             now=now,
         )
     _add_links(case, parties)
+    # The crimes that made a person persistently targeted, those the user may see (no query
+    # unless someone on the page has that basis).
+    targeted = {
+        party.person_id
+        for party in parties
+        if any(b.basis == Basis.PERSISTENTLY_TARGETED for b in party.applying_bases)
+    }
+    targeting = case_selectors.persistent_targeting(request.user, targeted)
+    for party in parties:
+        party.targeting = targeting.get(party.person_id)
     # One entry more than is shown says whether there is more to see.
     timeline = case_selectors.timeline(case, latest=TIMELINE_LATEST + 1)
     if may_record:

@@ -39,6 +39,7 @@ class Kind(models.TextChoices):
     REFERRAL_WITHDRAWN = "referral_withdrawn", "Referral withdrawn"
     VICTIM_MESSAGE = "victim_message", "Message through Track my case"
     URGENT_UNCONFIRMED = "urgent_unconfirmed", "Urgent news not confirmed by the person"
+    PERSISTENT_TARGET = "persistent_target", "A victim found persistently targeted"
 
 
 class Delivery(models.TextChoices):

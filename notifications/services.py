@@ -219,6 +219,39 @@ def notify_not_reachable(event) -> list[int]:
     return _queue(_notify_duties(duties, recipients, kind=Kind.NOT_REACHABLE, now=event.at))
 
 
+def notify_persistently_targeted(event) -> list[int]:
+    """cases found a victim persistently targeted: tell the supervisors of the case's team, who
+    oversee enhanced rights. One row per finding and supervisor, unique, so a finding is told
+    once whatever runs twice. Free of personal data, as every notification (email)."""
+    targeting = event.targeting
+    case = targeting.party.case
+    policy = targeting.policy
+    rows = []
+    supervisors = _members({case.team_id}, supervisors_only=True).get(case.team_id, set())
+    prefs = _preferences(supervisors)
+    for user_id in sorted(supervisors):
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                kind=Kind.PERSISTENT_TARGET,
+                key=f"persistent-target:{targeting.pk}",
+                case_id=case.pk,
+                title=f"Persistently targeted: a victim in {case.crime_reference}",
+                body=(
+                    f"A victim in this case has been the victim of {policy.crimes} or more "
+                    f"crimes within {policy.within_days} days, so has enhanced rights as "
+                    "persistently targeted (local policy). Their open duties were re-timed."
+                ),
+                link=reverse("case-detail", kwargs={"pk": case.pk})
+                + f"#party-{targeting.party_id}",
+                created_at=event.now,
+                email_status=_email_status(prefs.get(user_id), per_duty=True),
+                sms_status=Delivery.OFF,
+            )
+        )
+    return _queue(_create(rows))
+
+
 def _escalation_cutoff(now: datetime.datetime, working_days: int) -> datetime.datetime:
     """The latest deadline with `working_days` whole working days between it and today.
     working_days_before() counts today, which has barely begun when the 08:00 sweep runs, so a

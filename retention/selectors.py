@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
+from cases import selectors as case_selectors
 from cases.models import Case, CaseEvent, Party, Person
 from notifications.models import Notification
 from referrals.models import Referral, ReferralEvent, ShareItem
@@ -102,6 +103,13 @@ def visible_parties(user, person: Person) -> QuerySet[Party]:
         )
         .order_by("case__reported_at", "id")
     )
+
+
+def persistent_targeting(user, person: Person) -> case_selectors.Targeting | None:
+    """Whether the person was found persistently targeted, with the crimes that counted among
+    the cases in the user's scope (two queries; one if they never were)."""
+    found = case_selectors.persistent_targeting(user, {person.pk}, cases=person_scope(user))
+    return found.get(person.pk)
 
 
 # --- consent ---------------------------------------------------------------------------------

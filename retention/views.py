@@ -115,6 +115,7 @@ class PersonView(ActionRequiredMixin, View):
             {
                 "person": person,
                 "parties": list(selectors.visible_parties(request.user, person)),
+                "targeting": selectors.persistent_targeting(request.user, person),
                 "safe": getattr(person, "safe_contact", None),
                 "sees_whole_person": services.sees_whole_person(request.user, person),
                 "withheld": services.WITHHELD,

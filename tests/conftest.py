@@ -87,6 +87,7 @@ SEEDS = [
     ("cases.migrations.0002_reference_data", "seed"),
     ("cases.migrations.0008_case_edit_policy", "seed"),
     ("cases.migrations.0010_seed_contact_outcomes", "seed"),
+    ("cases.migrations.0016_persistent_targeting", "seed"),
     ("entitlements.migrations.0002_code_catalogue", "seed"),
     ("entitlements.migrations.0003_mark_missed_schedule", "create"),
     ("entitlements.migrations.0009_reach_policy_seed", "both"),

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Team, User
-from cases import dates
+from cases import dates, selectors
 from cases.models import (
     ASKED_FLAGS,
     Basis,
@@ -170,13 +170,53 @@ class SafeContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CrimeCountedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "crime_reference", "occurred_at"]
+        read_only_fields = fields
+
+
+class PersistentTargetingSerializer(serializers.Serializer):
+    label = serializers.SerializerMethodField()
+    found_at = serializers.DateTimeField(help_text="When the system first found it.")
+    policy = serializers.CharField(
+        source="policy.describe", help_text="The local policy it was found under, in words."
+    )
+    crimes = CrimeCountedSerializer(
+        many=True, help_text="The crimes that counted, among the cases you may see only."
+    )
+
+    def get_label(self, targeting) -> str:
+        return Basis.PERSISTENTLY_TARGETED.label
+
+
 class PersonSerializer(RecordSerializer):
     safe_contact = SafeContactSerializer(read_only=True, allow_null=True)
+    persistently_targeted = serializers.SerializerMethodField(
+        help_text="Found persistently targeted by the system (local policy), or null."
+    )
 
     class Meta:
         model = Person
-        fields = ["id", *PERSON_INPUT_FIELDS, "safe_contact", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            *PERSON_INPUT_FIELDS,
+            "safe_contact",
+            "persistently_targeted",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(PersistentTargetingSerializer(allow_null=True))
+    def get_persistently_targeted(self, person):
+        request = self.context.get("request")
+        if request is None:
+            return None
+        found = selectors.persistent_targeting(request.user, {person.pk}).get(person.pk)
+        return PersistentTargetingSerializer(found).data if found is not None else None
 
 
 class PersonUpdateSerializer(RecordSerializer):
@@ -204,11 +244,29 @@ class PersonConflictSerializer(serializers.Serializer):
 class PartySerializer(serializers.ModelSerializer):
     person = PersonSummarySerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
+    persistently_targeted = serializers.SerializerMethodField(
+        help_text="Whether the basis 'persistently targeted' applies to them in this case."
+    )
 
     class Meta:
         model = Party
-        fields = ["id", "case", "person", "role", "role_label", "enhanced", "added_at"]
+        fields = [
+            "id",
+            "case",
+            "person",
+            "role",
+            "role_label",
+            "enhanced",
+            "persistently_targeted",
+            "added_at",
+        ]
         read_only_fields = fields
+
+    def get_persistently_targeted(self, party) -> bool:
+        # Lists annotate it (selectors.with_persistent_targeting); one party just made asks.
+        if hasattr(party, "persistently_targeted"):
+            return party.persistently_targeted
+        return party.bases.filter(basis=Basis.PERSISTENTLY_TARGETED, applies=True).exists()
 
 
 class PartyCreateSerializer(serializers.Serializer):

@@ -33,6 +33,7 @@ from cases.permissions import (
     check_may_change_person,
     sees_every_case_of,
 )
+from cases.selectors import with_persistent_targeting
 
 from . import serializers as s
 from .filters import CaseFilter, EventFilter, PartyRecordFilter
@@ -78,7 +79,9 @@ FORBIDDEN = OpenApiResponse(description="Your role may not take this action.")
 def case_list_queryset(user):
     victims = Prefetch(
         "parties",
-        queryset=Party.objects.filter(role=PartyRole.VICTIM).select_related("person"),
+        queryset=with_persistent_targeting(
+            Party.objects.filter(role=PartyRole.VICTIM).select_related("person")
+        ),
         to_attr="victim_parties",
     )
     return (
@@ -92,7 +95,11 @@ def case_list_queryset(user):
 def case_detail_queryset():
     return Case.objects.select_related(
         "offence", "team", "officer", "wcu_team", "witness_care_officer"
-    ).prefetch_related(Prefetch("parties", queryset=Party.objects.select_related("person")))
+    ).prefetch_related(
+        Prefetch(
+            "parties", queryset=with_persistent_targeting(Party.objects.select_related("person"))
+        )
+    )
 
 
 def visible_people(user):
@@ -443,6 +450,9 @@ class PartyListCreateView(CaseRecordsView):
     write_action = "cases.edit"
     related = ("person",)
     list_order = ("role", "id")
+
+    def get_queryset(self):
+        return with_persistent_targeting(super().get_queryset())
 
     def get_serializer_class(self):
         if self.request.method == "POST":

@@ -2,7 +2,12 @@
 
 from cases import events
 from entitlements import reactions as entitlements
+from notifications import services as notifications
 from referrals import reactions as referrals
+
+# What these change for duties comes through another event (a persistently targeted person's
+# parties each publish EnhancedChanged); notifications tells people of them.
+NOT_ABOUT_DUTIES = {events.PersistentlyTargeted: notifications.notify_persistently_targeted}
 
 
 def test_every_case_event_has_a_handler_in_entitlements():
@@ -12,6 +17,7 @@ def test_every_case_event_has_a_handler_in_entitlements():
         if isinstance(value, type)
         and value.__module__ == events.__name__
         and value is not events.RecordKind
+        and value not in NOT_ABOUT_DUTIES
     ]
     assert published, "cases.events publishes no events"
     for event_type in published:
@@ -25,3 +31,8 @@ def test_referrals_react_after_entitlements_made_the_duties():
     ):
         handlers = events.channel.handlers(event_type)
         assert handlers.index(entitlements.HANDLERS[event_type]) < handlers.index(handler)
+
+
+def test_case_events_not_about_duties_are_told_by_notifications():
+    for event_type, handler in NOT_ABOUT_DUTIES.items():
+        assert handler in events.channel.handlers(event_type)
