@@ -14,7 +14,7 @@ from accounts.models import TeamMembership
 from accounts.permissions import can
 from audit import services as audit
 
-from . import closure, selectors, services
+from . import closure, matching, selectors, services
 from .forms import (
     AddPartyForm,
     AssignWitnessCareOfficerForm,
@@ -285,17 +285,47 @@ class EventWithdrawView(CaseFormView):
         return "Event withdrawn. It stays on the record, marked as withdrawn."
 
 
+CHOOSE_MATCH = "Choose one of the people on record, or that this is someone new."
+
+
 class PartyAddView(CaseFormView):
+    """Add a person to the case. People already on record who may be them (cases/matching.py)
+    are offered first; the officer uses one of them or says this is someone new. What was
+    typed travels only in the POST body, never the address."""
+
     action = "cases.edit"
     form_class = AddPartyForm
     title = "Add a person to the case"
     submit = "Add person"
+    template_name = "cases/party_add.html"
 
-    def perform(self, form):
+    def post(self, request, pk, **kwargs):
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        matches = matching.likely_matches(request.user, matching.candidate_from(form.cleaned_data))
+        chosen = request.POST.get("match", "")
+        person = None
+        if matches and chosen != "new":
+            person = next((m.person for m in matches if str(m.person.pk) == chosen), None)
+            if person is None:  # first offer, or an answer that is not one of those offered
+                audit.people_shown(
+                    request, case_id=self.case.pk, person_ids=[m.person.pk for m in matches]
+                )
+                error = CHOOSE_MATCH if chosen else ""
+                return self.render(form, matches=matches, chosen=chosen, match_error=error)
+        result = apply_service(form, lambda: self.perform(form, person=person))
+        if result is not None and not form.errors:
+            messages.success(request, self.success_message())
+            return redirect(self.success_url())
+        return self.render(form, matches=matches, chosen=chosen)
+
+    def perform(self, form, person=None):
         data = dict(form.cleaned_data)
         role = data.pop("role")
         with transaction.atomic():  # a person the case refuses is not kept either
-            person = services.create_person(by=self.request.user, **data)
+            if person is None:
+                person = services.create_person(by=self.request.user, **data)
             return services.add_party(
                 case=self.case, person=person, role=role, by=self.request.user
             )
