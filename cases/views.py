@@ -14,7 +14,7 @@ from accounts.models import TeamMembership
 from accounts.permissions import can
 from audit import services as audit
 
-from . import closure, matching, selectors, services
+from . import closure, matching, merging, selectors, services
 from .forms import (
     AddPartyForm,
     AssignWitnessCareOfficerForm,
@@ -24,8 +24,11 @@ from .forms import (
     EditCaseForm,
     NeedsAssessmentForm,
     NewCaseForm,
+    PeopleSearchForm,
     PersonFields,
     PersonForm,
+    PersonMergeForm,
+    PersonPairForm,
     ReopenCaseForm,
     RiskAssessmentForm,
     SafeContactForm,
@@ -40,6 +43,7 @@ from .permissions import (
     PERSON_ON_HIDDEN_CASE,
     access_case,
     may_change_case,
+    merge_refusal,
     sees_every_case_of,
     supervises_case,
 )
@@ -661,3 +665,114 @@ class CaseReopenView(CaseFormView):
 
     def success_message(self):
         return "Case reopened."
+
+
+# --- two records of one person -----------------------------------------------------------------
+
+# The details shown side by side before a merge, with their labels.
+MERGE_FIELDS = [
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("date_of_birth", "Date of birth"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("address", "Address"),
+    ("postcode", "Postcode"),
+    ("preferred_language", "Preferred language"),
+    ("communication_needs", "Communication needs"),
+]
+
+
+class PeopleMergeView(ActionRequiredMixin, View):
+    """A supervisor finds two records of one person, sees them side by side, and merges them
+    with a reason (cases/merging.py). Names and ids travel only in POST bodies."""
+
+    action = "people.merge"
+    template_name = "cases/people_merge.html"
+
+    def get(self, request):
+        return self._render(search=PeopleSearchForm())
+
+    def post(self, request):
+        step = request.POST.get("step")
+        people = selectors.people_visible_to(request.user)
+        if step == "compare":
+            pair = PersonPairForm(request.POST, people=people)
+            if not pair.is_valid():
+                return self._search(request, pair=pair)
+            form = PersonMergeForm(
+                initial={"kept": pair.cleaned_data["kept"], "merged": pair.cleaned_data["merged"]},
+                people=people,
+            )
+            return self._compare(
+                request, form, pair.cleaned_data["kept"], pair.cleaned_data["merged"]
+            )
+        if step == "confirm":
+            form = PersonMergeForm(request.POST, people=people)
+            if not form.is_valid():
+                if form.cleaned_data.get("kept") and form.cleaned_data.get("merged"):
+                    kept, merged = form.cleaned_data["kept"], form.cleaned_data["merged"]
+                    return self._compare(request, form, kept, merged)
+                return self._search(request, pair=form)
+            data = form.cleaned_data
+            try:
+                merge = merging.merge_people(
+                    kept=data["kept"],
+                    merged=data["merged"],
+                    by=request.user,
+                    reason=data["reason"],
+                    now=timezone.now(),
+                    request=request,
+                )
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+            except ValidationError as error:
+                for messages_ in error.message_dict.values():
+                    form.add_error(None, messages_)
+            else:
+                messages.success(
+                    request,
+                    f"Records merged: {merge.parties_moved} case link(s) moved to the record kept.",
+                )
+                return redirect("person-record", pk=merge.kept_id)
+            return self._compare(request, form, data["kept"], data["merged"])
+        return self._search(request)
+
+    def _search(self, request, pair=None):
+        search = PeopleSearchForm(request.POST)
+        found = []
+        if search.is_valid():
+            found = selectors.people_named(request.user, search.cleaned_data["q"])
+            audit.record(
+                request,
+                audit.AuditAction.SEARCH,
+                person_ids=[person.pk for person in found],
+                detail=f"Records to merge: q={search.cleaned_data['q']}",
+            )
+        elif request.POST.get("step") != "search":
+            search = PeopleSearchForm()
+        return self._render(search=search, found=found, pair=pair, searched=search.is_bound)
+
+    def _compare(self, request, form, kept, merged):
+        sides = selectors.merge_sides(request.user, kept, merged)
+        audit.record(
+            request,
+            audit.AuditAction.VIEW,
+            person_ids=[kept.pk, merged.pk],
+            detail="Two records of a person compared before a merge.",
+        )
+        refusal = merge_refusal(request.user, [kept, merged])
+        rows = [
+            (label, [getattr(side.person, name) for side in sides]) for name, label in MERGE_FIELDS
+        ]
+        return self._render(
+            search=PeopleSearchForm(initial={"q": request.POST.get("q", "")}),
+            form=form,
+            sides=sides,
+            rows=rows,
+            refusal=refusal,
+            clashes=[] if refusal else merging.clashes(kept, merged),
+        )
+
+    def _render(self, **context):
+        return render(self.request, self.template_name, context)
