@@ -3,6 +3,7 @@
 from cases import events
 from entitlements import reactions as entitlements
 from referrals import reactions as referrals
+from surveys import services as surveys
 
 
 def test_every_case_event_has_a_handler_in_entitlements():
@@ -12,6 +13,9 @@ def test_every_case_event_has_a_handler_in_entitlements():
         if isinstance(value, type)
         and value.__module__ == events.__name__
         and value is not events.RecordKind
+        # About a person's records, not a case: nothing the Code owes changes (duties follow
+        # the party, which a merge moves); surveys listens (below).
+        and value is not events.PeopleMerged
     ]
     assert published, "cases.events publishes no events"
     for event_type in published:
@@ -25,3 +29,7 @@ def test_referrals_react_after_entitlements_made_the_duties():
     ):
         handlers = events.channel.handlers(event_type)
         assert handlers.index(entitlements.HANDLERS[event_type]) < handlers.index(handler)
+
+
+def test_surveys_keep_a_merged_persons_opt_out():
+    assert surveys.on_people_merged in events.channel.handlers(events.PeopleMerged)

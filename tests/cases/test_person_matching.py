@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from django.db import connection
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
 from accounts.models import Role
@@ -206,3 +207,54 @@ def test_the_page_never_shows_a_restricted_case_of_the_match(client, officer, ow
     assert "NS/000111/26" in body
     assert "NS/000909/26" not in body
     assert "details restricted" not in body
+
+
+# --- the API ------------------------------------------------------------------------------------
+
+
+def _api(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def test_the_api_answers_the_matches_with_only_the_cases_one_may_see(
+    officer, janes_case, django_assert_max_num_queries
+):
+    CaseFactory(
+        victim=victim_of(janes_case).person, restricted=True, crime_reference="NS/000909/26"
+    )
+    api = _api(officer)
+    body = {"first_name": "Jane", "last_name": "Okafor", "date_of_birth": BORN.isoformat()}
+    with django_assert_max_num_queries(15):
+        response = api.post(reverse("api-person-matches"), body, format="json")
+    assert response.status_code == 200
+    [match] = response.json()["matches"]
+    assert match["person"]["id"] == victim_of(janes_case).person_id
+    assert match["reasons"] == ["Similar name", "Same date of birth"]
+    assert [case["crime_reference"] for case in match["cases"]] == ["NS/000111/26"]
+
+
+def test_the_api_offers_no_one_only_in_a_hidden_case(officer):
+    CaseFactory(victim=dict(JANE), restricted=True, crime_reference="NS/000999/26")
+    body = {"first_name": "Jane", "last_name": "Okafor", "phone": JANE["phone"]}
+    response = _api(officer).post(reverse("api-person-matches"), body, format="json")
+    assert response.json() == {"matches": []}
+
+
+def test_the_api_gives_field_errors_for_bad_input(officer):
+    response = _api(officer).post(
+        reverse("api-person-matches"),
+        {"first_name": "", "date_of_birth": "2090-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"first_name", "last_name", "date_of_birth"}
+
+
+def test_the_api_refuses_roles_that_do_not_add_people():
+    for role in (Role.WITNESS_CARE, Role.AGENCY):
+        response = _api(make_user(role)).post(
+            reverse("api-person-matches"), {"first_name": "A", "last_name": "B"}, format="json"
+        )
+        assert response.status_code == 403
