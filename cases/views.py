@@ -119,6 +119,30 @@ class CaseListView(ActionRequiredMixin, View):
         )
 
 
+CHOOSE_MATCH = "Choose one of the people on record, or that this is someone new."
+
+
+def _chosen_match(request, matches, *, case=None) -> tuple:
+    """(the person on record the officer chose among `matches`, or None for someone new; the
+    error to show if they must be offered again: first offer, or an answer not among them).
+    What was typed travels only in the POST body, never the address."""
+    chosen = request.POST.get("match", "")
+    if not matches or chosen == "new":
+        return None, None
+    person = next((m.person for m in matches if str(m.person.pk) == chosen), None)
+    if person is not None:
+        return person, None
+    # A POST, which the audit middleware does not record: the people offered are recorded here.
+    audit.record(
+        request,
+        audit.AuditAction.SEARCH,
+        case=case,
+        person_ids=[m.person.pk for m in matches],
+        detail=f"People on record offered as the person being added: {len(matches)}.",
+    )
+    return None, CHOOSE_MATCH if chosen else ""
+
+
 class CaseCreateView(ActionRequiredMixin, View):
     action = "cases.create"
 
@@ -130,13 +154,19 @@ class CaseCreateView(ActionRequiredMixin, View):
     def post(self, request):
         form = NewCaseForm(request.POST)
         victim = PersonFields(request.POST, prefix="victim")
+        matches, chosen, offer_again = [], request.POST.get("match", ""), None
         if form.is_valid() and victim.is_valid():
+            # People on record who may be the victim are offered first (cases/matching.py).
+            candidate = matching.candidate_from(victim.cleaned_data)
+            matches = matching.likely_matches(request.user, candidate)
+            person, offer_again = _chosen_match(request, matches)
+        if offer_again is None and form.is_valid() and victim.is_valid():
             case = apply_service(
                 form,
                 lambda: services.create_case(
                     by=request.user,
                     crime_reference=form.cleaned_data["crime_reference"],
-                    victim=victim.cleaned_data,
+                    victim=person or victim.cleaned_data,
                     victim_role=form.cleaned_data["victim_role"],
                     victim_bases=form.victim_bases(),
                     **{k: form.cleaned_data[k] for k in services.CASE_FIELDS},
@@ -146,13 +176,16 @@ class CaseCreateView(ActionRequiredMixin, View):
             if case is not None:
                 messages.success(request, f"Case {case.crime_reference} created.")
                 return redirect("case-detail", pk=case.pk)
-        return self._render(request, form, victim)
+        return self._render(
+            request, form, victim, matches=matches, chosen=chosen, match_error=offer_again
+        )
 
-    def _render(self, request, form, victim):
+    def _render(self, request, form, victim, **matches):
         victim.fields[
             "date_of_birth"
         ].help_text = "Their age on the day of the offence decides whether under-18 rights apply."
-        return render(request, "cases/case_new.html", {"form": form, "victim": victim})
+        context = {"form": form, "victim": victim, **matches}
+        return render(request, "cases/case_new.html", context)
 
 
 class CaseTimelineView(ActionRequiredMixin, View):
@@ -289,13 +322,9 @@ class EventWithdrawView(CaseFormView):
         return "Event withdrawn. It stays on the record, marked as withdrawn."
 
 
-CHOOSE_MATCH = "Choose one of the people on record, or that this is someone new."
-
-
 class PartyAddView(CaseFormView):
     """Add a person to the case. People already on record who may be them (cases/matching.py)
-    are offered first; the officer uses one of them or says this is someone new. What was
-    typed travels only in the POST body, never the address."""
+    are offered first; the officer uses one of them or says this is someone new."""
 
     action = "cases.edit"
     form_class = AddPartyForm
@@ -308,16 +337,10 @@ class PartyAddView(CaseFormView):
         if not form.is_valid():
             return self.render(form)
         matches = matching.likely_matches(request.user, matching.candidate_from(form.cleaned_data))
+        person, offer_again = _chosen_match(request, matches, case=self.case)
         chosen = request.POST.get("match", "")
-        person = None
-        if matches and chosen != "new":
-            person = next((m.person for m in matches if str(m.person.pk) == chosen), None)
-            if person is None:  # first offer, or an answer that is not one of those offered
-                audit.people_shown(
-                    request, case_id=self.case.pk, person_ids=[m.person.pk for m in matches]
-                )
-                error = CHOOSE_MATCH if chosen else ""
-                return self.render(form, matches=matches, chosen=chosen, match_error=error)
+        if offer_again is not None:
+            return self.render(form, matches=matches, chosen=chosen, match_error=offer_again)
         result = apply_service(form, lambda: self.perform(form, person=person))
         if result is not None and not form.errors:
             messages.success(request, self.success_message())

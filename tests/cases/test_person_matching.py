@@ -10,12 +10,14 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts import services as accounts_services
-from accounts.models import Role
+from accounts.models import Role, TeamMembership
+from audit.models import AuditEvent
 from cases import matching
-from cases.models import Party, PartyRole, Person
+from cases.models import Case, Party, PartyRole, Person
 from tests.factories import TeamFactory, make_user
 
 from .factories import CaseFactory, PartyFactory, victim_of
+from .test_views import _new_case_post
 
 pytestmark = pytest.mark.django_db
 
@@ -258,3 +260,39 @@ def test_the_api_refuses_roles_that_do_not_add_people():
             reverse("api-person-matches"), {"first_name": "A", "last_name": "B"}, format="json"
         )
         assert response.status_code == 403
+
+
+def test_the_people_offered_are_in_the_audit_trail(client, officer, own_case, janes_case):
+    client.force_login(officer)
+    client.post(reverse("party-add", args=[own_case.pk]), _form())
+    event = AuditEvent.objects.get(action="search", case_id=own_case.pk)
+    assert list(event.people.values_list("person_id", flat=True)) == [
+        victim_of(janes_case).person_id
+    ]
+
+
+# --- the new case form: its first victim --------------------------------------------------------
+
+
+def test_a_new_case_offers_its_victim_on_record_and_uses_them(client, officer, janes_case):
+    team = TeamMembership.objects.get(user=officer).team
+    data = _new_case_post(
+        team,
+        officer,
+        **{
+            "victim-first_name": "Jane",
+            "victim-last_name": "Okafor",
+            "victim-date_of_birth": BORN.isoformat(),
+        },
+    )
+    client.force_login(officer)
+    offered = client.post(reverse("case-create"), data)
+    assert offered.status_code == 200
+    assert "This person may already be on record" in offered.content.decode()
+    assert not Case.objects.filter(crime_reference="NS/054321/26").exists()
+
+    jane = victim_of(janes_case).person
+    used = client.post(reverse("case-create"), {**data, "match": str(jane.pk)})
+    assert used.status_code == 302
+    case = Case.objects.get(crime_reference="NS/054321/26")
+    assert victim_of(case).person == jane
