@@ -15,6 +15,9 @@ from audit.models import AuditEvent, AuditEventPerson
 from cases import merging, services
 from cases.models import (
     CaseEditPolicy,
+    Contact,
+    ContactMethod,
+    ContactPurpose,
     OtherTeams,
     Party,
     PartyRole,
@@ -70,6 +73,15 @@ def test_merging_moves_every_case_link_with_its_duties_and_fills_blank_details(s
     kept, merged = kept_party.person, merged_party.person
     duties = set(Duty.objects.filter(party=merged_party).values_list("pk", flat=True))
     assert duties
+    contact = services.record_contact(
+        case=merged_party.case,
+        party=merged_party,
+        by=merged_party.case.officer,
+        occurred_at=timezone.now() - datetime.timedelta(hours=1),
+        method=ContactMethod.PHONE,
+        purpose=ContactPurpose.UPDATE,
+        summary="Told her where the investigation is.",
+    )
 
     merge = merging.merge_people(kept=kept, merged=merged, by=supervisor, reason=REASON)
 
@@ -77,6 +89,7 @@ def test_merging_moves_every_case_link_with_its_duties_and_fills_blank_details(s
     assert merged_party.person_id == kept.pk
     assert set(Party.objects.filter(person=kept)) == {kept_party, merged_party}
     assert duties <= set(Duty.objects.filter(party__person=kept).values_list("pk", flat=True))
+    assert Contact.objects.get(party__person=kept) == contact
     assert not Person.objects.filter(pk=merged.pk).exists()
     kept.refresh_from_db()
     assert kept.date_of_birth == datetime.date(1990, 1, 2)  # blank: taken from the other
