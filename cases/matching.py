@@ -150,9 +150,6 @@ def _scored(candidate: Candidate) -> QuerySet[Person]:
         "phone": same_phone,
         "postcode": same_postcode & (name_part | similar_name),
     }
-    points = [
-        When_(When(condition, then=Value(1)), default=Value(0)) for condition in conditions.values()
-    ]
     matched = nothing
     for condition in conditions.values():
         matched |= condition
@@ -169,10 +166,8 @@ def _scored(candidate: Candidate) -> QuerySet[Person]:
             postcode_key=Upper(Replace(F("postcode"), Value(" "), Value(""))),
         )
         .filter(matched)
-        .annotate(
-            **flags,
-            points=sum(points[1:], points[0]),
-        )
+        .annotate(**flags)
+        .annotate(points=F("by_name") + F("by_dob") + F("by_phone") + F("by_postcode"))
     )
 
 
