@@ -61,6 +61,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "people.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AUDITOR}),
     "people.consents": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AUDITOR}),
     "people.export": frozenset({Role.SUPERVISOR, Role.AUDITOR}),
+    # Two records of one person made one; only for the supervisors of every case involved
+    # (cases.permissions.merge_refusal).
+    "people.merge": frozenset({Role.SUPERVISOR}),
 }
 
 # Where each role lands after signing in; a user holding several lands on the first of theirs.

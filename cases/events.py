@@ -25,6 +25,9 @@ Events and who listens:
 - RecordMade: a record that meets a duty by itself (a risk assessment, an MG2, a VPS offer, a
   witness care officer assigned); entitlements meets it; referrals proposes MARAC or an IDVA
   after a risk assessment.
+- PeopleMerged: two records of one person made one (cases/merging.py), before the folded record
+  is removed; surveys moves the person's survey opt-out to the kept record. Duties, referrals
+  and everything else kept per party follow the party, which moved already.
 """
 
 import datetime
@@ -125,6 +128,13 @@ class RecordMade:
 class PersistentlyTargeted:
     targeting: Any  # cases.models.PersistentTargeting, new: its party's case's team is told
     now: datetime.datetime
+
+
+@dataclass(frozen=True)
+class PeopleMerged:
+    kept: Any  # cases.models.Person, which now holds every case link of both
+    merged_person_id: int  # the record folded into it, removed once the handlers have run
+    merge: Any  # cases.models.PersonMerge: who, when, why
 
 
 channel = Channel("cases")

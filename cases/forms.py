@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Role, Team, TeamKind, User
 
 from . import dates
+from .merging import SAME_RECORD
 from .models import (
     ASKED_FLAGS,
     EVENT_KIND_FIELDS,
@@ -22,6 +23,7 @@ from .models import (
     OffenceFlag,
     Party,
     PartyRole,
+    Person,
     ReopenReason,
     RiskAnswer,
     RiskGrade,
@@ -644,3 +646,39 @@ class ChoicesWithReasons(forms.RadioSelect):
             option["attrs"]["disabled"] = True
             option["label"] = f"{label} ({reason})"
         return option
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label="Name", max_length=200, help_text="First name, last name or both.")
+
+
+class PersonPairForm(forms.Form):
+    """Two records a supervisor believes are one person, among the people they may see."""
+
+    kept = forms.ModelChoiceField(queryset=Person.objects.none(), label="Record to keep")
+    merged = forms.ModelChoiceField(
+        queryset=Person.objects.none(), label="Record to merge into it (then removed)"
+    )
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kept", "merged"):
+            self.fields[name].queryset = people if people is not None else Person.objects.none()
+            self.fields[name].error_messages["invalid_choice"] = (
+                "Choose a record from the list of people you can see."
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kept") and data.get("kept") == data.get("merged"):
+            self.add_error("merged", SAME_RECORD)
+        return data
+
+
+class PersonMergeForm(PersonPairForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Why are these two records the same person?",
+        help_text="Kept with the merge and in the audit trail.",
+    )

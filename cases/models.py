@@ -483,6 +483,29 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class PersonMerge(models.Model):
+    """Two records of the same person made one by a supervisor (cases/merging.py): who, when,
+    why, and which record was folded into which. The folded record is removed; its id stays
+    here, so the audit trail and anyone holding it can find the person it became."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges")
+    merged_person_id = models.BigIntegerField(help_text="The record folded into the kept one.")
+    merged_at = models.DateTimeField()
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    parties_moved = models.PositiveIntegerField(help_text="Case links moved to the kept record.")
+    history = CaseHistory()
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        indexes = [models.Index(fields=["merged_person_id"], name="person_merge_merged_idx")]
+
+    def __str__(self) -> str:
+        return f"Person {self.merged_person_id} merged into person {self.kept_id}"
+
+
 class SafeContact(models.Model):
     """How, and when, a person may safely be contacted. Shown before any contact is made."""
 

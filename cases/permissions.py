@@ -149,3 +149,38 @@ def check_may_change_person(user, person) -> None:
     if not cases:
         raise PermissionDenied(READ_ONLY)
     check_may_change(user, cases[0])
+
+
+# Merging two records of one person changes every case either is in: the people shown on those
+# cases, their safe contact instructions. So only a supervisor who may see every one of those
+# cases, and who supervises each case's team (or whom the case edit policy lets change another
+# team's case), may merge them.
+MERGE_NOT_SUPERVISOR = "Only a supervisor can merge two records of the same person."
+MERGE_NOT_YOUR_CASES = (
+    "One of these records is in a case you do not supervise, so you cannot merge them. Ask a "
+    "supervisor of that case's team."
+)
+
+
+def merge_refusal(user, people) -> str | None:
+    """Why `user` may not merge these people's records, or None if they may."""
+    if not can(user, "people.merge"):
+        return MERGE_NOT_SUPERVISOR
+    cases = list(Case.objects.filter(parties__person__in=people).distinct())
+    visible = set(
+        visible_cases(Case.objects.all(), user)
+        .filter(pk__in=[case.pk for case in cases])
+        .values_list("pk", flat=True)
+    )
+    supervised = set(
+        TeamMembership.objects.filter(user=user, is_supervisor=True).values_list(
+            "team_id", flat=True
+        )
+    )
+    if any(case.pk not in visible for case in cases):
+        return MERGE_NOT_YOUR_CASES
+    others = [case for case in cases if case.team_id not in supervised]
+    # The edit policy says the same for every case of another team: read it once.
+    if others and policy_allowing(user, others[0]) is None:
+        return MERGE_NOT_YOUR_CASES
+    return None

@@ -31,12 +31,14 @@ from .models import (
     Party,
     PersistentTargeting,
     PersistentTargetingPolicy,
+    Person,
     RiskAssessment,
     SpecialMeasuresRecord,
     ThriveGrade,
     UpdateAgreement,
     VictimPersonalStatement,
 )
+from .permissions import visibility
 
 THRIVE_ORDER = When_(
     *[When(thrive_grade=grade, then=Value(i)) for i, grade in enumerate(ThriveGrade.values)],
@@ -263,3 +265,57 @@ def persistent_targeting(
     for targeting in shown.values():
         targeting.crimes.sort(key=lambda case: (case.occurred_at, case.pk))
     return shown
+
+
+# --- finding and merging records of one person -------------------------------------------------
+
+
+def people_named(user: User, q: str, *, limit: int = 20) -> list:
+    """People in cases `user` may see whose names hold every word of `q`: a supervisor looking
+    for two records of one person to merge."""
+    words = q.split()
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    visible = Party.objects.filter(visibility(user, "case__"))
+    return list(
+        Person.objects.filter(condition, pk__in=visible.values("person_id")).order_by(
+            "last_name", "first_name", "pk"
+        )[:limit]
+    )
+
+
+def people_visible_to(user: User) -> QuerySet[Person]:
+    """People party to at least one case `user` may see."""
+    visible = Party.objects.filter(visibility(user, "case__"))
+    return Person.objects.filter(pk__in=visible.values("person_id"))
+
+
+@dataclass
+class MergeSide:
+    """One of two records shown side by side before a merge."""
+
+    person: Person
+    parties: list
+
+
+def merge_sides(user: User, kept: Person, merged: Person) -> list[MergeSide]:
+    """The two records with their parts in the cases `user` may see (a merge needs all of
+    them visible: cases.permissions.merge_refusal), in two queries."""
+    people = {
+        person.pk: person
+        for person in Person.objects.filter(pk__in=[kept.pk, merged.pk]).select_related(
+            "safe_contact"
+        )
+    }
+    parties = (
+        Party.objects.filter(visibility(user, "case__"), person_id__in=list(people))
+        .select_related("case__offence")
+        .order_by("-case__reported_at", "case_id", "role")
+    )
+    sides = {pk: MergeSide(person=person, parties=[]) for pk, person in people.items()}
+    for party in parties:
+        sides[party.person_id].parties.append(party)
+    return [sides[kept.pk], sides[merged.pk]]

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", views.CaseListView.as_view(), name="case-list"),
     path("new/", views.CaseCreateView.as_view(), name="case-create"),
+    path("people/merge/", views.PeopleMergeView.as_view(), name="people-merge"),
     path("<id:pk>/timeline/", views.CaseTimelineView.as_view(), name="case-timeline"),
     path("<id:pk>/edit/", views.CaseEditView.as_view(), name="case-edit"),
     path("<id:pk>/close/", views.CaseCloseView.as_view(), name="case-close"),

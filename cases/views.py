@@ -14,7 +14,7 @@ from accounts.models import TeamMembership
 from accounts.permissions import can
 from audit import services as audit
 
-from . import closure, selectors, services
+from . import closure, matching, merging, selectors, services
 from .forms import (
     AddPartyForm,
     AssignWitnessCareOfficerForm,
@@ -24,8 +24,11 @@ from .forms import (
     EditCaseForm,
     NeedsAssessmentForm,
     NewCaseForm,
+    PeopleSearchForm,
     PersonFields,
     PersonForm,
+    PersonMergeForm,
+    PersonPairForm,
     ReopenCaseForm,
     RiskAssessmentForm,
     SafeContactForm,
@@ -40,6 +43,7 @@ from .permissions import (
     PERSON_ON_HIDDEN_CASE,
     access_case,
     may_change_case,
+    merge_refusal,
     sees_every_case_of,
     supervises_case,
 )
@@ -115,6 +119,30 @@ class CaseListView(ActionRequiredMixin, View):
         )
 
 
+CHOOSE_MATCH = "Choose one of the people on record, or that this is someone new."
+
+
+def _chosen_match(request, matches, *, case=None) -> tuple:
+    """(the person on record the officer chose among `matches`, or None for someone new; the
+    error to show if they must be offered again: first offer, or an answer not among them).
+    What was typed travels only in the POST body, never the address."""
+    chosen = request.POST.get("match", "")
+    if not matches or chosen == "new":
+        return None, None
+    person = next((m.person for m in matches if str(m.person.pk) == chosen), None)
+    if person is not None:
+        return person, None
+    # A POST, which the audit middleware does not record: the people offered are recorded here.
+    audit.record(
+        request,
+        audit.AuditAction.SEARCH,
+        case=case,
+        person_ids=[m.person.pk for m in matches],
+        detail=f"People on record offered as the person being added: {len(matches)}.",
+    )
+    return None, CHOOSE_MATCH if chosen else ""
+
+
 class CaseCreateView(ActionRequiredMixin, View):
     action = "cases.create"
 
@@ -126,13 +154,19 @@ class CaseCreateView(ActionRequiredMixin, View):
     def post(self, request):
         form = NewCaseForm(request.POST)
         victim = PersonFields(request.POST, prefix="victim")
+        matches, chosen, offer_again = [], request.POST.get("match", ""), None
         if form.is_valid() and victim.is_valid():
+            # People on record who may be the victim are offered first (cases/matching.py).
+            candidate = matching.candidate_from(victim.cleaned_data)
+            matches = matching.likely_matches(request.user, candidate)
+            person, offer_again = _chosen_match(request, matches)
+        if offer_again is None and form.is_valid() and victim.is_valid():
             case = apply_service(
                 form,
                 lambda: services.create_case(
                     by=request.user,
                     crime_reference=form.cleaned_data["crime_reference"],
-                    victim=victim.cleaned_data,
+                    victim=person or victim.cleaned_data,
                     victim_role=form.cleaned_data["victim_role"],
                     victim_bases=form.victim_bases(),
                     **{k: form.cleaned_data[k] for k in services.CASE_FIELDS},
@@ -142,13 +176,16 @@ class CaseCreateView(ActionRequiredMixin, View):
             if case is not None:
                 messages.success(request, f"Case {case.crime_reference} created.")
                 return redirect("case-detail", pk=case.pk)
-        return self._render(request, form, victim)
+        return self._render(
+            request, form, victim, matches=matches, chosen=chosen, match_error=offer_again
+        )
 
-    def _render(self, request, form, victim):
+    def _render(self, request, form, victim, **matches):
         victim.fields[
             "date_of_birth"
         ].help_text = "Their age on the day of the offence decides whether under-18 rights apply."
-        return render(request, "cases/case_new.html", {"form": form, "victim": victim})
+        context = {"form": form, "victim": victim, **matches}
+        return render(request, "cases/case_new.html", context)
 
 
 class CaseTimelineView(ActionRequiredMixin, View):
@@ -286,16 +323,36 @@ class EventWithdrawView(CaseFormView):
 
 
 class PartyAddView(CaseFormView):
+    """Add a person to the case. People already on record who may be them (cases/matching.py)
+    are offered first; the officer uses one of them or says this is someone new."""
+
     action = "cases.edit"
     form_class = AddPartyForm
     title = "Add a person to the case"
     submit = "Add person"
+    template_name = "cases/party_add.html"
 
-    def perform(self, form):
+    def post(self, request, pk, **kwargs):
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            return self.render(form)
+        matches = matching.likely_matches(request.user, matching.candidate_from(form.cleaned_data))
+        person, offer_again = _chosen_match(request, matches, case=self.case)
+        chosen = request.POST.get("match", "")
+        if offer_again is not None:
+            return self.render(form, matches=matches, chosen=chosen, match_error=offer_again)
+        result = apply_service(form, lambda: self.perform(form, person=person))
+        if result is not None and not form.errors:
+            messages.success(request, self.success_message())
+            return redirect(self.success_url())
+        return self.render(form, matches=matches, chosen=chosen)
+
+    def perform(self, form, person=None):
         data = dict(form.cleaned_data)
         role = data.pop("role")
         with transaction.atomic():  # a person the case refuses is not kept either
-            person = services.create_person(by=self.request.user, **data)
+            if person is None:
+                person = services.create_person(by=self.request.user, **data)
             return services.add_party(
                 case=self.case, person=person, role=role, by=self.request.user
             )
@@ -631,3 +688,114 @@ class CaseReopenView(CaseFormView):
 
     def success_message(self):
         return "Case reopened."
+
+
+# --- two records of one person -----------------------------------------------------------------
+
+# The details shown side by side before a merge, with their labels.
+MERGE_FIELDS = [
+    ("first_name", "First name"),
+    ("last_name", "Last name"),
+    ("date_of_birth", "Date of birth"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("address", "Address"),
+    ("postcode", "Postcode"),
+    ("preferred_language", "Preferred language"),
+    ("communication_needs", "Communication needs"),
+]
+
+
+class PeopleMergeView(ActionRequiredMixin, View):
+    """A supervisor finds two records of one person, sees them side by side, and merges them
+    with a reason (cases/merging.py). Names and ids travel only in POST bodies."""
+
+    action = "people.merge"
+    template_name = "cases/people_merge.html"
+
+    def get(self, request):
+        return self._render(search=PeopleSearchForm())
+
+    def post(self, request):
+        step = request.POST.get("step")
+        people = selectors.people_visible_to(request.user)
+        if step == "compare":
+            pair = PersonPairForm(request.POST, people=people)
+            if not pair.is_valid():
+                return self._search(request, pair=pair)
+            form = PersonMergeForm(
+                initial={"kept": pair.cleaned_data["kept"], "merged": pair.cleaned_data["merged"]},
+                people=people,
+            )
+            return self._compare(
+                request, form, pair.cleaned_data["kept"], pair.cleaned_data["merged"]
+            )
+        if step == "confirm":
+            form = PersonMergeForm(request.POST, people=people)
+            if not form.is_valid():
+                if form.cleaned_data.get("kept") and form.cleaned_data.get("merged"):
+                    kept, merged = form.cleaned_data["kept"], form.cleaned_data["merged"]
+                    return self._compare(request, form, kept, merged)
+                return self._search(request, pair=form)
+            data = form.cleaned_data
+            try:
+                merge = merging.merge_people(
+                    kept=data["kept"],
+                    merged=data["merged"],
+                    by=request.user,
+                    reason=data["reason"],
+                    now=timezone.now(),
+                    request=request,
+                )
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+            except ValidationError as error:
+                for messages_ in error.message_dict.values():
+                    form.add_error(None, messages_)
+            else:
+                messages.success(
+                    request,
+                    f"Records merged: {merge.parties_moved} case link(s) moved to the record kept.",
+                )
+                return redirect("person-record", pk=merge.kept_id)
+            return self._compare(request, form, data["kept"], data["merged"])
+        return self._search(request)
+
+    def _search(self, request, pair=None):
+        search = PeopleSearchForm(request.POST)
+        found = []
+        if search.is_valid():
+            found = selectors.people_named(request.user, search.cleaned_data["q"])
+            audit.record(
+                request,
+                audit.AuditAction.SEARCH,
+                person_ids=[person.pk for person in found],
+                detail=f"Records to merge: q={search.cleaned_data['q']}",
+            )
+        elif request.POST.get("step") != "search":
+            search = PeopleSearchForm()
+        return self._render(search=search, found=found, pair=pair, searched=search.is_bound)
+
+    def _compare(self, request, form, kept, merged):
+        sides = selectors.merge_sides(request.user, kept, merged)
+        audit.record(
+            request,
+            audit.AuditAction.VIEW,
+            person_ids=[kept.pk, merged.pk],
+            detail="Two records of a person compared before a merge.",
+        )
+        refusal = merge_refusal(request.user, [kept, merged])
+        rows = [
+            (label, [getattr(side.person, name) for side in sides]) for name, label in MERGE_FIELDS
+        ]
+        return self._render(
+            search=PeopleSearchForm(initial={"q": request.POST.get("q", "")}),
+            form=form,
+            sides=sides,
+            rows=rows,
+            refusal=refusal,
+            clashes=[] if refusal else merging.clashes(kept, merged),
+        )
+
+    def _render(self, **context):
+        return render(self.request, self.template_name, context)

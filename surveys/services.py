@@ -355,6 +355,29 @@ def record_opt_out(*, person: Person, by, now=None) -> SurveyOptOut:
     return opt_out
 
 
+def on_people_merged(event) -> None:
+    """Two records of one person made one (cases.events.PeopleMerged): an opt-out recorded on
+    either is the person's, so it moves to the kept record (the earlier one, if both had one)
+    and any survey link still open for the person is closed, as when they opted out."""
+    kept = event.kept
+    opt_outs = list(
+        SurveyOptOut.objects.filter(person_id__in=[kept.pk, event.merged_person_id]).order_by(
+            "recorded_at"
+        )
+    )
+    if not opt_outs:
+        return
+    first = opt_outs[0]
+    if first.person_id != kept.pk:
+        SurveyOptOut.objects.filter(person=kept).delete()
+        SurveyOptOut.objects.filter(pk=first.pk).update(person=kept)
+    Invitation.objects.filter(party__person=kept, status__in=OPEN_STATUSES).update(
+        status=InvitationStatus.CLOSED,
+        closed_at=event.merge.merged_at,
+        closed_reason=ClosedReason.OPTED_OUT,
+    )
+
+
 def allow_restricted(*, case: Case, by, reason: str, now=None) -> RestrictedSurveyAllowance:
     """A supervisor lets the people in a restricted case be surveyed."""
     allowance, _ = RestrictedSurveyAllowance.objects.get_or_create(

@@ -282,6 +282,53 @@ class PartyCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class PersonMatchQuerySerializer(serializers.Serializer):
+    """Who the caller is about to add: sent in the body, never in an address."""
+
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
+
+    def validate_date_of_birth(self, value):
+        return _validate_date_of_birth(value)
+
+
+class MatchCaseSerializer(serializers.Serializer):
+    case_id = serializers.IntegerField()
+    crime_reference = serializers.CharField()
+    offence = serializers.CharField()
+    role = serializers.CharField(help_text="The person's part in that case, in words.")
+
+
+class PersonMatchSerializer(serializers.Serializer):
+    person = PersonSummarySerializer()
+    postcode = serializers.CharField(source="person.postcode")
+    reasons = serializers.ListField(child=serializers.CharField())
+    cases = MatchCaseSerializer(many=True, help_text="Only cases you may see.")
+
+
+class PersonMatchesSerializer(serializers.Serializer):
+    matches = PersonMatchSerializer(many=True)
+
+
+class PersonMergeInputSerializer(serializers.Serializer):
+    kept = VisiblePersonField(help_text="The record to keep.")
+    merged = VisiblePersonField(help_text="The record folded into it, then removed.")
+    reason = serializers.CharField(max_length=2000, help_text="Why they are the same person.")
+
+
+class PersonMergeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kept = serializers.IntegerField(source="kept_id")
+    merged_person_id = serializers.IntegerField()
+    merged_at = serializers.DateTimeField()
+    merged_by = serializers.CharField(source="merged_by.get_username")
+    reason = serializers.CharField()
+    parties_moved = serializers.IntegerField()
+
+
 class FirstPartySerializer(PartyCreateSerializer):
     """The case's first victim: as when adding a party, with the role "victim" unless given."""
 

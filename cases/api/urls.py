@@ -45,6 +45,8 @@ urlpatterns = [
         name="api-case-update-agreements",
     ),
     path("people/<id:pk>/", views.PersonDetailView.as_view(), name="api-person-detail"),
+    path("people/matches/", views.PersonMatchView.as_view(), name="api-person-matches"),
+    path("people/merges/", views.PersonMergeView.as_view(), name="api-person-merges"),
     # Reference data the writes above take by id or code.
     path("offences/", reference.OffenceListView.as_view(), name="api-offence-list"),
     path("offences/<id:pk>/", reference.OffenceDetailView.as_view(), name="api-offence-detail"),

@@ -3,6 +3,7 @@ service and translates the service's answer: a ValidationError becomes 400 with 
 an EditConflict becomes 409. Business rules live in cases.services, never here."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
@@ -15,7 +16,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.access import HasAction
-from cases import services
+from audit import services as audit
+from cases import matching, merging, services
 from cases.models import (
     Case,
     CaseEvent,
@@ -371,6 +373,83 @@ class PersonDetailView(ActionByMethod, generics.GenericAPIView):
             current = self.get_serializer(self.get_object()).data
             return Response({"detail": exc.detail, "current": current}, status=exc.status_code)
         return Response(self.get_serializer(self.get_object()).data)
+
+
+class PersonMatchView(ActionByMethod, generics.GenericAPIView):
+    """The people already on record who may be the person you are about to add (before adding
+    them by `person_id`): only people in cases you may see, and only those cases."""
+
+    write_action = "cases.edit"
+    serializer_class = s.PersonMatchQuerySerializer
+
+    @extend_schema(
+        summary="Find people on record who may be the person you are adding",
+        description=(
+            "Likely matches by a similar name, the same date of birth, phone or postcode, best "
+            "first, at most five. A person whose every case is hidden from you is not listed; "
+            "a listed person's cases are only those you may see. Names go in the body, never in "
+            "an address."
+        ),
+        request=s.PersonMatchQuerySerializer,
+        responses={200: s.PersonMatchesSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = s.PersonMatchQuerySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        candidate = matching.candidate_from(serializer.validated_data)
+        matches = matching.likely_matches(request.user, candidate)
+        audit.record(
+            request,
+            audit.AuditAction.SEARCH,
+            person_ids=[match.person.pk for match in matches],
+            detail=f"People on record who may be a person being added: {len(matches)} found.",
+        )
+        return Response(s.PersonMatchesSerializer({"matches": matches}).data)
+
+
+class PersonMergeView(ActionByMethod, generics.GenericAPIView):
+    """Two records of the same person made one, by a supervisor of every case they are in."""
+
+    write_action = "people.merge"
+    serializer_class = s.PersonMergeInputSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if not self.is_schema_request():
+            context["people"] = visible_people(self.request.user)
+        return context
+
+    @extend_schema(
+        summary="Merge two records of the same person",
+        description=(
+            "Every case link of `merged` (and all kept per party: duties, contacts, "
+            "assessments, referrals) moves to `kept`; the safe contact instructions are "
+            "combined, never loosened; `kept`'s blank details are filled from `merged`, which "
+            "is then removed. Recorded with who, when and why, and in the audit trail."
+        ),
+        request=s.PersonMergeInputSerializer,
+        responses={
+            201: s.PersonMergeSerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            merge = run_service(
+                merging.merge_people,
+                kept=data["kept"],
+                merged=data["merged"],
+                by=request.user,
+                reason=data["reason"],
+                request=request,
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(s.PersonMergeSerializer(merge).data, status=status.HTTP_201_CREATED)
 
 
 # --- records within one case -------------------------------------------------------------------

@@ -228,9 +228,16 @@ def test_a_common_assault_recorded_as_domestic_abuse_gets_the_domestic_abuse_dut
     officer, team = officer_in_team
     plain = {**_post(team, officer, offence=offence("common_assault").pk)}
     client.post(reverse("case-create"), {**plain, "crime_reference": "NS/000001/26"})
+    # The same victim's details again: the person on record is offered (issue 21); the officer
+    # says this is someone new, as before the offer.
     client.post(
         reverse("case-create"),
-        {**plain, "crime_reference": "NS/000002/26", "added_flags": ["domestic_abuse"]},
+        {
+            **plain,
+            "crime_reference": "NS/000002/26",
+            "added_flags": ["domestic_abuse"],
+            "match": "new",
+        },
     )
     rules = {
         ref: set(

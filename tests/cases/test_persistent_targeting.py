@@ -378,3 +378,26 @@ def test_the_person_page_costs_two_queries_for_the_finding(
     reset_queries()
     with django_assert_max_num_queries(16):
         assert "Persistently targeted" in client.get(url).content.decode()
+
+
+def test_merging_two_records_counts_their_crimes_together(person):
+    from cases import merging
+
+    team = TeamFactory()
+    supervisor = make_user(Role.SUPERVISOR)
+    add_to_team(team=team, user=supervisor, is_supervisor=True)
+    other = PersonFactory(first_name=person.first_name, last_name=person.last_name)
+    first = crime(person, london(2026, 1, 5), team=team)
+    second = crime(person, london(2026, 2, 10), team=team)
+    third = crime(other, london(2026, 3, 2), team=team)
+    assert not any(basis(victim_of(case)) for case in (first, second, third))
+    merging.merge_people(
+        kept=person,
+        merged=other,
+        by=supervisor,
+        reason="One person recorded twice.",
+        now=london(2026, 3, 3),
+    )
+    assert all(basis(victim_of(case)) for case in (first, second, third))
+    assert PersistentTargeting.objects.filter(person=person).count() == 1
+    assert len(told()) >= 1
