@@ -79,7 +79,7 @@ class HandOverView(ActionRequiredMixin, View):
             "return_form": return_form or ReturnForm(),
             "may_send": handover.state == HandOverState.RETURNED and may_send(request.user, case),
         }
-        return render(request, "handover/summary.html", context, status=400 if return_form else 200)
+        return render(request, "handover/summary.html", context)
 
 
 class AnswerView(ActionRequiredMixin, View):

@@ -35,7 +35,7 @@ def test_the_officer_sends_and_the_unit_accepts(page, live_server, assert_access
     page.get_by_role("link", name="Send to Witness Care").click()
     page.wait_for_url("**/handover/")
     assert_accessible(page)
-    page.get_by_label("Witness Care Unit").select_option(label=unit.name)
+    page.get_by_role("combobox", name="Witness Care Unit").select_option(label=unit.name)
     page.get_by_label("Note for the Witness Care Unit (optional)").fill("Trial likely in spring")
     page.get_by_role("button", name="Send to Witness Care").click()
     page.wait_for_url("**/handovers/*/")
