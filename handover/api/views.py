@@ -13,6 +13,7 @@ from cases.api.views import FORBIDDEN, NOT_FOUND, VALIDATION_ERROR, run_service
 from cases.permissions import access_case
 
 from .. import selectors, services
+from ..models import HandOver
 from ..permissions import may_answer, may_send
 from . import serializers as s
 
@@ -20,6 +21,7 @@ from . import serializers as s
 class CaseHandOvers(generics.GenericAPIView):
     permission_classes = [HasAction]
     serializer_class = s.HandOverSerializer
+    queryset = HandOver.objects.none()  # for the schema: each view reads through the case
 
     @property
     def action_required(self) -> str:
@@ -30,7 +32,11 @@ class CaseHandOvers(generics.GenericAPIView):
 
 
 class HandOverList(CaseHandOvers):
-    @extend_schema(summary="The hand-overs of a case to the Witness Care Unit, newest first")
+    @extend_schema(
+        summary="The hand-overs of a case to the Witness Care Unit, newest first",
+        operation_id="v1_cases_handovers_list",
+        responses={200: s.HandOverSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+    )
     def get(self, request, case_pk):
         handovers = selectors.of_case(self.case()).prefetch_related("moved_duties")
         return Response(s.HandOverSerializer(handovers, many=True).data)
@@ -42,7 +48,12 @@ class HandOverList(CaseHandOvers):
             "built from the record as it stands."
         ),
         request=s.SendSerializer,
-        responses={201: s.HandOverSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
+        responses={
+            201: s.HandOverSerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     )
     def post(self, request, case_pk):
         case = self.case()
@@ -63,7 +74,7 @@ class HandOverDetail(CaseHandOvers):
 
     @extend_schema(
         summary="One hand-over, with what was handed over",
-        responses={200: s.HandOverSerializer, 404: NOT_FOUND},
+        responses={200: s.HandOverSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
     )
     def get(self, request, case_pk, pk):
         return Response(s.HandOverSerializer(self.handover()).data)
@@ -86,7 +97,12 @@ class HandOverAccept(AnswerBase):
     @extend_schema(
         summary="Accept: the Witness Care Unit's open duties pass to you",
         request=None,
-        responses={200: s.HandOverSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
+        responses={
+            200: s.HandOverSerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     )
     def post(self, request, case_pk, pk):
         handover = self.answerable()
@@ -100,7 +116,12 @@ class HandOverReturn(AnswerBase):
     @extend_schema(
         summary="Return it to the officer, saying what is missing",
         request=s.ReturnSerializer,
-        responses={200: s.HandOverSerializer, 400: VALIDATION_ERROR, 403: FORBIDDEN},
+        responses={
+            200: s.HandOverSerializer,
+            400: VALIDATION_ERROR,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
     )
     def post(self, request, case_pk, pk):
         handover = self.answerable()
