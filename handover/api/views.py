@@ -22,6 +22,7 @@ class CaseHandOvers(generics.GenericAPIView):
     permission_classes = [HasAction]
     serializer_class = s.HandOverSerializer
     queryset = HandOver.objects.none()  # for the schema: each view reads through the case
+    pagination_class = None  # a case has a handful of hand-overs
 
     @property
     def action_required(self) -> str:
@@ -61,8 +62,13 @@ class HandOverList(CaseHandOvers):
             raise PermissionDenied
         serializer = s.SendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         handover = run_service(
-            services.send_handover, case=case, by=request.user, **serializer.validated_data
+            services.send_handover,
+            case=case,
+            by=request.user,
+            wcu_team=data.get("wcu_team"),
+            note=data.get("note", ""),
         )
         return Response(s.HandOverSerializer(handover).data, status=status.HTTP_201_CREATED)
 

@@ -237,3 +237,23 @@ def test_charge_helper_is_a_real_charge():
     case = CaseFactory()
     charge(case)
     assert services.is_charged(case)
+
+
+def test_the_api_sends_to_the_unit_the_case_was_passed_to_when_none_is_named(client):
+    case, _, _ = recorded_case()
+    _, unit = wcu_officer()
+    case_services.record_event(
+        case=case,
+        by=case.officer,
+        kind="passed_to_wcu",
+        occurred_at=case.reported_at,
+        wcu_team=unit,
+    )
+    client.force_login(case.officer)
+
+    sent = client.post(reverse("api-handover-list", kwargs={"case_pk": case.pk}), {})
+
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["wcu_team"] == unit.pk
+    listed = client.get(reverse("api-handover-list", kwargs={"case_pk": case.pk}))
+    assert [h["id"] for h in listed.json()] == [sent.json()["id"]]
