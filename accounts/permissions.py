@@ -34,6 +34,12 @@ MATRIX: dict[str, frozenset[str]] = {
     # Reference data the API takes by id or code (offences, agencies, outcomes, event kinds).
     "reference.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
     "notifications.view": EVERYONE,
+    # The hand-over of a charged case to the Witness Care Unit (handover/): sent by the case's
+    # officer or team (handover.permissions), read by whoever may see the case, answered by the
+    # witness care officers of the unit it was sent to.
+    "handover.send": frozenset({Role.OFFICER, Role.SUPERVISOR}),
+    "handover.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),
+    "handover.receive": frozenset({Role.WITNESS_CARE}),
     # Referrals: police see those on cases they can see; agency staff only their agency's.
     "referrals.view": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE, Role.AGENCY}),
     "referrals.make": frozenset({Role.OFFICER, Role.SUPERVISOR, Role.WITNESS_CARE}),

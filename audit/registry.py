@@ -84,6 +84,8 @@ ROUTES: dict[str, Route] = {
     "case-reopen": CASE_PAGE,
     "portal-case": CASE_PAGE,  # Track my case on a case: who has access, messages, urgent news
     "assign-wco": CASE_PAGE,
+    "handover-send": CASE_PAGE,  # lists the case's hand-overs
+    "handover": CASE_PAGE,  # the hand-over summary: each person's needs, safe contact...
     "contact-create": CASE_PAGE,
     "event-create": CASE_PAGE,
     "event-withdraw": CASE_PAGE,
@@ -124,6 +126,8 @@ ROUTES: dict[str, Route] = {
     "api-case-risk-assessments": CASE_API,
     "api-case-update-agreements": CASE_API,
     "api-case-obligations": CASE_API,
+    "api-handover-list": CASE_API,
+    "api-handover-detail": CASE_API,
     "api-person-detail": Route(person="pk"),
     "api-obligation-detail": Route(record=("entitlements.Duty", "pk")),
     "api-referral-detail": Route(record=("referrals.Referral", "pk")),
@@ -154,6 +158,10 @@ NOT_RECORDS: dict[str, str] = {
     "api-obligation-decline": "a change (recorded by the duty's history)",
     "api-obligation-not-applicable": "a change (recorded by the duty's history)",
     "api-obligation-waive": "a change (recorded by the duty's history)",
+    "handover-accept": "a change (recorded by the hand-over's and the case's histories)",
+    "handover-return": "a change (recorded by the hand-over's history)",
+    "api-handover-accept": "a change (recorded by the hand-over's and the case's histories)",
+    "api-handover-return": "a change (recorded by the hand-over's history)",
     "api-referral-accept": "a change (recorded by the referral's history)",
     "api-referral-decline": "a change (recorded by the referral's history)",
     "api-referral-return": "a change (recorded by the referral's history)",

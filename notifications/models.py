@@ -40,6 +40,8 @@ class Kind(models.TextChoices):
     VICTIM_MESSAGE = "victim_message", "Message through Track my case"
     URGENT_UNCONFIRMED = "urgent_unconfirmed", "Urgent news not confirmed by the person"
     PERSISTENT_TARGET = "persistent_target", "A victim found persistently targeted"
+    HANDOVER_SENT = "handover_sent", "Hand-over waiting for the Witness Care Unit"
+    HANDOVER_RETURNED = "handover_returned", "Hand-over returned by the Witness Care Unit"
 
 
 class Delivery(models.TextChoices):

@@ -37,6 +37,7 @@ from cases.permissions import sees_every_case_of
 from cases.rules import age_on
 from counting import policy
 from entitlements.models import Duty
+from handover.models import HandOver
 from referrals.models import Referral, ReferralEvent
 from surveys.models import Answer
 
@@ -392,6 +393,8 @@ def dispose(
         reason="",
     )
     blank(Answer, Answer.objects.filter(invitation__case=case).exclude(text=""), text="")
+    # A hand-over's summary is a copy of the people's records as they were sent: it goes whole.
+    blank(HandOver, HandOver.objects.filter(case=case), summary={}, note="")
     # The history library keeps earlier versions of a record: they go too.
     for model, ids in touched:
         history = history_manager(model)

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "publicinfo",
     # Above casework: Track my case reads cases, duties, referrals, notifications and surveys.
     "portal",
+    # Above notifications: the hand-over to the Witness Care Unit reads duties and referrals.
+    "handover",
     "health",
     "simple_history",
     "audit",

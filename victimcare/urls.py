@@ -22,10 +22,12 @@ urlpatterns = [
     path("api/v1/", include("entitlements.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
     path("api/v1/", include("compliance.api.urls")),
+    path("api/v1/", include("handover.api.urls")),
     path("api/", include("accounts.api.urls")),
     # The case page (casework, above cases) and the rest of a case's pages share /cases/.
     path("cases/", include("casework.urls")),
     path("cases/", include("cases.urls")),
+    path("", include("handover.urls")),
     # Track my case: the person's own pages (public, their own short session) and the officer's.
     path("track/", include(portal_victim)),
     path("", include(portal_staff)),

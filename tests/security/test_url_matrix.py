@@ -26,7 +26,7 @@ from accounts.models import Role
 from accounts.permissions import MATRIX
 from entitlements import editions
 
-from .world import World, add_review_work, build_world
+from .world import World, add_review_work, build_world, send_world_handover
 
 ANONYMOUS = "anonymous"
 ROOT = str(settings.BASE_DIR)
@@ -90,6 +90,7 @@ KWARGS = {
     "code": lambda w: "reached",  # api/v1/contact-outcomes/<code>/
     "rule_pk": lambda w: _draft(w).rules.first().pk,  # code/editions/<pk>/rules/<rule_pk>/
     "right_pk": lambda w: _draft(w).rights.first().pk,  # code/editions/<pk>/rights/<right_pk>/
+    "handover_pk": lambda w: _handover(w).pk,  # cases/<pk>/handovers/<handover_pk>/
 }
 PK_BY_SEGMENT = {
     "cases": lambda w: w.case.pk,
@@ -104,7 +105,15 @@ PK_BY_SEGMENT = {
     "agencies": lambda w: w.agency.pk,
     "assurance": lambda w: w.sample.pk,  # assurance/<pk>/...: the supervisor's dip sample
     "editions": lambda w: _draft(w).pk,  # code/editions/<pk>/...: a draft, which all may change
+    "handovers": lambda w: _handover(w).pk,  # api/v1/cases/<case_pk>/handovers/<pk>/
 }
+
+
+def _handover(world):
+    """The shared case, charged and handed over to the world's unit, made once per world."""
+    if getattr(world, "handover", None) is None:
+        world.handover = send_world_handover(world)
+    return world.handover
 
 
 def _draft(world):

@@ -15,6 +15,7 @@ from cases import services as case_services
 from cases.models import Case, CaseEvent, EventKind, Party, Person
 from counting.periods import Period
 from entitlements.models import Duty
+from handover import services as handover_services
 from referrals import services as referral_services
 from referrals.models import Referral, SupportAgency
 from retention.models import CaseRetention, RetentionRule, RetentionStatus
@@ -103,6 +104,18 @@ def build_world() -> World:
         event=event,
         referral=referral,
     )
+
+
+def send_world_handover(world: World):
+    """Charge the shared case and send it to the world's unit (handover.services)."""
+    officer = world.users[Role.OFFICER]
+    case_services.record_event(
+        case=world.case,
+        by=officer,
+        kind=EventKind.CHARGE,
+        occurred_at=timezone.now() - datetime.timedelta(minutes=20),
+    )
+    return handover_services.send_handover(case=world.case, by=officer, wcu_team=world.wcu)
 
 
 def add_review_work(world: World) -> World:
