@@ -32,6 +32,7 @@ from .models import (
     ThriveGrade,
     UpdateAgreement,
     VictimPersonalStatement,
+    VpsStatus,
 )
 
 THRIVE_ORDER = When_(
@@ -200,3 +201,24 @@ class WholeTimeline:
         if not index.stop:
             return []  # an empty timeline's only page
         return timeline(self.case, latest=index.stop)[index]
+
+
+def latest_vps_answer() -> Subquery:
+    """The answer of the person's latest victim personal statement offer (for a Party row)."""
+    return Subquery(
+        VictimPersonalStatement.objects.filter(party=OuterRef("pk"))
+        .order_by("-offered_at", "-id")
+        .values("status")[:1]
+    )
+
+
+def vps_follow_ups(parties: QuerySet[Party]) -> QuerySet[Party]:
+    """The people whose latest answer to a statement offer was "later": they are to be asked
+    again until they make one or decline, whatever stage comes next."""
+    return parties.annotate(latest_vps=latest_vps_answer()).filter(latest_vps=VpsStatus.LATER)
+
+
+def vps_follow_up(party: Party) -> VictimPersonalStatement | None:
+    """The offer still to follow up for this person (their latest, answered "later"), or None."""
+    latest = party.statements.order_by("-offered_at", "-id").first()
+    return latest if latest is not None and latest.status == VpsStatus.LATER else None

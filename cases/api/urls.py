@@ -44,6 +44,11 @@ urlpatterns = [
         views.UpdateAgreementListCreateView.as_view(),
         name="api-case-update-agreements",
     ),
+    path(
+        "cases/<id:case_pk>/vps-offers/",
+        views.VpsOfferListCreateView.as_view(),
+        name="api-case-vps-offers",
+    ),
     path("people/<id:pk>/", views.PersonDetailView.as_view(), name="api-person-detail"),
     # Reference data the writes above take by id or code.
     path("offences/", reference.OffenceListView.as_view(), name="api-offence-list"),
