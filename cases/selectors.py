@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import Exact
 
 from accounts.models import TeamMembership, User
 
@@ -210,6 +211,12 @@ def latest_vps_answer() -> Subquery:
         .order_by("-offered_at", "-id")
         .values("status")[:1]
     )
+
+
+def awaits_vps_follow_up() -> Exact:
+    """For a Party row: whether their latest answer to a statement offer was "later" (None
+    when never offered), to annotate a list of people without a query each."""
+    return Exact(latest_vps_answer(), VpsStatus.LATER)
 
 
 def vps_follow_ups(parties: QuerySet[Party]) -> QuerySet[Party]:

@@ -685,8 +685,10 @@ class VpsOfferSerializer(RecordSerializer):
 
     party = CasePartyField()
     stage = serializers.ChoiceField(choices=VpsStage.choices)
-    status = serializers.ChoiceField(
-        choices=VPS_ANSWERS, help_text="The person's answer: taken means they made a statement."
+    answer = serializers.ChoiceField(
+        source="status",
+        choices=VPS_ANSWERS,
+        help_text="The person's answer: taken means they made a statement.",
     )
     reading_preference = serializers.ChoiceField(
         choices=VpsReading.choices, default=VpsReading.UNDECIDED
@@ -702,7 +704,7 @@ class VpsOfferSerializer(RecordSerializer):
         required=False, help_text="When it was offered; not in the future. Empty: now."
     )
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    answer_label = serializers.CharField(source="get_status_display", read_only=True)
     reading_preference_label = serializers.CharField(
         source="get_reading_preference_display", read_only=True
     )
@@ -715,8 +717,8 @@ class VpsOfferSerializer(RecordSerializer):
             "stage",
             "stage_label",
             "offered_at",
-            "status",
-            "status_label",
+            "answer",
+            "answer_label",
             "taken_at",
             "reading_preference",
             "reading_preference_label",
@@ -739,5 +741,11 @@ class VpsOfferSerializer(RecordSerializer):
             now=timezone.now(),
         )
         if errors:
-            raise serializers.ValidationError({name: [error] for name, error in errors.items()})
+            # The model's status is the API's answer.
+            raise serializers.ValidationError(
+                {ANSWER.get(name, name): [error] for name, error in errors.items()}
+            )
         return attrs
+
+
+ANSWER = {"status": "answer"}

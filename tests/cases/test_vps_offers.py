@@ -170,7 +170,7 @@ def _body(case, **overrides) -> dict:
     return {
         "party": victim_of(case).pk,
         "stage": VpsStage.CHARGE,
-        "status": VpsStatus.TAKEN,
+        "answer": VpsStatus.TAKEN,
         "reading_preference": "read_for_victim",
         "read_by": "The prosecutor",
         **overrides,
@@ -182,7 +182,7 @@ def test_the_api_records_an_offer_with_labels_and_meets_the_duty():
     response = api(case.officer).post(_url(case), _body(case), format="json")
     assert response.status_code == 201, response.data
     data = response.data
-    assert (data["stage_label"], data["status_label"], data["reading_preference_label"]) == (
+    assert (data["stage_label"], data["answer_label"], data["reading_preference_label"]) == (
         "At charge",
         "Made a statement",
         "Read aloud by someone else",
@@ -197,11 +197,11 @@ def test_the_api_records_an_offer_with_labels_and_meets_the_duty():
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"status": None}, "status"),
-        ({"status": "offered"}, "status"),
+        ({"answer": None}, "answer"),
+        ({"answer": "offered"}, "answer"),
         ({"stage": "trial"}, "stage"),
         ({"read_by": ""}, "read_by"),
-        ({"status": VpsStatus.LATER}, "reading_preference"),
+        ({"answer": VpsStatus.LATER}, "reading_preference"),
         (
             {"offered_at": (timezone.now() + datetime.timedelta(days=1)).isoformat()},
             "offered_at",
@@ -245,3 +245,14 @@ def test_the_api_list_has_a_fixed_number_of_queries(django_assert_max_num_querie
         services.record_vps(party=victim, by=case.officer, status=VpsStatus.DECLINED)
     with django_assert_max_num_queries(VPS_LIST_QUERIES):
         assert len(client.get(_url(case)).data["results"]) == 20
+
+
+def test_the_case_page_says_to_ask_again_who_wants_to_make_one_later(client):
+    case = CaseFactory()
+    client.force_login(case.officer)
+    url = reverse("case-detail", kwargs={"pk": case.pk})
+    assert "ask again" not in client.get(url).content.decode()
+    services.record_vps(party=victim_of(case), by=case.officer, status=VpsStatus.LATER)
+    assert "Wants to make one later: ask again" in client.get(url).content.decode()
+    services.record_vps(party=victim_of(case), by=case.officer, status=VpsStatus.TAKEN)
+    assert "ask again" not in client.get(url).content.decode()
