@@ -125,6 +125,7 @@ ROUTES: dict[str, Route] = {
     "api-case-needs-assessments": CASE_API,
     "api-case-risk-assessments": CASE_API,
     "api-case-update-agreements": CASE_API,
+    "api-case-vps-offers": CASE_API,
     "api-case-obligations": CASE_API,
     "api-handover-list": CASE_API,
     "api-handover-detail": CASE_API,

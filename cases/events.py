@@ -45,6 +45,11 @@ class RecordKind(models.TextChoices):
     RISK_ASSESSMENT = "risk_assessment", "A risk assessment"
     MG2_SUBMITTED = "mg2_submitted", "An MG2 submitted"
     VPS_OFFERED = "vps_offered", "A victim personal statement offered"
+    VPS_OFFERED_AT_CHARGE = "vps_offered_at_charge", "A victim personal statement offered at charge"
+    VPS_OFFERED_BEFORE_SENTENCE = (
+        "vps_offered_before_sentence",
+        "A victim personal statement offered before sentence",
+    )
     WCO_ASSIGNED = "wco_assigned", "A witness care officer assigned"
 
 

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, TeamKind, User
 
-from . import dates
+from . import dates, services
 from .merging import SAME_RECORD
 from .models import (
     ASKED_FLAGS,
     EVENT_KIND_FIELDS,
+    VPS_ANSWERS,
     Basis,
     Case,
     CaseOutcome,
@@ -32,7 +33,7 @@ from .models import (
     SpecialMeasuresStatus,
     UpdateMethod,
     VpsReading,
-    VpsStatus,
+    VpsStage,
     WitnessCare,
 )
 
@@ -543,9 +544,48 @@ class SpecialMeasuresForm(PastMomentsForm):
 
 
 class VpsForm(forms.Form):
-    status = forms.ChoiceField(choices=VpsStatus.choices, label="Victim personal statement")
-    reading_preference = forms.ChoiceField(choices=VpsReading.choices, label="Read aloud")
+    """An offer of a victim personal statement at one stage and the person's answer."""
+
+    stage = forms.ChoiceField(
+        choices=VpsStage.choices, widget=forms.RadioSelect, label="When was it offered?"
+    )
+    offered_at = LocalDateTimeField(
+        required=False,
+        widget=DateTimeInput(),
+        label="Date and time offered",
+        help_text="Leave empty if it was offered just now.",
+    )
+    status = forms.ChoiceField(
+        choices=VPS_ANSWERS, widget=forms.RadioSelect, label="What did the person say?"
+    )
+    reading_preference = forms.ChoiceField(
+        choices=VpsReading.choices,
+        label="How should the statement be used in court?",
+        help_text="Only if they made a statement, and only after a guilty plea or verdict.",
+    )
+    read_by = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Who will read it aloud?",
+        help_text="When someone else reads it for them: for example the prosecutor, or a relative.",
+    )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service's own checks, so each message shows on its field beside any other.
+        errors = services.vps_offer_errors(
+            status=cleaned.get("status", ""),
+            stage=cleaned.get("stage", ""),
+            reading_preference=cleaned.get("reading_preference", ""),
+            read_by=cleaned.get("read_by", ""),
+            offered_at=cleaned.get("offered_at"),
+            now=timezone.now(),
+        )
+        for name, message in errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
 
 class WitnessCareForm(PastMomentsForm, forms.ModelForm):

@@ -8,6 +8,7 @@ with an effective date and a source, so a force changes them without a deploy.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -1030,26 +1031,61 @@ class SpecialMeasuresRecord(models.Model):
         ordering = ["party", "-considered_at"]
 
 
+class VpsStage(models.TextChoices):
+    """When a victim personal statement is offered: the Code offers it when the statement is
+    taken, and again at charge and before sentence, as the impact may have changed."""
+
+    STATEMENT = "statement", "When the statement was taken"
+    CHARGE = "charge", "At charge"
+    BEFORE_SENTENCE = "before_sentence", "Before sentence"
+
+
 class VpsStatus(models.TextChoices):
-    OFFERED = "offered", "Offered"
+    """The person's answer to an offer."""
+
+    # Older records kept only that the offer was made; new ones always say the answer.
+    OFFERED = "offered", "Offered (answer not recorded)"
     DECLINED = "declined", "Declined"
-    TAKEN = "taken", "Taken"
+    TAKEN = "taken", "Made a statement"
+    LATER = "later", "Wants to make one later"
+
+
+# The answers an officer records now (an offer always has one).
+VPS_ANSWERS = [(code, label) for code, label in VpsStatus.choices if code != VpsStatus.OFFERED]
 
 
 class VpsReading(models.TextChoices):
+    """How the person wants the statement used in court, if there is a guilty plea or verdict."""
+
     UNDECIDED = "undecided", "Not decided yet"
-    READ_BY_VICTIM = "read_by_victim", "Victim will read it aloud"
-    READ_FOR_VICTIM = "read_for_victim", "Read aloud on their behalf"
-    NOT_READ = "not_read", "Not read aloud"
+    READ_BY_VICTIM = "read_by_victim", "Read aloud in court by the victim"
+    READ_FOR_VICTIM = "read_for_victim", "Read aloud by someone else"
+    PLAYED = "played", "Played in court (recorded)"
+    NOT_READ = "not_read", "Not used in court (the judge reads it)"
 
 
 class VictimPersonalStatement(models.Model):
+    """One offer of a victim personal statement at one stage, and the person's answer."""
+
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="statements")
+    # db_default, so rows inserted in SQL (tools, older records) are of the first stage.
+    stage = models.CharField(
+        max_length=20,
+        choices=VpsStage.choices,
+        default=VpsStage.STATEMENT,
+        db_default=VpsStage.STATEMENT,
+    )
     status = models.CharField(max_length=10, choices=VpsStatus.choices)
     offered_at = models.DateTimeField()
     taken_at = models.DateTimeField(null=True, blank=True)
     reading_preference = models.CharField(
         max_length=20, choices=VpsReading.choices, default=VpsReading.UNDECIDED
+    )
+    read_by = models.CharField(
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text="Who reads it aloud, when someone else reads it for the person.",
     )
     is_further_statement = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
@@ -1060,6 +1096,11 @@ class VictimPersonalStatement(models.Model):
 
     class Meta:
         ordering = ["party", "-offered_at"]
+        indexes = [models.Index(fields=["party", "stage"], name="vps_by_party_stage")]
+
+    def clean(self) -> None:
+        if self.reading_preference == VpsReading.READ_FOR_VICTIM and not self.read_by.strip():
+            raise ValidationError({"read_by": "Say who will read the statement aloud."})
 
 
 class WitnessCare(models.Model):

@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import Exact
 
 from accounts.models import TeamMembership, User
 
@@ -37,6 +38,7 @@ from .models import (
     ThriveGrade,
     UpdateAgreement,
     VictimPersonalStatement,
+    VpsStatus,
 )
 from .permissions import visibility
 
@@ -319,3 +321,33 @@ def merge_sides(user: User, kept: Person, merged: Person) -> list[MergeSide]:
     for party in parties:
         sides[party.person_id].parties.append(party)
     return [sides[kept.pk], sides[merged.pk]]
+
+
+# --- victim personal statements -----------------------------------------------------------------
+
+
+def latest_vps_answer() -> Subquery:
+    """The answer of the person's latest victim personal statement offer (for a Party row)."""
+    return Subquery(
+        VictimPersonalStatement.objects.filter(party=OuterRef("pk"))
+        .order_by("-offered_at", "-id")
+        .values("status")[:1]
+    )
+
+
+def awaits_vps_follow_up() -> Exact:
+    """For a Party row: whether their latest answer to a statement offer was "later" (None
+    when never offered), to annotate a list of people without a query each."""
+    return Exact(latest_vps_answer(), VpsStatus.LATER)
+
+
+def vps_follow_ups(parties: QuerySet[Party]) -> QuerySet[Party]:
+    """The people whose latest answer to a statement offer was "later": they are to be asked
+    again until they make one or decline, whatever stage comes next."""
+    return parties.annotate(latest_vps=latest_vps_answer()).filter(latest_vps=VpsStatus.LATER)
+
+
+def vps_follow_up(party: Party) -> VictimPersonalStatement | None:
+    """The offer still to follow up for this person (their latest, answered "later"), or None."""
+    latest = party.statements.order_by("-offered_at", "-id").first()
+    return latest if latest is not None and latest.status == VpsStatus.LATER else None

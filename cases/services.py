@@ -20,6 +20,7 @@ from .models import (
     DERIVED_BASES,
     RECEIVED_EVENT_KINDS,
     RISK_ORDER,
+    VPS_ANSWERS,
     Basis,
     BasisSource,
     Case,
@@ -50,6 +51,8 @@ from .models import (
     SpecialMeasuresRecord,
     UpdateAgreement,
     VictimPersonalStatement,
+    VpsReading,
+    VpsStage,
     VpsStatus,
     WitnessCare,
 )
@@ -1172,23 +1175,80 @@ def record_special_measures(
     return record
 
 
+# Each stage's offer meets the duty of the same stage (entitlements.MetBy names the same kinds).
+VPS_RECORD_KIND = {
+    VpsStage.STATEMENT: RecordKind.VPS_OFFERED,
+    VpsStage.CHARGE: RecordKind.VPS_OFFERED_AT_CHARGE,
+    VpsStage.BEFORE_SENTENCE: RecordKind.VPS_OFFERED_BEFORE_SENTENCE,
+}
+
+
+def vps_offer_errors(
+    *,
+    status: str,
+    stage: str,
+    reading_preference: str,
+    read_by: str,
+    offered_at: datetime.datetime | None,
+    now: datetime.datetime,
+) -> dict[str, str]:
+    """Field name to message for an offer that cannot be recorded (shared by the form, the API
+    and the service, so each refuses the same things in the same words)."""
+    errors = dates.past_errors(now=now, offered_at=offered_at)
+    if status not in dict(VPS_ANSWERS):
+        errors["status"] = "Choose the person's answer: made a statement, declined, or later."
+    if stage not in VpsStage.values:
+        errors["stage"] = "Choose when the statement was offered."
+    if reading_preference not in VpsReading.values:
+        errors["reading_preference"] = "Choose how the statement is to be used in court."
+    elif reading_preference != VpsReading.UNDECIDED and status != VpsStatus.TAKEN:
+        errors["reading_preference"] = (
+            "Only a statement the person made can be used in court: choose not decided yet."
+        )
+    elif reading_preference == VpsReading.READ_FOR_VICTIM and not (read_by or "").strip():
+        errors["read_by"] = "Say who will read the statement aloud."
+    return errors
+
+
+@transaction.atomic
 def record_vps(
     *,
     party: Party,
     by: User,
     status: str,
-    reading_preference: str = "undecided",
+    stage: str = VpsStage.STATEMENT,
+    reading_preference: str = VpsReading.UNDECIDED,
+    read_by: str = "",
+    offered_at: datetime.datetime | None = None,
     notes: str = "",
     now: datetime.datetime | None = None,
 ) -> VictimPersonalStatement:
+    """An offer of a victim personal statement at a stage, with the person's answer. It meets
+    the duty to offer one at that stage; an answer of "later" keeps the person on the
+    follow-up list until they make one or decline (cases.selectors.vps_follow_ups)."""
     now = _now(now)
+    offered_at = offered_at or now
+    errors = vps_offer_errors(
+        status=status,
+        stage=stage,
+        reading_preference=reading_preference,
+        read_by=read_by,
+        offered_at=offered_at,
+        now=now,
+    )
+    if errors:
+        raise ValidationError(errors)
+    if reading_preference != VpsReading.READ_FOR_VICTIM:
+        read_by = ""
     further = party.statements.filter(status=VpsStatus.TAKEN).exists()
     statement = VictimPersonalStatement(
         party=party,
+        stage=stage,
         status=status,
-        offered_at=now,
-        taken_at=now if status == VpsStatus.TAKEN else None,
+        offered_at=offered_at,
+        taken_at=offered_at if status == VpsStatus.TAKEN else None,
         reading_preference=reading_preference,
+        read_by=read_by.strip(),
         notes=notes,
         recorded_by=by,
         is_further_statement=further and status == VpsStatus.TAKEN,
@@ -1196,12 +1256,15 @@ def record_vps(
     statement.full_clean()
     statement.save()
     _record_made(
-        RecordKind.VPS_OFFERED,
+        VPS_RECORD_KIND[VpsStage(stage)],
         party,
         statement,
-        at=now,
+        at=offered_at,
         by=by,
-        record=f"Victim personal statement {statement.get_status_display().lower()}",
+        record=(
+            f"Victim personal statement offered {statement.get_stage_display().lower()}: "
+            f"{statement.get_status_display().lower()}"
+        ),
     )
     return statement
 

@@ -546,9 +546,22 @@ class VpsView(CaseFormView):
     form_class = VpsForm
     party_scoped = True
     title = "Victim personal statement"
+    template_name = "cases/vps_form.html"
+
+    def render(self, form, **extra):
+        offers = self.party.statements.select_related("recorded_by").order_by("-offered_at", "-id")
+        return super().render(
+            form,
+            offers=offers,
+            follow_up=selectors.vps_follow_up(self.party),
+            **extra,
+        )
 
     def perform(self, form):
         return services.record_vps(party=self.party, by=self.request.user, **form.cleaned_data)
+
+    def success_message(self) -> str:
+        return "Victim personal statement offer recorded."
 
 
 class WitnessCareView(CaseFormView):

@@ -8,6 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from cases.models import Case, EligibilityBasis, Party, UpdateAgreement
+from cases.selectors import awaits_vps_follow_up
 from entitlements.models import Duty
 from referrals.models import Referral
 
@@ -28,6 +29,8 @@ def people(case: Case, number: object = 1) -> Page:
     parties = (
         Party.objects.filter(case=case)
         .select_related("person", "person__safe_contact", "witness_care")
+        # Said they would make a statement later: the card says to ask again (no extra query).
+        .annotate(vps_follow_up=awaits_vps_follow_up())
         .order_by("role", "id")
     )
     page = Paginator(parties, PEOPLE_PER_PAGE).get_page(number)

@@ -10,6 +10,7 @@ urlpatterns = [
         views.ClosedWithOpenDutiesView.as_view(),
         name="compliance-closed-with-open-duties",
     ),
+    path("vps/", views.VpsOffersView.as_view(), name="compliance-vps"),
     path("duties.csv", views.DrillDownCsvView.as_view(), name="compliance-drill-down-csv"),
     path("overdue/", views.OverdueWorklistView.as_view(), name="compliance-overdue"),
     path("overdue.csv", views.OverdueCsvView.as_view(), name="compliance-overdue-csv"),

@@ -27,7 +27,18 @@ from counting.periods import Period
 from entitlements.models import Duty
 from victimcare.db_routers import reporting_reads
 
-from . import charts, closures, duty_figures, duty_lists, labels, links, pack, paging, returns
+from . import (
+    charts,
+    closures,
+    duty_figures,
+    duty_lists,
+    labels,
+    links,
+    pack,
+    paging,
+    returns,
+    vps_figures,
+)
 from .forms import FilterForm, PackForm, ReassignForm, ReturnForm, quarter_value
 from .sources import figures_for
 
@@ -113,6 +124,36 @@ class ClosedWithOpenDutiesView(ActionRequiredMixin, View):
                 "scope": _drill_down_scope(request, form),
                 "query": form.query(),
                 "page_query": others.urlencode(),
+            },
+        )
+
+
+class VpsOffersView(ActionRequiredMixin, View):
+    """Victim personal statement offers and statements made, by stage and by equality group,
+    under the dashboard's filters: whom the force offers one to, and who is never offered one."""
+
+    action = "compliance.view"
+    template_name = "compliance/vps_offers.html"
+
+    def get(self, request):
+        now = timezone.now()
+        form = FilterForm(request.GET or None, user=request.user, today=timezone.localdate(now))
+        if form.is_bound and not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        period, filters = form.period(), form.filters()
+        with reporting_reads():
+            figures = vps_figures.vps_figures(
+                _scoped(request, filters, on=period.end), period, now=now, on=period.end
+            )
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "figures": figures,
+                "period": period,
+                "scope": _drill_down_scope(request, form),
+                "query": form.query(),
             },
         )
 

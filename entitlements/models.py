@@ -305,6 +305,11 @@ class MetBy(models.TextChoices):
     UPDATE_AGREEMENT = "update_agreement", "An update agreement"
     UPDATE_CONTACT = "update_contact", "An update given to the person"
     VPS_OFFERED = "vps_offered", "A victim personal statement offered"
+    VPS_OFFERED_AT_CHARGE = "vps_offered_at_charge", "A victim personal statement offered at charge"
+    VPS_OFFERED_BEFORE_SENTENCE = (
+        "vps_offered_before_sentence",
+        "A victim personal statement offered before sentence",
+    )
     RISK_ASSESSMENT = "risk_assessment", "A risk assessment"
     MG2_SUBMITTED = "mg2_submitted", "An MG2 submitted"
     REFERRAL_SENT = "referral_sent", "A referral sent"

@@ -55,6 +55,14 @@ RULES = {
     "R13-ACK": _("If you ask us to look again at a choice not to charge, we will say we got it."),
     "R13-DEC": _("We will then tell you what we decide."),
     "R14": _("We will ask if you want to make a Victim Personal Statement."),
+    "R14-CH": _(
+        "If someone is charged, we will ask again if you want to make or update your Victim "
+        "Personal Statement."
+    ),
+    "R14-SE": _(
+        "Before the sentence, we will ask again if you want to make or update your Victim "
+        "Personal Statement."
+    ),
     "R15": _("The Witness Care Unit will give you a person to talk to."),
     "R16": _("We will tell you the date, time and place of each time the court meets."),
     "R17": _("We will tell you what happened each time the court met."),

@@ -94,6 +94,7 @@ SEEDS = [
     ("entitlements.migrations.0013_reopening_rule", "seed"),
     ("entitlements.migrations.0016_current_edition", "group"),
     ("entitlements.migrations.0020_guidance_from_rules", "seed"),
+    ("entitlements.migrations.0023_vps_stage_rules", "seed"),
     ("notifications.migrations.0002_schedules", "create"),
     ("health.migrations.0002_heartbeat_schedule", "create_schedule"),
     ("referrals.migrations.0003_referral_policy", "seed"),

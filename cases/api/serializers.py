@@ -7,9 +7,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Team, User
-from cases import dates, selectors
+from cases import dates, selectors, services
 from cases.models import (
     ASKED_FLAGS,
+    VPS_ANSWERS,
     Basis,
     Case,
     CaseEvent,
@@ -26,6 +27,9 @@ from cases.models import (
     RiskAssessment,
     SafeContact,
     UpdateAgreement,
+    VictimPersonalStatement,
+    VpsReading,
+    VpsStage,
 )
 
 VERSION_HELP = "The version you last read. Required: a stale version is refused with 409."
@@ -778,3 +782,75 @@ class UpdateAgreementSerializer(serializers.ModelSerializer):
             "next_update_due_at",
         ]
         read_only_fields = ["id", "agreed_at", "agreed_by", "superseded_at", "next_update_due_at"]
+
+
+class VpsOfferSerializer(RecordSerializer):
+    """An offer of a victim personal statement at one stage, with the person's answer and, for a
+    statement made, how they want it used in court."""
+
+    party = CasePartyField()
+    stage = serializers.ChoiceField(choices=VpsStage.choices)
+    answer = serializers.ChoiceField(
+        source="status",
+        choices=VPS_ANSWERS,
+        help_text="The person's answer: taken means they made a statement.",
+    )
+    reading_preference = serializers.ChoiceField(
+        choices=VpsReading.choices, default=VpsReading.UNDECIDED
+    )
+    read_by = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Who reads it aloud: required when someone else reads it for the person.",
+    )
+    offered_at = RecordedAtField(
+        required=False, help_text="When it was offered; not in the future. Empty: now."
+    )
+    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    answer_label = serializers.CharField(source="get_status_display", read_only=True)
+    reading_preference_label = serializers.CharField(
+        source="get_reading_preference_display", read_only=True
+    )
+
+    class Meta:
+        model = VictimPersonalStatement
+        fields = [
+            "id",
+            "party",
+            "stage",
+            "stage_label",
+            "offered_at",
+            "answer",
+            "answer_label",
+            "taken_at",
+            "reading_preference",
+            "reading_preference_label",
+            "read_by",
+            "is_further_statement",
+            "notes",
+            "recorded_by",
+        ]
+        read_only_fields = ["id", "taken_at", "is_further_statement", "recorded_by"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        # The service's own checks, as field errors in one 400 (it refuses the same things).
+        errors = services.vps_offer_errors(
+            status=attrs.get("status", ""),
+            stage=attrs.get("stage", ""),
+            reading_preference=attrs.get("reading_preference", VpsReading.UNDECIDED),
+            read_by=attrs.get("read_by", ""),
+            offered_at=attrs.get("offered_at"),
+            now=timezone.now(),
+        )
+        if errors:
+            # The model's status is the API's answer.
+            raise serializers.ValidationError(
+                {ANSWER.get(name, name): [error] for name, error in errors.items()}
+            )
+        return attrs
+
+
+ANSWER = {"status": "answer"}

@@ -44,6 +44,11 @@ urlpatterns = [
         views.UpdateAgreementListCreateView.as_view(),
         name="api-case-update-agreements",
     ),
+    path(
+        "cases/<id:case_pk>/vps-offers/",
+        views.VpsOfferListCreateView.as_view(),
+        name="api-case-vps-offers",
+    ),
     path("people/<id:pk>/", views.PersonDetailView.as_view(), name="api-person-detail"),
     path("people/matches/", views.PersonMatchView.as_view(), name="api-person-matches"),
     path("people/merges/", views.PersonMergeView.as_view(), name="api-person-merges"),

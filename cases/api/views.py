@@ -28,6 +28,7 @@ from cases.models import (
     Person,
     RiskAssessment,
     UpdateAgreement,
+    VictimPersonalStatement,
 )
 from cases.permissions import (
     PERSON_ON_HIDDEN_CASE,
@@ -669,3 +670,22 @@ class UpdateAgreementListCreateView(CaseRecordsView):
 
     def record(self, case, data):
         return run_service(services.agree_updates, by=self.request.user, **data)
+
+
+@_collection_schema(
+    "victim personal statement offers",
+    s.VpsOfferSerializer,
+    "Record an offer of a victim personal statement and the answer",
+)
+class VpsOfferListCreateView(CaseRecordsView):
+    """Offers of a victim personal statement, at each stage, newest first. Recording one meets
+    the duty to offer it at that stage."""
+
+    model = VictimPersonalStatement
+    serializer_class = s.VpsOfferSerializer
+    filterset_class = PartyRecordFilter
+    case_lookup = "party__case"
+    list_order = ("-offered_at", "-id")
+
+    def record(self, case, data):
+        return run_service(services.record_vps, by=self.request.user, **data)

@@ -117,6 +117,8 @@ SPECS = {
     "R13-ACK": Spec(EventKind.VRR_REQUEST, 10, 10, SUPERVISOR),
     "R13-DEC": Spec(EventKind.VRR_REQUEST, 30, 30, SUPERVISOR),
     "R14": Spec("recorded", 10, 10, OFFICER),
+    "R14-CH": Spec(EventKind.CHARGE, 5, 1, OFFICER),
+    "R14-SE": Spec(EventKind.VERDICT, 1, 1, WCU, receipt=True),
     "R15": Spec(EventKind.PASSED_TO_WCU, 1, 1, WCU),
     "R16": Spec(EventKind.HEARING_LISTED, 1, 1, WCU, receipt=True),
     "R17": Spec(EventKind.HEARING_OUTCOME, 5, 1, WCU, receipt=True),

@@ -140,7 +140,7 @@ def test_demo_rape_victim_is_most_serious_and_automatically_intimidated(demo):
     victim = first_party(case_with(demo, "rape"))
     assert applying(victim) >= {Basis.MOST_SERIOUS, Basis.INTIMIDATED}
     assert victim.bases.get(basis=Basis.INTIMIDATED).source == "automatic"
-    assert victim.statements.get().status == VpsStatus.OFFERED
+    assert victim.statements.get().status == VpsStatus.LATER
 
 
 def test_demo_hate_crime_victim_is_a_victim_of_the_most_serious_crime(demo):

@@ -385,7 +385,7 @@ def _rape(demo: _Demo) -> Case:
     services.record_vps(
         party=victim,
         by=case.officer,
-        status=VpsStatus.OFFERED,
+        status=VpsStatus.LATER,
         notes="Wants to think about it and talk to her ISVA first.",
         now=demo.at(14, 18, 35),
     )
