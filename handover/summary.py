@@ -111,11 +111,14 @@ def _vps(party: Party) -> dict[str, Any] | None:
     if latest is None:
         return None
     return {
+        "stage": latest.stage,
+        "stage_label": latest.get_stage_display(),
         "status": latest.status,
         "status_label": latest.get_status_display(),
         "offered_at": _moment(latest.offered_at),
         "taken_at": _moment(latest.taken_at),
         "reading_preference": latest.get_reading_preference_display(),
+        "read_by": latest.read_by,
     }
 
 

@@ -49,7 +49,7 @@ def test_the_summary_carries_each_persons_records():
     assert victim_row["safe_contact"]["may_leave_message"] is False
     assert victim_row["update_agreement"]["frequency_days"] == 14
     assert victim_row["update_agreement"]["method_label"] == "Email"
-    assert victim_row["vps"]["status_label"] == "Taken"
+    assert victim_row["vps"]["status_label"] == "Made a statement"
     assert [r["agency"] for r in victim_row["referrals"]] == ["Northshire Victim Care"]
     open_titles = {d["title"] for d in victim_row["open_duties"]}
     expected = set(
