@@ -94,6 +94,9 @@ class WatchedBrowser:
         self.contexts: list = []
 
     def new_context(self, **options):
+        # No transitions (Bootstrap honours the setting): axe measuring a button's colours half
+        # way through its hover fade read a contrast no user is shown for long.
+        options.setdefault("reduced_motion", "reduce")
         context = self._chromium.new_context(**options)
         self.console.watch(context)
         self.contexts.append(context)
