@@ -67,7 +67,7 @@ def send_handover(
     if not may_send(by, case):
         raise PermissionDenied
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("offence", "team", "officer")
         .get(pk=case.pk)
     )
@@ -145,7 +145,11 @@ def accept_handover(
     moved are kept on the hand-over as its trace."""
     now = _now(now)
     handover = _locked(handover, by)
-    case = Case.objects.select_for_update().select_related("wcu_team").get(pk=handover.case_id)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("wcu_team")
+        .get(pk=handover.case_id)
+    )
     if case.wcu_team_id != handover.wcu_team_id:
         raise ValidationError(
             "This case has since been passed to another Witness Care Unit: it is theirs to accept."
