@@ -130,5 +130,6 @@ def test_the_admin_pages_in_use_work_under_the_policy(page, live_server, csp_vio
     page.get_by_role("button", name="Save", exact=True).click()
     token = page.locator("code.issued-token")
     assert len(token.inner_text()) > 20
+    page.wait_for_load_state("load")  # its stylesheet applied, not only its text shown
     assert token.evaluate("element => getComputedStyle(element).userSelect") == "all"
     assert csp_violations == []
