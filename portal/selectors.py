@@ -170,7 +170,7 @@ class PersonRow:
 def case_portal(case: Case) -> dict:
     """The officer's Track my case page of one case: each person, their access, messages and
     urgent news with every try."""
-    from .services import barred
+    from .services import NO_SELF_SERVICE, barred
 
     parties = list(case.parties.select_related("person").order_by("role", "id"))
     accesses = {a.party_id: a for a in Access.objects.active().filter(case=case)}
@@ -180,7 +180,7 @@ def case_portal(case: Case) -> dict:
             party=p,
             access=accesses.get(p.pk),
             self_service=rows_ss.get(p.pk),
-            barred=barred(p, case, rows_ss.get(p.pk) or _NO_ROW),
+            barred=barred(p, case, rows_ss.get(p.pk) or NO_SELF_SERVICE),
         )
         for p in parties
     ]
@@ -198,10 +198,6 @@ def case_portal(case: Case) -> dict:
             .order_by("-created_at", "-id")[:50]
         ),
     }
-
-
-# An unsaved row stands for "no SelfService yet", so barred() asks no query per person.
-_NO_ROW = SelfService(suspect_may_see_phone=False)
 
 
 def unanswered_for(user) -> QuerySet[PortalMessage]:

@@ -102,6 +102,10 @@ def language_of(party: Party) -> str:
 # --- who may have access ---
 
 
+# An unsaved row stands for "no SelfService yet", so barred() asks no query per person.
+NO_SELF_SERVICE = SelfService(suspect_may_see_phone=False)
+
+
 def barred(party: Party, case: Case, self_service: SelfService | None = None) -> str | None:
     """Why the person has no self-service, or None. A supervisor's leave lifts both bars."""
     if self_service is None:
@@ -934,7 +938,7 @@ def on_event_recorded(event: CaseEvent, *, now: datetime.datetime | None = None)
                     party.case,
                     access=accesses.get(party.pk),
                     safe=profiles.get(party.person_id),
-                    self_service=bars.get(party.pk, _NOT_ASKED),
+                    self_service=bars.get(party.pk) or NO_SELF_SERVICE,
                 )
             ),
             event=event,
@@ -950,7 +954,7 @@ def on_event_recorded(event: CaseEvent, *, now: datetime.datetime | None = None)
         UrgentNotice.objects.filter(event=event, channel="", officer_told_at__isnull=True)
     )
     for notice in unsendable:
-        _tell_officer_no_way(notice, now=now)
+        _tell_officer_no_way(notice, event.case, now=now)
     ids = list(
         UrgentNotice.objects.filter(event=event, attempts=0)
         .exclude(channel="")
@@ -959,16 +963,11 @@ def on_event_recorded(event: CaseEvent, *, now: datetime.datetime | None = None)
     return _try_notices(ids, now=now)
 
 
-# An unsaved row stands for "no SelfService yet", so barred() asks no query per person.
-_NOT_ASKED = SelfService(suspect_may_see_phone=False)
-
-
-def _tell_officer_no_way(notice: UrgentNotice, *, now: datetime.datetime) -> None:
+def _tell_officer_no_way(notice: UrgentNotice, case: Case, *, now: datetime.datetime) -> None:
     if not UrgentNotice.objects.filter(pk=notice.pk, officer_told_at__isnull=True).update(
         officer_told_at=now
     ):
         return
-    case = Case.objects.only("id", "officer_id", "crime_reference").get(pk=notice.case_id)
     notifications.notify(
         recipient_id=case.officer_id,
         kind=Kind.URGENT_UNCONFIRMED,
